@@ -1,0 +1,17 @@
+package io.sngw.core.link;
+
+/**
+ * The outbound half of the link port, implemented by a transport. Calls come from the core's session loops and
+ * must not block: a transport queues the bytes and returns.
+ */
+public interface Link {
+
+    /** A short name for logs and metrics, e.g. "udp:0.0.0.0:1884". */
+    String name();
+
+    /** Sends one complete MQTT-SN message to the address. Loss is possible, as on the air. */
+    void send(LinkAddress to, byte[] message);
+
+    /** Sends to every listener on this link (ADVERTISE, GWINFO answers); a no-op where the link has no broadcast. */
+    void broadcast(byte[] message);
+}

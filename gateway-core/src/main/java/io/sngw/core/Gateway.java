@@ -1,30 +1,234 @@
 package io.sngw.core;
 
+import io.sngw.core.GatewayMetrics.Counter;
+import io.sngw.core.codec.DecodeResult;
+import io.sngw.core.codec.MqttSnCodec;
+import io.sngw.core.codec.MqttSnMessage;
+import io.sngw.core.codec.MqttSnMessage.Advertise;
+import io.sngw.core.codec.MqttSnMessage.ConnAck;
+import io.sngw.core.codec.MqttSnMessage.Connect;
+import io.sngw.core.codec.MqttSnMessage.Disconnect;
+import io.sngw.core.codec.MqttSnMessage.Encapsulated;
+import io.sngw.core.codec.MqttSnMessage.GwInfo;
+import io.sngw.core.codec.MqttSnMessage.PingReq;
+import io.sngw.core.codec.MqttSnMessage.Publish;
+import io.sngw.core.codec.MalformedReason;
+import io.sngw.core.codec.MsgType;
+import io.sngw.core.codec.ReturnCode;
+import io.sngw.core.codec.TopicRef;
 import io.sngw.core.config.GatewayOptions;
+import io.sngw.core.link.ForwardedAddress;
 import io.sngw.core.link.Link;
 import io.sngw.core.link.LinkAddress;
 import io.sngw.core.link.LinkReceiver;
 import io.sngw.core.upstream.Upstream;
+import io.sngw.core.upstream.UpstreamListener;
+import io.sngw.core.upstream.UpstreamMessage;
 
-/** The MQTT-SN gateway core (being written): give it an upstream, attach links, start it. */
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The MQTT-SN gateway core. Transports hand it datagrams ({@link LinkReceiver}); it decodes them on the transport
+ * thread (stateless), then passes each to the loop that owns the client, and talks to the broker through the
+ * {@link Upstream} port. It knows no socket, no serial port and no broker client.
+ */
 public final class Gateway implements LinkReceiver, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+
+    private final GatewayOptions options;
+    private final Upstream upstream;
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final Router router = new Router();
+    private final SessionLoops loops;
+    private final GatewayContext ctx;
+    private final List<Link> links = new CopyOnWriteArrayList<>();
+    private ScheduledFuture<?> advertising;
 
     public Gateway(GatewayOptions options, Upstream upstream) {
+        this.options = options;
+        this.upstream = upstream;
+        this.loops = new SessionLoops(options.sessionLoops());
+        this.ctx = new GatewayContext(options, upstream, router, metrics, loops);
     }
 
     /** Links that ADVERTISE is broadcast on; a link need not be attached to deliver datagrams. */
     public void attach(Link link) {
+        links.add(link);
     }
 
-    /** Starts the upstream connection, the session loops and the timers. */
+    /** Starts the upstream connection and the ADVERTISE timer. */
     public void start() {
+        upstream.start(new UpstreamListener() {
+            @Override
+            public void onMessage(UpstreamMessage message) {
+                metrics.increment(Counter.UPSTREAM_MESSAGES_IN);
+                router.route(message);
+            }
+
+            @Override
+            public void onConnectionChanged(boolean connected) {
+                LOG.log(Level.INFO, "broker {0}", connected ? "connected" : "disconnected");
+            }
+        });
+        long period = options.advertiseInterval().toMillis();
+        if (period > 0) {
+            int durationSeconds = (int) Math.min(options.advertiseInterval().toSeconds(), 0xFFFF);
+            byte[] advertise = MqttSnCodec.encode(new Advertise(options.gatewayId(), durationSeconds));
+            advertising = loops.any().scheduleAtFixedRate(() -> links.forEach(l -> l.broadcast(advertise)),
+                    0, period, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** Sessions held, connected or not. */
+    public int sessionCount() {
+        return ctx.sessionsById.size();
     }
 
     @Override
     public void onReceive(Link link, LinkAddress from, byte[] datagram) {
+        metrics.increment(Counter.DATAGRAMS_IN);
+        MqttSnMessage message = decode(datagram, from);
+        if (message == null) {
+            return;
+        }
+        if (message instanceof Encapsulated encapsulated) {
+            from = new ForwardedAddress(from, encapsulated.wirelessNodeId(), encapsulated.radius());
+            message = decode(encapsulated.inner(), from);
+            if (message == null) {
+                return;
+            }
+            if (message instanceof Encapsulated) {
+                rejectMalformed(from, MalformedReason.BAD_ENCAPSULATION, "an encapsulated message inside another");
+                return;
+            }
+        }
+        dispatch(link, from, message);
+    }
+
+    private MqttSnMessage decode(byte[] bytes, LinkAddress from) {
+        DecodeResult result = MqttSnCodec.decode(bytes);
+        if (result instanceof DecodeResult.Malformed malformed) {
+            rejectMalformed(from, malformed.reason(), malformed.detail());
+            return null;
+        }
+        return ((DecodeResult.Decoded) result).message();
+    }
+
+    private void rejectMalformed(LinkAddress from, MalformedReason reason, String detail) {
+        metrics.countMalformed(reason);
+        LOG.log(Level.DEBUG, "dropped malformed datagram from {0}: {1}: {2}", from, reason, detail);
+    }
+
+    private void dispatch(Link link, LinkAddress from, MqttSnMessage message) {
+        MsgType type = message.type();
+        switch (type) {
+            case SEARCHGW -> ctx.send(link, from, new GwInfo(options.gatewayId()));
+            case ADVERTISE, GWINFO -> {
+                // another gateway, or a client answering for one: nothing for us to do
+            }
+            case CONNECT -> {
+                Connect connect = (Connect) message;
+                LinkAddress address = from;
+                loops.loopFor(connect.clientId()).execute(() -> connect(link, address, connect));
+            }
+            case PINGREQ -> {
+                PingReq ping = (PingReq) message;
+                if (ping.clientId() != null) {
+                    LinkAddress address = from;
+                    loops.loopFor(ping.clientId()).execute(() -> wake(link, address, ping.clientId()));
+                } else {
+                    toSession(link, from, message);
+                }
+            }
+            case PUBLISH -> {
+                Publish publish = (Publish) message;
+                if (publish.qos() == -1) {
+                    publishWithoutConnection(from, publish);
+                } else {
+                    toSession(link, from, message);
+                }
+            }
+            default -> toSession(link, from, message);
+        }
+    }
+
+    private void toSession(Link link, LinkAddress from, MqttSnMessage message) {
+        Session session = ctx.sessionsByAddress.get(from);
+        if (session != null) {
+            session.post(() -> session.onMessage(from, message));
+        } else if (message.type() != MsgType.DISCONNECT) {
+            // Tell the sensor at once that it must reconnect; answering a DISCONNECT could ping-pong forever.
+            metrics.increment(Counter.NO_SESSION_DISCONNECT_SENT);
+            ctx.send(link, from, new Disconnect());
+        }
+    }
+
+    /** On the loop owning the client id. */
+    private void connect(Link link, LinkAddress from, Connect connect) {
+        Session session = ctx.sessionsById.get(connect.clientId());
+        if (session == null) {
+            if (ctx.sessionsById.size() >= options.maxClients()) {
+                metrics.increment(Counter.CONNECTS_REJECTED_CONGESTION);
+                LOG.log(Level.WARNING, "CONNECT from {0} ({1}) refused: {2} clients already", connect.clientId(), from,
+                        options.maxClients());
+                ctx.send(link, from, new ConnAck(ReturnCode.CONGESTION));
+                return;
+            }
+            session = new Session(connect.clientId(), loops.loopFor(connect.clientId()), ctx);
+            ctx.sessionsById.put(connect.clientId(), session);
+        }
+        session.onConnect(link, from, connect);
+    }
+
+    /** On the loop owning the client id. */
+    private void wake(Link link, LinkAddress from, String clientId) {
+        Session session = ctx.sessionsById.get(clientId);
+        if (session == null) {
+            metrics.increment(Counter.NO_SESSION_DISCONNECT_SENT);
+            ctx.send(link, from, new Disconnect());
+            return;
+        }
+        session.onWake(link, from);
+    }
+
+    /** QoS -1: no session, no answer; only predefined ids and short names can say where it goes. */
+    private void publishWithoutConnection(LinkAddress from, Publish publish) {
+        String topic = null;
+        if (publish.topic() instanceof TopicRef.Predefined predefined) {
+            topic = options.predefinedTopics().get(predefined.id());
+        } else if (publish.topic() instanceof TopicRef.Short shortName) {
+            topic = shortName.name();
+        }
+        if (topic == null || publish.data().length > options.maxPayload()) {
+            metrics.increment(Counter.PUBLISH_IN_DROPPED);
+            LOG.log(Level.DEBUG, "dropped QoS -1 publish from {0}: {1}", from, topic == null
+                    ? "topic must be a known predefined id or a short name, not " + publish.topic()
+                    : "payload over " + options.maxPayload() + " bytes");
+            return;
+        }
+        metrics.increment(Counter.PUBLISH_IN_QOS_MINUS1);
+        upstream.publish(new UpstreamMessage(topic, publish.data(), 0, publish.retain())).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                metrics.increment(Counter.PUBLISH_IN_DROPPED);
+            }
+        });
     }
 
     @Override
     public void close() {
+        if (advertising != null) {
+            advertising.cancel(false);
+        }
+        upstream.close();
+        loops.close();
+        router.close();
     }
 }

@@ -1,0 +1,85 @@
+package io.sngw.core;
+
+import io.sngw.core.codec.MalformedReason;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The gateway's counters: lock-free to bump from any loop, read as a snapshot for logs, health and tests. */
+public final class GatewayMetrics {
+
+    /** Every counted event. Names become metric keys in lower-case with dots. */
+    public enum Counter {
+        DATAGRAMS_IN,
+        MESSAGES_OUT,
+        MALFORMED,
+        RESERVED_TYPE_IGNORED,
+        NO_SESSION_DISCONNECT_SENT,
+        CONNECTS,
+        CONNECTS_REJECTED_CONGESTION,
+        TAKEOVERS,
+        CLIENTS_LOST,
+        WILLS_PUBLISHED,
+        WILLS_LOST,
+        PUBLISH_IN_QOS_MINUS1,
+        PUBLISH_IN_QOS0,
+        PUBLISH_IN_QOS1,
+        PUBLISH_IN_QOS2,
+        PUBLISH_IN_REJECTED_INVALID_TOPIC,
+        PUBLISH_IN_REJECTED_CONGESTION,
+        PUBLISH_IN_DROPPED,
+        PUBLISH_OUT,
+        PUBLISH_OUT_RETRIES,
+        PUBLISH_OUT_DROPPED,
+        BUFFER_OVERFLOW_DROPPED,
+        REGISTER_REJECTED,
+        SUBSCRIBE_REJECTED,
+        UPSTREAM_MESSAGES_IN,
+        INTERNAL_ERRORS;
+
+        public String key() {
+            return name().toLowerCase().replace('_', '.');
+        }
+    }
+
+    private final LongAdder[] counters = new LongAdder[Counter.values().length];
+    private final Map<MalformedReason, LongAdder> malformed = new EnumMap<>(MalformedReason.class);
+
+    public GatewayMetrics() {
+        for (int i = 0; i < counters.length; i++) {
+            counters[i] = new LongAdder();
+        }
+        for (MalformedReason reason : MalformedReason.values()) {
+            malformed.put(reason, new LongAdder());
+        }
+    }
+
+    public void increment(Counter counter) {
+        counters[counter.ordinal()].increment();
+    }
+
+    public void countMalformed(MalformedReason reason) {
+        counters[Counter.MALFORMED.ordinal()].increment();
+        malformed.get(reason).increment();
+    }
+
+    public long get(Counter counter) {
+        return counters[counter.ordinal()].sum();
+    }
+
+    public long malformed(MalformedReason reason) {
+        return malformed.get(reason).sum();
+    }
+
+    /** All counters by key, malformed ones as "malformed.&lt;reason&gt;". */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Counter c : Counter.values()) {
+            out.put(c.key(), get(c));
+        }
+        malformed.forEach((reason, adder) -> out.put("malformed." + reason.name().toLowerCase(), adder.sum()));
+        return out;
+    }
+}

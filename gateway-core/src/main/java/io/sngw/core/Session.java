@@ -1,0 +1,914 @@
+package io.sngw.core;
+
+import io.sngw.core.GatewayMetrics.Counter;
+import io.sngw.core.codec.MqttSnMessage;
+import io.sngw.core.codec.MqttSnMessage.Connect;
+import io.sngw.core.codec.MqttSnMessage.ConnAck;
+import io.sngw.core.codec.MqttSnMessage.Disconnect;
+import io.sngw.core.codec.MqttSnMessage.PingReq;
+import io.sngw.core.codec.MqttSnMessage.PingResp;
+import io.sngw.core.codec.MqttSnMessage.PubAck;
+import io.sngw.core.codec.MqttSnMessage.PubComp;
+import io.sngw.core.codec.MqttSnMessage.PubRec;
+import io.sngw.core.codec.MqttSnMessage.PubRel;
+import io.sngw.core.codec.MqttSnMessage.Publish;
+import io.sngw.core.codec.MqttSnMessage.RegAck;
+import io.sngw.core.codec.MqttSnMessage.Register;
+import io.sngw.core.codec.MqttSnMessage.SubAck;
+import io.sngw.core.codec.MqttSnMessage.Subscribe;
+import io.sngw.core.codec.MqttSnMessage.UnsubAck;
+import io.sngw.core.codec.MqttSnMessage.Unsubscribe;
+import io.sngw.core.codec.MqttSnMessage.WillMsg;
+import io.sngw.core.codec.MqttSnMessage.WillMsgReq;
+import io.sngw.core.codec.MqttSnMessage.WillMsgResp;
+import io.sngw.core.codec.MqttSnMessage.WillMsgUpd;
+import io.sngw.core.codec.MqttSnMessage.WillTopic;
+import io.sngw.core.codec.MqttSnMessage.WillTopicReq;
+import io.sngw.core.codec.MqttSnMessage.WillTopicResp;
+import io.sngw.core.codec.MqttSnMessage.WillTopicUpd;
+import io.sngw.core.codec.ReturnCode;
+import io.sngw.core.codec.TopicRef;
+import io.sngw.core.link.Link;
+import io.sngw.core.link.LinkAddress;
+import io.sngw.core.topic.TopicFilter;
+import io.sngw.core.topic.TopicRegistry;
+import io.sngw.core.upstream.UpstreamMessage;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One MQTT-SN client at the gateway: its state machine, topic ids, subscriptions, QoS flows in both directions,
+ * keep-alive and sleep supervision, and its will. Every method runs on {@link #loop}, the session's owner; other
+ * threads reach it only through {@link #post}.
+ */
+final class Session {
+    private static final System.Logger LOG = System.getLogger(Session.class.getName());
+
+    /**
+     * How long after a SUBSCRIBE retained messages from the broker count as answers to it. MQTT 3.1.1 sets the
+     * retain flag only on messages sent because of a new subscription, but the aggregated broker connection
+     * cannot say for which sensor: the sensors that subscribed recently get them, the others do not.
+     */
+    private static final long RETAINED_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final String clientId;
+    final ScheduledExecutorService loop;
+    private final GatewayContext ctx;
+
+    private Link link;
+    private LinkAddress address;
+    private SessionState state = SessionState.DISCONNECTED;
+    private boolean cleanSession = true;
+    private int keepAliveSeconds;
+    private int sleepSeconds;
+    private long lastHeardNanos;
+    private ScheduledFuture<?> supervision;
+
+    private Will will;
+    private WillTopic pendingWillTopic;
+    private ScheduledFuture<?> willDialogueRetry;
+    private int willDialogueAttempts;
+
+    private final TopicRegistry registry;
+    /** Topic names whose gateway REGISTER has not been acknowledged yet: the client cannot use their id. */
+    private final Set<String> unconfirmedTopics = new HashSet<>();
+    private final Map<String, Subscription> subscriptions = new HashMap<>();
+
+    /** Client → broker: message ids of QoS 1/2 publishes the broker has not acknowledged yet. */
+    private final Set<Integer> awaitingBroker = new HashSet<>();
+    /** Client → broker: QoS 2 message ids answered with PUBREC, waiting for the client's PUBREL. */
+    private final Set<Integer> awaitingPubRel = new HashSet<>();
+
+    /** Broker → client: messages not yet sent (window full, REGISTER pending, client asleep). */
+    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    /** Broker → client: what waits for an acknowledgement from the client, by message id. */
+    private final Map<Integer, Awaiting> awaiting = new HashMap<>();
+    private int publishesInFlight;
+    private int nextMsgId = 1;
+
+    private static final class Subscription {
+        int qos;
+        long freshUntilNanos;
+
+        Subscription(int qos, long freshUntilNanos) {
+            this.qos = qos;
+            this.freshUntilNanos = freshUntilNanos;
+        }
+    }
+
+    /** A message from the broker on its way to this client, at the QoS it will be sent with. */
+    private record Delivery(String topic, byte[] payload, int qos, boolean retain, boolean retriedAfterInvalidId) {
+    }
+
+    private enum AwaitKind { PUBACK, PUBREC, PUBCOMP, REGACK }
+
+    /** A message sent to the client that it must answer; resent with DUP until answered or N_retry runs out. */
+    private static final class Awaiting {
+        AwaitKind kind;
+        MqttSnMessage message;
+        final Delivery delivery;
+        int retries;
+        ScheduledFuture<?> timer;
+
+        Awaiting(AwaitKind kind, MqttSnMessage message, Delivery delivery) {
+            this.kind = kind;
+            this.message = message;
+            this.delivery = delivery;
+        }
+    }
+
+    Session(String clientId, ScheduledExecutorService loop, GatewayContext ctx) {
+        this.clientId = clientId;
+        this.loop = loop;
+        this.ctx = ctx;
+        this.registry = new TopicRegistry(ctx.options.maxTopicsPerClient());
+    }
+
+    /** Runs a task on the session's loop; a failure is counted and logged, never lost silently. */
+    void post(Runnable task) {
+        loop.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                ctx.metrics.increment(Counter.INTERNAL_ERRORS);
+                LOG.log(Level.ERROR, "session " + clientId + ": internal error", e);
+            }
+        });
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    // ---------------------------------------------------------------- connect, will dialogue, takeover
+
+    void onConnect(Link fromLink, LinkAddress from, Connect connect) {
+        if (state == SessionState.REMOVED) {
+            return;
+        }
+        ctx.metrics.increment(Counter.CONNECTS);
+        if (address != null && !address.equals(from)) {
+            ctx.metrics.increment(Counter.TAKEOVERS);
+            LOG.log(Level.INFO, "client {0} taken over: {1} -> {2}", clientId, address, from);
+            ctx.sessionsByAddress.remove(address, this);
+            send(new Disconnect());
+        }
+        bindAddress(fromLink, from);
+        stopTimers();
+        requeueInFlight();
+        if (connect.cleanSession()) {
+            clearState();
+        }
+        cleanSession = connect.cleanSession();
+        keepAliveSeconds = connect.duration();
+        lastHeardNanos = System.nanoTime();
+        if (connect.will()) {
+            state = SessionState.CONNECTING;
+            pendingWillTopic = null;
+            willDialogueAttempts = 0;
+            sendWillDialogue(new WillTopicReq());
+        } else {
+            if (connect.cleanSession()) {
+                will = null;
+            }
+            accept();
+        }
+    }
+
+    private void bindAddress(Link fromLink, LinkAddress from) {
+        link = fromLink;
+        address = from;
+        Session previous = ctx.sessionsByAddress.put(from, this);
+        if (previous != null && previous != this) {
+            // Another client id used to live at this address: that client is gone (a restarted sensor, a reused port).
+            previous.post(() -> previous.onAddressTaken(from));
+        }
+    }
+
+    private void onAddressTaken(LinkAddress taken) {
+        if (taken.equals(address) && state != SessionState.REMOVED) {
+            address = null;
+            lose("its address " + taken + " now belongs to another client");
+        }
+    }
+
+    private void sendWillDialogue(MqttSnMessage request) {
+        send(request);
+        willDialogueRetry = loop.schedule(() -> post(() -> {
+            if (state != SessionState.CONNECTING) {
+                return;
+            }
+            if (willDialogueAttempts++ >= ctx.options.maxRetries()) {
+                LOG.log(Level.INFO, "client {0}: will dialogue abandoned after {1} retries", clientId, willDialogueAttempts - 1);
+                endConnection(false);
+                return;
+            }
+            sendWillDialogue(request);
+        }), ctx.options.retryInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void onWillTopic(WillTopic willTopic) {
+        if (state != SessionState.CONNECTING) {
+            return;
+        }
+        cancel(willDialogueRetry);
+        if (willTopic.isEmpty()) {
+            will = null;
+            accept();
+            return;
+        }
+        if (!TopicFilter.isValidName(willTopic.topic())) {
+            send(new ConnAck(ReturnCode.NOT_SUPPORTED));
+            endConnection(false);
+            return;
+        }
+        pendingWillTopic = willTopic;
+        willDialogueAttempts = 0;
+        sendWillDialogue(new WillMsgReq());
+    }
+
+    private void onWillMsg(WillMsg willMsg) {
+        if (state != SessionState.CONNECTING || pendingWillTopic == null) {
+            return;
+        }
+        cancel(willDialogueRetry);
+        will = new Will(pendingWillTopic.topic(), willMsg.message(), pendingWillTopic.qos(), pendingWillTopic.retain());
+        pendingWillTopic = null;
+        accept();
+    }
+
+    private void accept() {
+        state = SessionState.ACTIVE;
+        send(new ConnAck(ReturnCode.ACCEPTED));
+        armSupervision();
+        pump();
+    }
+
+    // ---------------------------------------------------------------- messages from the client
+
+    void onMessage(LinkAddress from, MqttSnMessage message) {
+        if (state == SessionState.REMOVED) {
+            return;
+        }
+        if (!from.equals(address)) {
+            // Queued before a takeover moved the client elsewhere: this address has no session any more.
+            ctx.send(link, from, new Disconnect());
+            ctx.metrics.increment(Counter.NO_SESSION_DISCONNECT_SENT);
+            return;
+        }
+        lastHeardNanos = System.nanoTime();
+        switch (message.type()) {
+            case WILLTOPIC -> onWillTopic((WillTopic) message);
+            case WILLMSG -> onWillMsg((WillMsg) message);
+            case REGISTER -> onRegister((Register) message);
+            case REGACK -> onRegAck((RegAck) message);
+            case PUBLISH -> onPublish((Publish) message);
+            case PUBACK -> onPubAck((PubAck) message);
+            case PUBREC -> onPubRec((PubRec) message);
+            case PUBREL -> onPubRel((PubRel) message);
+            case PUBCOMP -> onPubComp((PubComp) message);
+            case SUBSCRIBE -> onSubscribe((Subscribe) message);
+            case UNSUBSCRIBE -> onUnsubscribe((Unsubscribe) message);
+            case PINGREQ -> onPing();
+            case DISCONNECT -> onDisconnect((Disconnect) message);
+            case WILLTOPICUPD -> onWillTopicUpdate((WillTopicUpd) message);
+            case WILLMSGUPD -> onWillMsgUpdate((WillMsgUpd) message);
+            default -> LOG.log(Level.DEBUG, "client {0}: ignoring {1}", clientId, message.type());
+        }
+    }
+
+    private boolean connected() {
+        return state == SessionState.ACTIVE || state == SessionState.AWAKE || state == SessionState.ASLEEP;
+    }
+
+    private void onRegister(Register register) {
+        if (!connected()) {
+            return;
+        }
+        String name = register.topicName();
+        if (!TopicFilter.isValidName(name)) {
+            ctx.metrics.increment(Counter.REGISTER_REJECTED);
+            send(new RegAck(0, register.msgId(), ReturnCode.NOT_SUPPORTED));
+            return;
+        }
+        int id = registry.idFor(name);
+        if (id < 0) {
+            ctx.metrics.increment(Counter.REGISTER_REJECTED);
+            send(new RegAck(0, register.msgId(), ReturnCode.CONGESTION));
+            return;
+        }
+        unconfirmedTopics.remove(name);
+        send(new RegAck(id, register.msgId(), ReturnCode.ACCEPTED));
+        pump();
+    }
+
+    /** QoS 0, 1 and 2; QoS -1 never reaches a session (the gateway forwards it statelessly). */
+    private void onPublish(Publish publish) {
+        if (!connected()) {
+            return;
+        }
+        int qos = publish.qos();
+        String topic = topicNameOf(publish.topic());
+        if (topic == null) {
+            // QoS 0 gets the PUBACK too: it is the only way to tell the sensor to register again.
+            ctx.metrics.increment(Counter.PUBLISH_IN_REJECTED_INVALID_TOPIC);
+            send(new PubAck(idField(publish.topic()), publish.msgId(), ReturnCode.INVALID_TOPIC_ID));
+            return;
+        }
+        if (publish.data().length > ctx.options.maxPayload()) {
+            reject(publish, "payload of " + publish.data().length + " bytes over the limit of " + ctx.options.maxPayload());
+            return;
+        }
+        UpstreamMessage upstream = new UpstreamMessage(topic, publish.data(), qos, publish.retain());
+        if (qos > 0) {
+            publishAcknowledged(publish, upstream);
+            return;
+        }
+        ctx.metrics.increment(Counter.PUBLISH_IN_QOS0);
+        ctx.upstream.publish(upstream).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                ctx.metrics.increment(Counter.PUBLISH_IN_DROPPED);
+            }
+        });
+    }
+
+    /** QoS 1 and 2: the sensor hears PUBACK/PUBREC only once the broker has the message. */
+    private void publishAcknowledged(Publish publish, UpstreamMessage upstream) {
+        int msgId = publish.msgId();
+        if (publish.qos() == 2 && awaitingPubRel.contains(msgId)) {
+            send(new PubRec(msgId));
+            return;
+        }
+        if (awaitingBroker.contains(msgId)) {
+            return; // a DUP of a message the broker has not acknowledged yet: its answer is on the way
+        }
+        if (awaitingBroker.size() >= ctx.options.maxInflight()) {
+            reject(publish, "more than " + ctx.options.maxInflight() + " publishes in flight");
+            return;
+        }
+        ctx.metrics.increment(publish.qos() == 1 ? Counter.PUBLISH_IN_QOS1 : Counter.PUBLISH_IN_QOS2);
+        awaitingBroker.add(msgId);
+        int idField = idField(publish.topic());
+        ctx.upstream.publish(upstream).whenCompleteAsync((ok, failure) -> {
+            awaitingBroker.remove(msgId);
+            if (state == SessionState.REMOVED || address == null) {
+                return;
+            }
+            if (failure != null) {
+                ctx.metrics.increment(Counter.PUBLISH_IN_REJECTED_CONGESTION);
+                send(new PubAck(idField, msgId, ReturnCode.CONGESTION));
+            } else if (publish.qos() == 1) {
+                send(new PubAck(idField, msgId, ReturnCode.ACCEPTED));
+            } else {
+                awaitingPubRel.add(msgId);
+                send(new PubRec(msgId));
+            }
+        }, this::post);
+    }
+
+    private void reject(Publish publish, String why) {
+        LOG.log(Level.DEBUG, "client {0}: publish rejected: {1}", clientId, why);
+        if (publish.qos() > 0) {
+            ctx.metrics.increment(Counter.PUBLISH_IN_REJECTED_CONGESTION);
+            send(new PubAck(idField(publish.topic()), publish.msgId(), ReturnCode.CONGESTION));
+        } else {
+            ctx.metrics.increment(Counter.PUBLISH_IN_DROPPED);
+        }
+    }
+
+    private void onPubRel(PubRel pubRel) {
+        awaitingPubRel.remove(pubRel.msgId());
+        send(new PubComp(pubRel.msgId()));
+    }
+
+    private void onSubscribe(Subscribe subscribe) {
+        if (!connected()) {
+            return;
+        }
+        int msgId = subscribe.msgId();
+        String filter;
+        int topicId;
+        TopicRef ref = subscribe.topic();
+        if (ref instanceof TopicRef.Name name) {
+            filter = name.name();
+            if (!TopicFilter.isValidFilter(filter)) {
+                rejectSubscribe(msgId, ReturnCode.NOT_SUPPORTED, "invalid filter " + filter);
+                return;
+            }
+            if (TopicFilter.hasWildcard(filter)) {
+                topicId = 0;
+            } else {
+                topicId = registry.idFor(filter);
+                if (topicId < 0) {
+                    rejectSubscribe(msgId, ReturnCode.CONGESTION, "topic registry full");
+                    return;
+                }
+                unconfirmedTopics.remove(filter);
+            }
+        } else if (ref instanceof TopicRef.Predefined predefined) {
+            filter = ctx.options.predefinedTopics().get(predefined.id());
+            if (filter == null) {
+                rejectSubscribe(msgId, ReturnCode.INVALID_TOPIC_ID, "unknown predefined id " + predefined.id());
+                return;
+            }
+            topicId = predefined.id();
+        } else {
+            filter = ((TopicRef.Short) ref).name();
+            topicId = 0;
+        }
+        boolean existed = subscriptions.containsKey(filter);
+        if (!existed && subscriptions.size() >= ctx.options.maxSubscriptionsPerClient()) {
+            rejectSubscribe(msgId, ReturnCode.CONGESTION, "more than " + ctx.options.maxSubscriptionsPerClient() + " subscriptions");
+            return;
+        }
+        int qos = subscribe.qos();
+        Subscription subscription = subscriptions.computeIfAbsent(filter, f -> new Subscription(qos, 0));
+        subscription.qos = qos;
+        subscription.freshUntilNanos = System.nanoTime() + RETAINED_WINDOW_NANOS;
+        if (!existed) {
+            ctx.router.add(filter, this);
+        }
+        // Even a repeated subscription goes to the broker: that is what makes it send the retained messages again.
+        ctx.upstream.subscribe(filter, qos).whenCompleteAsync((granted, failure) -> {
+            if (failure == null && (existed || state == SessionState.REMOVED)) {
+                ctx.upstream.unsubscribe(filter); // hold one broker reference per session and filter, no more
+            }
+            if (state == SessionState.REMOVED) {
+                return;
+            }
+            if (failure != null) {
+                if (!existed) {
+                    subscriptions.remove(filter);
+                    ctx.router.remove(filter, this);
+                }
+                rejectSubscribe(msgId, ReturnCode.CONGESTION, "broker: " + failure.getMessage());
+                return;
+            }
+            int grantedQos = Math.min(qos, granted);
+            subscription.qos = grantedQos;
+            send(new SubAck(grantedQos, topicId, msgId, ReturnCode.ACCEPTED));
+        }, this::post);
+    }
+
+    private void rejectSubscribe(int msgId, ReturnCode code, String why) {
+        LOG.log(Level.DEBUG, "client {0}: subscribe rejected: {1}", clientId, why);
+        ctx.metrics.increment(Counter.SUBSCRIBE_REJECTED);
+        send(new SubAck(0, 0, msgId, code));
+    }
+
+    private void onUnsubscribe(Unsubscribe unsubscribe) {
+        String filter = filterOf(unsubscribe.topic());
+        if (filter != null && subscriptions.remove(filter) != null) {
+            ctx.router.remove(filter, this);
+            ctx.upstream.unsubscribe(filter);
+        }
+        send(new UnsubAck(unsubscribe.msgId()));
+    }
+
+    private void onPing() {
+        if (state == SessionState.AWAKE) {
+            return; // the wake-up PINGREQ's answer comes once the buffer is drained
+        }
+        send(new PingResp());
+    }
+
+    /** PINGREQ carrying the client id: a sleeping client collects what was kept for it. */
+    void onWake(Link fromLink, LinkAddress from) {
+        if (state == SessionState.REMOVED) {
+            return;
+        }
+        if (state != SessionState.ASLEEP && state != SessionState.AWAKE && state != SessionState.ACTIVE) {
+            ctx.send(fromLink, from, new Disconnect());
+            ctx.metrics.increment(Counter.NO_SESSION_DISCONNECT_SENT);
+            return;
+        }
+        if (!from.equals(address)) {
+            ctx.sessionsByAddress.remove(address, this);
+            bindAddress(fromLink, from);
+        }
+        lastHeardNanos = System.nanoTime();
+        if (state == SessionState.ACTIVE) {
+            send(new PingResp());
+            return;
+        }
+        state = SessionState.AWAKE;
+        armSupervision();
+        pump();
+    }
+
+    private void onDisconnect(Disconnect disconnect) {
+        send(new Disconnect());
+        if (disconnect.sleepDuration() == null) {
+            endConnection(false);
+            return;
+        }
+        sleepSeconds = disconnect.sleepDuration();
+        state = SessionState.ASLEEP;
+        requeueInFlight();
+        armSupervision();
+    }
+
+    private void onWillTopicUpdate(WillTopicUpd update) {
+        if (update.isEmpty()) {
+            will = null;
+        } else if (!TopicFilter.isValidName(update.topic())) {
+            send(new WillTopicResp(ReturnCode.NOT_SUPPORTED));
+            return;
+        } else {
+            byte[] message = will == null ? new byte[0] : will.message();
+            will = new Will(update.topic(), message, update.qos(), update.retain());
+        }
+        send(new WillTopicResp(ReturnCode.ACCEPTED));
+    }
+
+    private void onWillMsgUpdate(WillMsgUpd update) {
+        if (will == null) {
+            // No will topic yet: there is nothing to attach the message to; the client must send WILLTOPICUPD first.
+            send(new WillMsgResp(ReturnCode.NOT_SUPPORTED));
+            return;
+        }
+        will = new Will(will.topic(), update.message(), will.qos(), will.retain());
+        send(new WillMsgResp(ReturnCode.ACCEPTED));
+    }
+
+    // ---------------------------------------------------------------- messages to the client
+
+    /** A message from the broker that matched one of this session's filters. */
+    void deliver(UpstreamMessage message) {
+        if (state == SessionState.REMOVED) {
+            return;
+        }
+        int qos = -1;
+        boolean fresh = false;
+        long now = System.nanoTime();
+        for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
+            if (TopicFilter.matches(e.getKey(), message.topic())) {
+                qos = Math.max(qos, e.getValue().qos);
+                fresh |= now - e.getValue().freshUntilNanos < 0;
+            }
+        }
+        if (qos < 0 || (message.retain() && !fresh)) {
+            return; // unsubscribed meanwhile, or a retained message re-sent for another sensor's subscription
+        }
+        if (message.payload().length > ctx.options.maxPayload()) {
+            ctx.metrics.increment(Counter.PUBLISH_OUT_DROPPED);
+            return;
+        }
+        int effectiveQos = Math.min(qos, message.qos());
+        if (state == SessionState.DISCONNECTED && effectiveQos == 0) {
+            return; // an offline persistent session keeps QoS 1 and 2 only, as MQTT does
+        }
+        enqueue(new Delivery(message.topic(), message.payload(), effectiveQos, message.retain(), false));
+        pump();
+    }
+
+    private void enqueue(Delivery delivery) {
+        if (queue.size() >= ctx.options.maxBufferedPerClient()) {
+            queue.pollFirst();
+            ctx.metrics.increment(Counter.BUFFER_OVERFLOW_DROPPED);
+        }
+        queue.addLast(delivery);
+    }
+
+    /** Sends what the in-flight window allows, in order; a topic without an id first gets a REGISTER. */
+    private void pump() {
+        if (state != SessionState.ACTIVE && state != SessionState.AWAKE) {
+            return;
+        }
+        while (!queue.isEmpty() && publishesInFlight < ctx.options.maxInflight()) {
+            Delivery next = queue.peekFirst();
+            TopicRef ref = topicRefFor(next.topic());
+            if (ref == null) {
+                if (!unconfirmedTopics.contains(next.topic()) && !startRegister(next.topic())) {
+                    queue.pollFirst();
+                    ctx.metrics.increment(Counter.PUBLISH_OUT_DROPPED);
+                    continue;
+                }
+                break; // order matters more than speed here: wait for the REGACK
+            }
+            queue.pollFirst();
+            sendPublish(next, ref);
+        }
+        if (state == SessionState.AWAKE && queue.isEmpty() && publishesInFlight == 0) {
+            send(new PingResp());
+            state = SessionState.ASLEEP;
+            armSupervision();
+        }
+    }
+
+    private TopicRef topicRefFor(String topic) {
+        Integer predefined = ctx.predefinedIdsByName.get(topic);
+        if (predefined != null) {
+            return new TopicRef.Predefined(predefined);
+        }
+        if (topic.length() == 2 && topic.charAt(0) <= 0xFF && topic.charAt(1) <= 0xFF) {
+            return new TopicRef.Short(topic);
+        }
+        int id = registry.existingId(topic);
+        return id > 0 && !unconfirmedTopics.contains(topic) ? new TopicRef.Registered(id) : null;
+    }
+
+    private boolean startRegister(String topic) {
+        int id = registry.idFor(topic);
+        if (id < 0) {
+            return false;
+        }
+        unconfirmedTopics.add(topic);
+        int msgId = allocateMsgId();
+        Awaiting a = new Awaiting(AwaitKind.REGACK, new Register(id, msgId, topic), null);
+        awaiting.put(msgId, a);
+        transmit(msgId, a);
+        return true;
+    }
+
+    private void sendPublish(Delivery delivery, TopicRef ref) {
+        ctx.metrics.increment(Counter.PUBLISH_OUT);
+        if (delivery.qos() == 0) {
+            send(new Publish(false, 0, delivery.retain(), ref, 0, delivery.payload()));
+            return;
+        }
+        int msgId = allocateMsgId();
+        Publish publish = new Publish(false, delivery.qos(), delivery.retain(), ref, msgId, delivery.payload());
+        Awaiting a = new Awaiting(delivery.qos() == 1 ? AwaitKind.PUBACK : AwaitKind.PUBREC, publish, delivery);
+        awaiting.put(msgId, a);
+        publishesInFlight++;
+        transmit(msgId, a);
+    }
+
+    /** Sends now and arms T_retry; a resend of a PUBLISH carries DUP. */
+    private void transmit(int msgId, Awaiting a) {
+        send(a.message);
+        a.timer = loop.schedule(() -> post(() -> retry(msgId, a)), ctx.options.retryInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void retry(int msgId, Awaiting a) {
+        if (awaiting.get(msgId) != a || state == SessionState.REMOVED) {
+            return;
+        }
+        if (a.retries >= ctx.options.maxRetries()) {
+            lose("no answer to " + a.message.type() + " after " + a.retries + " retries");
+            return;
+        }
+        a.retries++;
+        if (a.message instanceof Publish p) {
+            a.message = p.withDup();
+            ctx.metrics.increment(Counter.PUBLISH_OUT_RETRIES);
+        }
+        transmit(msgId, a);
+    }
+
+    private Awaiting complete(int msgId, AwaitKind expected) {
+        Awaiting a = awaiting.get(msgId);
+        if (a == null || a.kind != expected) {
+            return null;
+        }
+        awaiting.remove(msgId);
+        cancel(a.timer);
+        if (expected != AwaitKind.REGACK) {
+            publishesInFlight--;
+        }
+        return a;
+    }
+
+    private void onPubAck(PubAck pubAck) {
+        Awaiting a = awaiting.get(pubAck.msgId());
+        if (a == null || (a.kind != AwaitKind.PUBACK && a.kind != AwaitKind.PUBREC)) {
+            return;
+        }
+        complete(pubAck.msgId(), a.kind);
+        if (pubAck.returnCode() == ReturnCode.INVALID_TOPIC_ID
+                && ((Publish) a.message).topic() instanceof TopicRef.Registered registered) {
+            // The client forgot the id (it restarted): register again and resend, once.
+            registry.forget(registered.id());
+            if (!a.delivery.retriedAfterInvalidId()) {
+                Delivery d = a.delivery;
+                queue.addFirst(new Delivery(d.topic(), d.payload(), d.qos(), d.retain(), true));
+            }
+        } else if (pubAck.returnCode() != ReturnCode.ACCEPTED) {
+            ctx.metrics.increment(Counter.PUBLISH_OUT_DROPPED);
+        }
+        pump();
+    }
+
+    private void onPubRec(PubRec pubRec) {
+        Awaiting a = awaiting.get(pubRec.msgId());
+        if (a == null) {
+            return;
+        }
+        if (a.kind == AwaitKind.PUBREC) {
+            cancel(a.timer);
+            a.kind = AwaitKind.PUBCOMP;
+            a.message = new PubRel(pubRec.msgId());
+            a.retries = 0;
+            transmit(pubRec.msgId(), a);
+        } else if (a.kind == AwaitKind.PUBCOMP) {
+            send(a.message); // our PUBREL was lost
+        }
+    }
+
+    private void onPubComp(PubComp pubComp) {
+        if (complete(pubComp.msgId(), AwaitKind.PUBCOMP) != null) {
+            pump();
+        }
+    }
+
+    private void onRegAck(RegAck regAck) {
+        Awaiting a = complete(regAck.msgId(), AwaitKind.REGACK);
+        if (a == null) {
+            return;
+        }
+        Register register = (Register) a.message;
+        unconfirmedTopics.remove(register.topicName());
+        if (regAck.returnCode() != ReturnCode.ACCEPTED) {
+            registry.forget(register.topicId());
+            dropQueued(register.topicName());
+        }
+        pump();
+    }
+
+    private void dropQueued(String topic) {
+        for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
+            if (it.next().topic().equals(topic)) {
+                it.remove();
+                ctx.metrics.increment(Counter.PUBLISH_OUT_DROPPED);
+            }
+        }
+    }
+
+    private int allocateMsgId() {
+        for (int i = 0; i < 0xFFFF; i++) {
+            int id = nextMsgId;
+            nextMsgId = nextMsgId == 0xFFFF ? 1 : nextMsgId + 1;
+            if (!awaiting.containsKey(id)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("no free message id"); // unreachable: maxInflight < 65535
+    }
+
+    /** Messages sent but not acknowledged go back to the head of the queue, to be sent again (with a new id). */
+    private void requeueInFlight() {
+        ArrayDeque<Delivery> unacknowledged = new ArrayDeque<>();
+        for (Awaiting a : awaiting.values()) {
+            cancel(a.timer);
+            if (a.delivery != null) {
+                unacknowledged.add(a.delivery);
+            }
+        }
+        awaiting.clear();
+        unconfirmedTopics.forEach(topic -> registry.forget(registry.existingId(topic)));
+        unconfirmedTopics.clear();
+        publishesInFlight = 0;
+        unacknowledged.descendingIterator().forEachRemaining(queue::addFirst);
+    }
+
+    // ---------------------------------------------------------------- supervision, loss, removal
+
+    private void armSupervision() {
+        cancel(supervision);
+        long timeoutNanos = supervisionTimeoutNanos();
+        if (timeoutNanos <= 0) {
+            supervision = null;
+            return;
+        }
+        long remaining = lastHeardNanos + timeoutNanos - System.nanoTime();
+        supervision = loop.schedule(() -> post(this::checkSupervision), Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+    }
+
+    private long supervisionTimeoutNanos() {
+        int seconds = (state == SessionState.ASLEEP || state == SessionState.AWAKE) ? sleepSeconds : keepAliveSeconds;
+        return (long) (TimeUnit.SECONDS.toNanos(seconds) * ctx.options.keepAliveFactor());
+    }
+
+    private void checkSupervision() {
+        if (!connected()) {
+            return;
+        }
+        if (System.nanoTime() - lastHeardNanos >= supervisionTimeoutNanos()) {
+            lose(state == SessionState.ACTIVE ? "keep-alive expired" : "sleep duration expired");
+        } else {
+            armSupervision();
+        }
+    }
+
+    /** The client vanished without DISCONNECT: its will goes to the broker. */
+    private void lose(String reason) {
+        LOG.log(Level.INFO, "client {0} lost: {1}", clientId, reason);
+        ctx.metrics.increment(Counter.CLIENTS_LOST);
+        endConnection(true);
+    }
+
+    private void endConnection(boolean publishWill) {
+        if (publishWill && will != null) {
+            ctx.upstream.publish(will.toUpstream()).whenComplete((ok, failure) -> ctx.metrics.increment(
+                    failure == null ? Counter.WILLS_PUBLISHED : Counter.WILLS_LOST));
+        }
+        stopTimers();
+        requeueInFlight();
+        if (address != null) {
+            ctx.sessionsByAddress.remove(address, this);
+            address = null;
+        }
+        if (cleanSession) {
+            remove();
+        } else {
+            state = SessionState.DISCONNECTED;
+            queue.removeIf(d -> d.qos() == 0);
+        }
+    }
+
+    private void remove() {
+        state = SessionState.REMOVED;
+        ctx.sessionsById.remove(clientId, this);
+        clearState();
+    }
+
+    /** CleanSession: subscriptions, registrations, buffered and in-flight messages all go. */
+    private void clearState() {
+        for (String filter : subscriptions.keySet()) {
+            ctx.router.remove(filter, this);
+            ctx.upstream.unsubscribe(filter);
+        }
+        subscriptions.clear();
+        registry.clear();
+        unconfirmedTopics.clear();
+        for (Awaiting a : awaiting.values()) {
+            cancel(a.timer);
+        }
+        awaiting.clear();
+        publishesInFlight = 0;
+        queue.clear();
+        awaitingPubRel.clear();
+    }
+
+    private void stopTimers() {
+        cancel(supervision);
+        cancel(willDialogueRetry);
+        supervision = null;
+        willDialogueRetry = null;
+    }
+
+    private static void cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void send(MqttSnMessage message) {
+        if (address != null) {
+            ctx.send(link, address, message);
+        }
+    }
+
+    /** The topic name a PUBLISH refers to, or null where the id is unknown. */
+    private String topicNameOf(TopicRef ref) {
+        if (ref instanceof TopicRef.Registered registered) {
+            return registry.name(registered.id());
+        }
+        return filterOf(ref);
+    }
+
+    /** The name or filter a SUBSCRIBE/UNSUBSCRIBE or PUBLISH names without a registered id, or null. */
+    private String filterOf(TopicRef ref) {
+        if (ref instanceof TopicRef.Name name) {
+            return name.name();
+        }
+        if (ref instanceof TopicRef.Predefined predefined) {
+            return ctx.options.predefinedTopics().get(predefined.id());
+        }
+        if (ref instanceof TopicRef.Short shortName) {
+            return shortName.name();
+        }
+        return null;
+    }
+
+    /** The TopicId field as the client sent it, echoed in PUBACK. */
+    static int idField(TopicRef ref) {
+        if (ref instanceof TopicRef.Registered registered) {
+            return registered.id();
+        }
+        if (ref instanceof TopicRef.Predefined predefined) {
+            return predefined.id();
+        }
+        if (ref instanceof TopicRef.Short shortName) {
+            return shortName.asId();
+        }
+        return 0;
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + clientId + ", " + state + ", " + address + "]";
+    }
+}

@@ -1,0 +1,200 @@
+package io.sngw.bridge.mqtt;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * How the bridge reaches its broker. Validated on construction; every rejection names the field and the value. A
+ * null duration means its default ({@code DEFAULT_*}).
+ *
+ * @param host           broker host name or address
+ * @param port           broker TCP port, 1..65535
+ * @param tls            TLS to the broker; not supported yet, so it must be false
+ * @param clientId       MQTT client id of the gateway's one aggregating connection (1..65535 UTF-8 bytes)
+ * @param username       MQTT user name, or null
+ * @param password       MQTT password, or null; MQTT 3.1.1 allows a password only together with a user name
+ * @param keepAlive      MQTT keep-alive, 1 s..65535 s (sent in whole seconds, rounded up); the connection is dropped
+ *                       when nothing arrives from the broker for 1.5 × keepAlive
+ * @param connectTimeout TCP connect plus CONNACK, per attempt
+ * @param reconnectMin   first reconnect delay; doubles per failed attempt ...
+ * @param reconnectMax   ... up to this (each delay gets up to 25 % jitter)
+ * @param maxInflight    QoS 1/2 publishes towards the broker awaiting PUBACK/PUBREC, 1..65535; a publish beyond
+ *                       it fails at once with {@code UpstreamUnavailableException("broker window full ...")}
+ */
+public record BridgeOptions(String host, int port, boolean tls, String clientId, String username, String password,
+        Duration keepAlive, Duration connectTimeout, Duration reconnectMin, Duration reconnectMax, int maxInflight) {
+
+    public static final int DEFAULT_PORT = 1883;
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_RECONNECT_MIN = Duration.ofMillis(500);
+    public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_INFLIGHT = 1000;
+
+    private static final int MAX_UTF8_STRING = 65535;
+
+    public BridgeOptions {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host must not be empty");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be 1..65535: " + port);
+        }
+        if (tls) {
+            throw new IllegalArgumentException("tls=true is not supported yet: the bridge connects over plain TCP only");
+        }
+        if (clientId == null || clientId.isEmpty()) {
+            throw new IllegalArgumentException("clientId must not be empty");
+        }
+        checkUtf8("clientId", clientId);
+        if (username != null) {
+            checkUtf8("username", username);
+        }
+        if (password != null) {
+            if (username == null) {
+                throw new IllegalArgumentException("password given without username: MQTT 3.1.1 sends a password"
+                        + " only together with a user name");
+            }
+            if (password.getBytes(StandardCharsets.UTF_8).length > MAX_UTF8_STRING) {
+                throw new IllegalArgumentException("password is longer than 65535 bytes");
+            }
+        }
+        keepAlive = keepAlive == null ? DEFAULT_KEEP_ALIVE : keepAlive;
+        connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
+        reconnectMin = reconnectMin == null ? DEFAULT_RECONNECT_MIN : reconnectMin;
+        reconnectMax = reconnectMax == null ? DEFAULT_RECONNECT_MAX : reconnectMax;
+        if (keepAlive.compareTo(Duration.ofSeconds(1)) < 0 || keepAlive.compareTo(Duration.ofSeconds(65535)) > 0) {
+            throw new IllegalArgumentException("keepAlive must be 1 s..65535 s: " + keepAlive);
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connectTimeout must be positive: " + connectTimeout);
+        }
+        if (connectTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("connectTimeout is too long: " + connectTimeout);
+        }
+        if (reconnectMin.isNegative() || reconnectMin.isZero()) {
+            throw new IllegalArgumentException("reconnectMin must be positive: " + reconnectMin);
+        }
+        if (reconnectMax.compareTo(reconnectMin) < 0) {
+            throw new IllegalArgumentException("reconnectMax (" + reconnectMax + ") must not be less than reconnectMin ("
+                    + reconnectMin + ")");
+        }
+        if (maxInflight < 1 || maxInflight > 65535) {
+            throw new IllegalArgumentException("maxInflight must be 1..65535 (MQTT packet ids): " + maxInflight);
+        }
+    }
+
+    /** Plain TCP to {@code host:port} with every other option at its default. */
+    public static BridgeOptions of(String host, int port, String clientId) {
+        return new BridgeOptions(host, port, false, clientId, null, null, DEFAULT_KEEP_ALIVE, DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_RECONNECT_MIN, DEFAULT_RECONNECT_MAX, DEFAULT_MAX_INFLIGHT);
+    }
+
+    /**
+     * Parses a broker URL: {@code tcp://host[:port]} (port 1883 when absent; IPv6 literals in brackets). Credentials
+     * are not taken from the URL (use {@link #withCredentials}); a path, query or fragment is rejected.
+     * {@code ssl://} and {@code mqtts://} are reserved for TLS, which is not supported yet.
+     */
+    public static BridgeOptions fromUrl(String url, String clientId) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("broker URL must not be empty");
+        }
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("broker URL is not a valid URI: '" + url + "' (" + e.getReason() + ")");
+        }
+        String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme == null) {
+            throw new IllegalArgumentException("broker URL has no scheme: '" + url + "' (expected tcp://host:port)");
+        }
+        if (uri.isOpaque()) {
+            throw new IllegalArgumentException("broker URL must look like tcp://host[:port]: '" + url + "'");
+        }
+        switch (scheme) {
+            case "tcp" -> {
+                // plain TCP
+            }
+            case "ssl", "mqtts", "tls" -> throw new IllegalArgumentException("broker URL scheme '" + scheme
+                    + "://' means TLS, which the bridge does not support yet: use tcp://host:port ('" + url + "')");
+            default -> throw new IllegalArgumentException("unsupported broker URL scheme '" + scheme + "://' in '" + url
+                    + "': expected tcp://host:port");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("broker URL must not carry credentials: '" + scheme + "://"
+                    + "***@" + uri.getHost() + "' (configure username/password separately)");
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new IllegalArgumentException("broker URL has no valid host: '" + url + "' (expected tcp://host:port)");
+        }
+        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
+            throw new IllegalArgumentException("broker URL must not have a path: '" + url + "'");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("broker URL must not have a query or fragment: '" + url + "'");
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort();
+        return of(host, port, clientId);
+    }
+
+    public BridgeOptions withCredentials(String username, String password) {
+        return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
+                reconnectMin, reconnectMax, maxInflight);
+    }
+
+    public BridgeOptions withKeepAlive(Duration keepAlive) {
+        return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
+                reconnectMin, reconnectMax, maxInflight);
+    }
+
+    public BridgeOptions withConnectTimeout(Duration connectTimeout) {
+        return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
+                reconnectMin, reconnectMax, maxInflight);
+    }
+
+    public BridgeOptions withReconnect(Duration reconnectMin, Duration reconnectMax) {
+        return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
+                reconnectMin, reconnectMax, maxInflight);
+    }
+
+    public BridgeOptions withMaxInflight(int maxInflight) {
+        return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
+                reconnectMin, reconnectMax, maxInflight);
+    }
+
+    /** The keep-alive as sent in CONNECT: whole seconds, rounded up. */
+    int keepAliveSeconds() {
+        long seconds = keepAlive.getSeconds() + (keepAlive.getNano() > 0 ? 1 : 0);
+        return (int) Math.min(seconds, 65535);
+    }
+
+    /** host:port, with IPv6 literals in brackets. */
+    String address() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return "BridgeOptions[" + (tls ? "ssl://" : "tcp://") + address() + ", clientId=" + clientId + ", username="
+                + username + ", password=" + (password == null ? "null" : "***") + ", keepAlive=" + keepAlive
+                + ", connectTimeout=" + connectTimeout + ", reconnect=" + reconnectMin + ".." + reconnectMax
+                + ", maxInflight=" + maxInflight + "]";
+    }
+
+    private static void checkUtf8(String field, String value) {
+        if (value.indexOf('\u0000') >= 0) {
+            throw new IllegalArgumentException(field + " must not contain U+0000");
+        }
+        if (value.getBytes(StandardCharsets.UTF_8).length > MAX_UTF8_STRING) {
+            throw new IllegalArgumentException(field + " is longer than 65535 UTF-8 bytes");
+        }
+    }
+}

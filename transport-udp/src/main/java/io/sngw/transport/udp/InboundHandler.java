@@ -1,0 +1,59 @@
+package io.sngw.transport.udp;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.sngw.core.link.Link;
+import io.sngw.core.link.LinkReceiver;
+
+/**
+ * Copies each datagram out of Netty's buffer (released on return by the superclass) and hands it to the core on the
+ * I/O thread. Nothing a receiver does may stop the listener: its exceptions are counted and logged, never rethrown.
+ */
+final class InboundHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private static final System.Logger LOG = System.getLogger(UdpTransport.class.getName());
+
+    private final Link link;
+    private final LinkReceiver receiver;
+    private final UdpStats stats;
+
+    InboundHandler(Link link, LinkReceiver receiver, UdpStats stats) {
+        super(DatagramPacket.class, true);
+        this.link = link;
+        this.receiver = receiver;
+        this.stats = stats;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        // A copy, because the core keeps the bytes past this call and the pooled buffer goes back at once.
+        byte[] bytes = ByteBufUtil.getBytes(packet.content());
+        stats.datagramsIn.increment();
+        stats.bytesIn.add(bytes.length);
+        UdpAddress from = new UdpAddress(packet.sender());
+        try {
+            receiver.onReceive(link, from, bytes);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            stats.receiverErrors.increment();
+            long count = stats.receiverErrors.sum();
+            // The first failure in full, then a reminder now and then: a broken receiver must not flood the log.
+            if (count == 1 || count % 1000 == 0) {
+                LOG.log(System.Logger.Level.WARNING, link.name() + ": receiver failed on a datagram from " + from
+                        + " (" + count + " failures so far)", e);
+            }
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Mostly a datagram the socket refused to send (no route, message too long); the channel stays open.
+        stats.dropped.increment();
+        long count = stats.dropped.sum();
+        if (count == 1 || count % 1000 == 0) {
+            LOG.log(System.Logger.Level.WARNING, link.name() + ": socket error (" + count + " drops so far): " + cause);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.sngw.transport.udp;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+
+import java.net.InetSocketAddress;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Takes datagrams from any thread and writes them on the channel's event loop, with one flush per batch.
+ *
+ * <p>Why not {@code writeAndFlush} per datagram: every call from a foreign thread is its own event-loop task and its
+ * own syscall-triggering flush. Here senders only append to a queue; the first sender of a batch schedules a single
+ * drain task, which writes everything queued by the time it runs and flushes once. A sender that finds a drain
+ * already scheduled needs no task of its own, because the drain clears the flag before it starts polling and so
+ * sees every datagram queued before the flag was observed set.
+ */
+final class OutboundBatcher {
+    /** Datagrams written per drain before giving reads a turn on the event loop. */
+    private static final int MAX_PER_DRAIN = 1024;
+
+    private final Channel channel;
+    private final UdpStats stats;
+    private final int maxPending;
+    private final Queue<DatagramPacket> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+
+    OutboundBatcher(Channel channel, UdpStats stats, int maxPending) {
+        this.channel = channel;
+        this.stats = stats;
+        this.maxPending = maxPending;
+    }
+
+    /** Queues one datagram; never blocks. Over the bound, the datagram is dropped (loss is normal on this link). */
+    void enqueue(InetSocketAddress to, byte[] bytes) {
+        if (pending.incrementAndGet() > maxPending) {
+            pending.decrementAndGet();
+            stats.dropped.increment();
+            return;
+        }
+        // Wrapped, not copied: the core hands over a freshly encoded array and never touches it again.
+        queue.offer(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to));
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(drainTask);
+            } catch (RejectedExecutionException e) {
+                // The event loop is shutting down: nothing will ever write these.
+                drainScheduled.set(false);
+                discardAll();
+            }
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        boolean active = channel.isActive();
+        int written = 0;
+        DatagramPacket packet;
+        while (written < MAX_PER_DRAIN && (packet = queue.poll()) != null) {
+            pending.decrementAndGet();
+            if (!active) {
+                packet.release();
+                stats.dropped.increment();
+                continue;
+            }
+            int size = packet.content().readableBytes();
+            // A failed write of a void promise is reported through exceptionCaught, where it is counted as dropped.
+            channel.write(packet, channel.voidPromise());
+            stats.datagramsOut.increment();
+            stats.bytesOut.add(size);
+            written++;
+        }
+        if (written > 0) {
+            channel.flush();
+        }
+        if (!queue.isEmpty()) {
+            scheduleDrain();
+        }
+    }
+
+    private void discardAll() {
+        DatagramPacket packet;
+        while ((packet = queue.poll()) != null) {
+            pending.decrementAndGet();
+            packet.release();
+            stats.dropped.increment();
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package io.sngw.deploy;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Level;
+
+/**
+ * Reads the YAML configuration file into a {@link GatewayConfig}, checking every key and value on the way. Whatever
+ * is absent takes its default, so an empty file is a working configuration. SnakeYAML's SafeConstructor builds only
+ * maps, lists and scalars: a tag naming a Java class is an error, never an object.
+ */
+public final class ConfigLoader {
+
+    static final List<String> ROOT_KEYS = List.of("gateway", "udp", "upstream", "predefined-topics", "advertise",
+            "limits", "retry", "keep-alive-factor", "logging");
+    static final List<String> GATEWAY_KEYS = List.of("id", "session-loops");
+    static final List<String> UDP_KEYS = List.of("bind", "port", "broadcast");
+    static final List<String> UPSTREAM_KEYS = List.of("url", "client-id", "username", "password", "keep-alive",
+            "connect-timeout", "reconnect-min", "reconnect-max", "max-inflight", "embedded-bind", "embedded-port");
+    static final List<String> ADVERTISE_KEYS = List.of("interval");
+    static final List<String> LIMITS_KEYS = List.of("max-clients", "max-payload", "max-inflight",
+            "max-topics-per-client", "max-subscriptions-per-client", "max-buffered-per-client");
+    static final List<String> RETRY_KEYS = List.of("interval", "max");
+    static final List<String> LOGGING_KEYS = List.of("level", "broker-level");
+
+    private static final String LEVELS_EXPECTED = "one of off, error, warning, info, debug, trace, all";
+    private static final Duration ONE_MS = Duration.ofMillis(1);
+
+    private ConfigLoader() {
+    }
+
+    /** Loads and checks a file. A missing or unreadable file is a ConfigException too, with the reason. */
+    public static GatewayConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("", "cannot read " + file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read " + file + ": " + e);
+        }
+        return parse(text);
+    }
+
+    /** Parses and checks configuration text. */
+    public static GatewayConfig parse(String yaml) throws ConfigException {
+        return parse(new StringReader(yaml));
+    }
+
+    public static GatewayConfig parse(Reader yaml) throws ConfigException {
+        return fromTree(readTree(yaml));
+    }
+
+    private static Object readTree(Reader reader) throws ConfigException {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);     // a key given twice is a mistake, not "the last one wins"
+        options.setMaxAliasesForCollections(20);  // no billion-laughs expansion
+        options.setAllowRecursiveKeys(false);
+        options.setNestingDepthLimit(20);
+        options.setCodePointLimit(1 << 20);
+        Yaml yaml = new Yaml(new SafeConstructor(options));
+        try {
+            return yaml.load(reader);
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+            String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
+            String context = e.getContext() != null ? e.getContext() + ": " : "";
+            throw new ConfigException("", "not valid YAML" + where + ": " + context + problem.strip(), e);
+        } catch (YAMLException e) {
+            throw new ConfigException("", "not valid YAML: " + e.getMessage(), e);
+        }
+    }
+
+    private static GatewayConfig fromTree(Object document) throws ConfigException {
+        GatewayConfig d = GatewayConfig.defaults();
+        ConfigSection root = ConfigSection.root(document, ROOT_KEYS);
+
+        ConfigSection gw = root.section("gateway", GATEWAY_KEYS);
+        var gateway = new GatewayConfig.GatewaySettings(
+                gw.integer("id", d.gateway().id(), 0, 255),
+                gw.integer("session-loops", d.gateway().sessionLoops(), 0, 1024));
+
+        ConfigSection u = root.section("udp", UDP_KEYS);
+        var udp = new GatewayConfig.UdpSettings(
+                u.ipAddress("bind", d.udp().bind()),
+                u.integer("port", d.udp().port(), 0, 65535),
+                broadcast(u));
+
+        var upstream = upstream(root.section("upstream", UPSTREAM_KEYS), d.upstream(), gateway.id());
+        Map<Integer, String> topics = predefinedTopics(root);
+
+        ConfigSection adv = root.section("advertise", ADVERTISE_KEYS);
+        // ADVERTISE carries the interval in a 16-bit field counted in seconds.
+        var advertise = new GatewayConfig.AdvertiseSettings(adv.duration("interval", d.advertise().interval(),
+                Duration.ZERO, Duration.ofSeconds(65535), true, "(0s turns ADVERTISE off)"));
+
+        ConfigSection lim = root.section("limits", LIMITS_KEYS);
+        var dl = d.limits();
+        var limits = new GatewayConfig.LimitsSettings(
+                lim.integer("max-clients", dl.maxClients(), 1, 10_000_000),
+                lim.integer("max-payload", dl.maxPayload(), 1, 65528),
+                lim.integer("max-inflight", dl.maxInflight(), 1, 65535),
+                lim.integer("max-topics-per-client", dl.maxTopicsPerClient(), 1, 65534),
+                lim.integer("max-subscriptions-per-client", dl.maxSubscriptionsPerClient(), 1, 65535),
+                lim.integer("max-buffered-per-client", dl.maxBufferedPerClient(), 1, 1_000_000));
+
+        ConfigSection r = root.section("retry", RETRY_KEYS);
+        var retry = new GatewayConfig.RetrySettings(
+                r.duration("interval", d.retry().interval(), ONE_MS, Duration.ofHours(1), false, ""),
+                r.integer("max", d.retry().max(), 0, 100));
+
+        double keepAliveFactor = root.number("keep-alive-factor", d.keepAliveFactor(), 1.0, 10.0);
+
+        ConfigSection log = root.section("logging", LOGGING_KEYS);
+        var logging = new GatewayConfig.LoggingSettings(
+                level(log, "level", d.logging().level()),
+                level(log, "broker-level", d.logging().brokerLevel()));
+
+        return new GatewayConfig(gateway, udp, upstream, topics, advertise, limits, retry, keepAliveFactor, logging);
+    }
+
+    private static String broadcast(ConfigSection u) throws ConfigException {
+        if (!u.has("broadcast") || u.raw("broadcast") == null) {
+            return null;
+        }
+        Object value = u.raw("broadcast");
+        if (value instanceof String s) {
+            int colon = s.lastIndexOf(':');
+            if (colon > 0) {
+                String host = s.substring(0, colon);
+                // An IPv6 address needs its brackets, or its last group would read as the port.
+                boolean bracketed = host.startsWith("[") && host.endsWith("]");
+                if (bracketed) {
+                    host = host.substring(1, host.length() - 1);
+                }
+                String port = s.substring(colon + 1);
+                if (ConfigSection.isIpLiteral(host) && (bracketed == host.contains(":")) && port.matches("\\d{1,5}")
+                        && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535) {
+                    return s;
+                }
+            }
+        }
+        throw ConfigException.invalid(u.pathOf("broadcast"), value,
+                "null or \"ADDRESS:PORT\" such as \"255.255.255.255:1884\" or \"[ff02::1]:1884\"");
+    }
+
+    private static GatewayConfig.UpstreamSettings upstream(ConfigSection s, GatewayConfig.UpstreamSettings d,
+                                                           int gatewayId) throws ConfigException {
+        String url = d.url();
+        if (s.has("url")) {
+            if (!(s.raw("url") instanceof String given)) {
+                throw ConfigException.invalid(s.pathOf("url"), s.raw("url"), BrokerUrl.EXPECTED);
+            }
+            url = given;
+        }
+        if (!GatewayConfig.EMBEDDED.equals(url)) {
+            BrokerUrl broker;
+            try {
+                broker = BrokerUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.invalid(s.pathOf("url"), url, BrokerUrl.EXPECTED + "; found " + e.getMessage());
+            }
+            if (broker.tls()) {
+                throw ConfigException.invalid(s.pathOf("url"), url,
+                        BrokerUrl.EXPECTED + "; TLS to the broker is not supported yet");
+            }
+        }
+        // The default client id follows gateway.id, so that two gateways on one broker do not take over each
+        // other's connection.
+        String clientId = s.string("client-id", "sngw-" + gatewayId, false);
+        String username = s.string("username", d.username(), true);
+        String password = s.string("password", d.password(), true);
+        if (password != null && username == null) {
+            throw new ConfigException(s.pathOf("password"),
+                    "is given without upstream.username: expected both (MQTT 3.1.1 sends a password only with a user name)");
+        }
+        Duration keepAlive = s.duration("keep-alive", d.keepAlive(), Duration.ofSeconds(1), Duration.ofSeconds(65535),
+                true, "");
+        Duration connectTimeout = s.duration("connect-timeout", d.connectTimeout(), ONE_MS, Duration.ofMinutes(10),
+                false, "");
+        Duration reconnectMin = s.duration("reconnect-min", d.reconnectMin(), ONE_MS, Duration.ofHours(1), false, "");
+        Duration reconnectMax = s.duration("reconnect-max", d.reconnectMax(), ONE_MS, Duration.ofDays(1), false, "");
+        if (reconnectMax.compareTo(reconnectMin) < 0) {
+            throw ConfigException.invalid(s.pathOf("reconnect-max"), s.has("reconnect-max")
+                            ? s.raw("reconnect-max") : Durations.format(reconnectMax),
+                    "a duration at least upstream.reconnect-min (" + Durations.format(reconnectMin) + ")");
+        }
+        int maxInflight = s.integer("max-inflight", d.maxInflight(), 1, 65535);
+        String embeddedBind = s.ipAddress("embedded-bind", d.embeddedBind());
+        int embeddedPort = s.integer("embedded-port", d.embeddedPort(), 0, 65535);
+        return new GatewayConfig.UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout,
+                reconnectMin, reconnectMax, maxInflight, embeddedBind, embeddedPort);
+    }
+
+    private static Map<Integer, String> predefinedTopics(ConfigSection root) throws ConfigException {
+        String path = root.pathOf("predefined-topics");
+        Object raw = root.raw("predefined-topics");
+        if (raw == null) {
+            return Map.of();
+        }
+        if (!(raw instanceof Map<?, ?> map)) {
+            throw ConfigException.invalid(path, raw, "a mapping of topic id (1..65534) to topic name");
+        }
+        Map<Integer, String> topics = new TreeMap<>();
+        Map<String, Integer> idByName = new HashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            Object key = e.getKey();
+            String keyPath = path + "." + key;
+            String expectedId = "a topic id, an integer 1..65534";
+            int id;
+            if (key instanceof String s && s.matches("\\d{1,10}")) {
+                // Keys may be written quoted: "1": sensors/temp
+                id = ConfigSection.toInt(keyPath, Long.parseLong(s), 1, 65534, expectedId);
+            } else {
+                id = ConfigSection.toInt(keyPath, key, 1, 65534, expectedId);
+            }
+            if (topics.containsKey(id)) {
+                throw ConfigException.invalid(keyPath, key, "a topic id given once (" + id + " appears twice)");
+            }
+            Object value = e.getValue();
+            if (!(value instanceof String name) || !isTopicName(name)) {
+                throw ConfigException.invalid(keyPath, value,
+                        "a topic name: a non-empty string without the wildcards + and #");
+            }
+            Integer other = idByName.putIfAbsent(name, id);
+            if (other != null) {
+                // Downstream, the gateway could not tell which of the two ids to deliver a message with.
+                throw ConfigException.invalid(keyPath, value, "a topic name not already given to topic id " + other);
+            }
+            topics.put(id, name);
+        }
+        return topics;
+    }
+
+    private static boolean isTopicName(String name) {
+        return !name.isEmpty() && name.indexOf('+') < 0 && name.indexOf('#') < 0 && name.indexOf('\0') < 0
+                && name.getBytes(StandardCharsets.UTF_8).length <= 65535;
+    }
+
+    private static Level level(ConfigSection s, String key, Level fallback) throws ConfigException {
+        if (!s.has(key)) {
+            return fallback;
+        }
+        Object value = s.raw(key);
+        // YAML 1.1 reads a bare off as the boolean false.
+        if (Boolean.FALSE.equals(value)) {
+            return Level.OFF;
+        }
+        if (value instanceof String name) {
+            Level level = switch (name.toLowerCase(Locale.ROOT)) {
+                case "off" -> Level.OFF;
+                case "error", "severe" -> Level.SEVERE;
+                case "warning", "warn" -> Level.WARNING;
+                case "info" -> Level.INFO;
+                case "debug", "fine" -> Level.FINE;
+                case "trace", "finest" -> Level.FINEST;
+                case "all" -> Level.ALL;
+                default -> null;
+            };
+            if (level != null) {
+                return level;
+            }
+        }
+        throw ConfigException.invalid(s.pathOf(key), value, LEVELS_EXPECTED);
+    }
+}

@@ -1,0 +1,205 @@
+package io.sngw.deploy;
+
+import io.sngw.bridge.mqtt.BridgeOptions;
+import io.sngw.core.config.GatewayOptions;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.logging.Level;
+
+/**
+ * The gateway's configuration file, parsed and validated by {@link ConfigLoader}: one record per section of the
+ * YAML file. {@link #defaults()} is what an absent or empty file means: a gateway on UDP port 1884 in front of the
+ * embedded broker on 127.0.0.1:1883.
+ *
+ * @param gateway          {@code gateway:} identity and threading
+ * @param udp              {@code udp:} the MQTT-SN listener
+ * @param upstream         {@code upstream:} the MQTT broker the gateway bridges to
+ * @param predefinedTopics {@code predefined-topics:} topic id → topic name agreed with the sensors in advance
+ * @param advertise        {@code advertise:} ADVERTISE broadcasts
+ * @param limits           {@code limits:} per-gateway and per-client bounds
+ * @param retry            {@code retry:} T_retry and N_retry
+ * @param keepAliveFactor  {@code keep-alive-factor:} a client silent for keep-alive × this factor is lost
+ * @param logging          {@code logging:} log levels
+ */
+public record GatewayConfig(
+        GatewaySettings gateway,
+        UdpSettings udp,
+        UpstreamSettings upstream,
+        Map<Integer, String> predefinedTopics,
+        AdvertiseSettings advertise,
+        LimitsSettings limits,
+        RetrySettings retry,
+        double keepAliveFactor,
+        LoggingSettings logging) {
+
+    /** The value of {@code upstream.url} that starts the broker inside the gateway's JVM. */
+    public static final String EMBEDDED = "embedded";
+
+    public GatewayConfig {
+        Objects.requireNonNull(gateway, "gateway");
+        Objects.requireNonNull(udp, "udp");
+        Objects.requireNonNull(upstream, "upstream");
+        // Sorted, so that logs and the startup line list topics by id.
+        predefinedTopics = predefinedTopics == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(predefinedTopics));
+        Objects.requireNonNull(advertise, "advertise");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(logging, "logging");
+    }
+
+    /** {@code gateway:} @param id GwId in ADVERTISE and GWINFO (0..255) @param sessionLoops session threads, 0 = one per core */
+    public record GatewaySettings(int id, int sessionLoops) {
+    }
+
+    /**
+     * {@code udp:} where the MQTT-SN listener binds.
+     *
+     * @param bind      IP address to bind to; 0.0.0.0 (or ::) for every interface
+     * @param port      UDP port; 0 lets the system pick one (tests)
+     * @param broadcast "address:port" that ADVERTISE and GWINFO broadcasts go to, or null for none
+     */
+    public record UdpSettings(String bind, int port, String broadcast) {
+        public UdpSettings {
+            Objects.requireNonNull(bind, "bind");
+        }
+    }
+
+    /**
+     * {@code upstream:} the MQTT broker.
+     *
+     * @param url            {@value GatewayConfig#EMBEDDED}, or tcp://host[:port]
+     * @param clientId       MQTT client id the bridge connects with
+     * @param username       null for none
+     * @param password       null for none; only together with a username (MQTT 3.1.1)
+     * @param keepAlive      MQTT keep-alive of the bridge's connection, whole seconds
+     * @param connectTimeout how long a connection attempt (TCP connect plus CONNACK) may take
+     * @param reconnectMin   first wait after a lost connection; doubles up to reconnectMax
+     * @param reconnectMax   longest wait between reconnection attempts
+     * @param maxInflight    QoS 1/2 publishes towards the broker not yet acknowledged
+     * @param embeddedBind   address the embedded broker listens on (only with url embedded)
+     * @param embeddedPort   port the embedded broker listens on; 0 lets the system pick one (tests)
+     */
+    public record UpstreamSettings(String url, String clientId, String username, String password, Duration keepAlive,
+                                   Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
+                                   int maxInflight, String embeddedBind, int embeddedPort) {
+        public UpstreamSettings {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(keepAlive, "keepAlive");
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            Objects.requireNonNull(reconnectMin, "reconnectMin");
+            Objects.requireNonNull(reconnectMax, "reconnectMax");
+            Objects.requireNonNull(embeddedBind, "embeddedBind");
+        }
+
+        public boolean embedded() {
+            return EMBEDDED.equals(url);
+        }
+
+        /** The same settings with another url (e.g. a test's private Mosquitto). */
+        public UpstreamSettings withUrl(String newUrl) {
+            return new UpstreamSettings(newUrl, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
+                    reconnectMax, maxInflight, embeddedBind, embeddedPort);
+        }
+
+        /** The same settings with the embedded broker elsewhere (port 0 in tests). */
+        public UpstreamSettings withEmbedded(String bind, int port) {
+            return new UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
+                    reconnectMax, maxInflight, bind, port);
+        }
+
+        /** Never prints the password. */
+        @Override
+        public String toString() {
+            return "UpstreamSettings[url=" + url + ", clientId=" + clientId + ", username=" + username
+                    + ", password=" + (password == null ? "null" : "***") + ", keepAlive=" + keepAlive
+                    + ", connectTimeout=" + connectTimeout + ", reconnectMin=" + reconnectMin + ", reconnectMax="
+                    + reconnectMax + ", maxInflight=" + maxInflight + ", embeddedBind=" + embeddedBind + ", embeddedPort=" + embeddedPort + "]";
+        }
+    }
+
+    /** {@code advertise:} @param interval period of ADVERTISE broadcasts, whole seconds; zero turns them off */
+    public record AdvertiseSettings(Duration interval) {
+        public AdvertiseSettings {
+            Objects.requireNonNull(interval, "interval");
+        }
+    }
+
+    /** {@code limits:} see {@link GatewayOptions} for what each bound does when reached. */
+    public record LimitsSettings(int maxClients, int maxPayload, int maxInflight, int maxTopicsPerClient,
+                                 int maxSubscriptionsPerClient, int maxBufferedPerClient) {
+    }
+
+    /** {@code retry:} @param interval T_retry @param max N_retry */
+    public record RetrySettings(Duration interval, int max) {
+        public RetrySettings {
+            Objects.requireNonNull(interval, "interval");
+        }
+    }
+
+    /** {@code logging:} @param level the gateway's own level @param brokerLevel the embedded broker's (Moquette) level */
+    public record LoggingSettings(Level level, Level brokerLevel) {
+        public LoggingSettings {
+            Objects.requireNonNull(level, "level");
+            Objects.requireNonNull(brokerLevel, "brokerLevel");
+        }
+    }
+
+    /** What an absent or empty configuration file means. */
+    public static GatewayConfig defaults() {
+        GatewayOptions core = GatewayOptions.defaults();
+        return new GatewayConfig(
+                new GatewaySettings(core.gatewayId(), core.sessionLoops()),
+                new UdpSettings("0.0.0.0", 1884, null),
+                new UpstreamSettings(EMBEDDED, "sngw-" + core.gatewayId(), null, null, BridgeOptions.DEFAULT_KEEP_ALIVE,
+                        BridgeOptions.DEFAULT_CONNECT_TIMEOUT, BridgeOptions.DEFAULT_RECONNECT_MIN,
+                        BridgeOptions.DEFAULT_RECONNECT_MAX, BridgeOptions.DEFAULT_MAX_INFLIGHT, "127.0.0.1", 1883),
+                core.predefinedTopics(),
+                new AdvertiseSettings(core.advertiseInterval()),
+                new LimitsSettings(core.maxClients(), core.maxPayload(), core.maxInflight(), core.maxTopicsPerClient(),
+                        core.maxSubscriptionsPerClient(), core.maxBufferedPerClient()),
+                new RetrySettings(core.retryInterval(), core.maxRetries()),
+                core.keepAliveFactor(),
+                new LoggingSettings(Level.INFO, Level.WARNING));
+    }
+
+    public GatewayConfig withUdp(UdpSettings newUdp) {
+        return new GatewayConfig(gateway, newUdp, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
+                logging);
+    }
+
+    public GatewayConfig withUpstream(UpstreamSettings newUpstream) {
+        return new GatewayConfig(gateway, udp, newUpstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
+                logging);
+    }
+
+    public GatewayConfig withPredefinedTopics(Map<Integer, String> topics) {
+        return new GatewayConfig(gateway, udp, upstream, topics, advertise, limits, retry, keepAliveFactor, logging);
+    }
+
+    public GatewayConfig withAdvertise(AdvertiseSettings newAdvertise) {
+        return new GatewayConfig(gateway, udp, upstream, predefinedTopics, newAdvertise, limits, retry, keepAliveFactor,
+                logging);
+    }
+
+    public GatewayConfig withLimits(LimitsSettings newLimits) {
+        return new GatewayConfig(gateway, udp, upstream, predefinedTopics, advertise, newLimits, retry, keepAliveFactor,
+                logging);
+    }
+
+    public GatewayConfig withRetry(RetrySettings newRetry) {
+        return new GatewayConfig(gateway, udp, upstream, predefinedTopics, advertise, limits, newRetry, keepAliveFactor,
+                logging);
+    }
+
+    /** The core's view of this configuration. */
+    public GatewayOptions toGatewayOptions() {
+        return new GatewayOptions(gateway.id(), predefinedTopics, advertise.interval(), limits.maxClients(),
+                limits.maxPayload(), limits.maxInflight(), limits.maxTopicsPerClient(),
+                limits.maxSubscriptionsPerClient(), limits.maxBufferedPerClient(), retry.interval(), retry.max(),
+                keepAliveFactor, gateway.sessionLoops());
+    }
+}

@@ -1,0 +1,138 @@
+package io.sngw.deploy;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * The command line: {@code sngw run [--config FILE]}, {@code sngw check-config FILE}, {@code sngw version}.
+ *
+ * <p>Exit codes: 0 done; 1 the gateway could not start, or check-config found a problem; 2 a bad configuration at
+ * {@code run}, or bad command-line usage.
+ */
+@Command(name = "sngw", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "MQTT-SN gateway: bridges sensors speaking MQTT-SN over UDP to an MQTT broker.",
+        subcommands = {Main.Run.class, Main.CheckConfig.class, Main.PrintVersion.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    /** A configuration that cannot be used: distinct from 1 so that systemd units and scripts can tell. */
+    public static final int EXIT_BAD_CONFIG = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        // Before anything logs: keeps the JDK's shutdown hook from silencing the gateway's own shutdown lines.
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", GatewayLogManager.class.getName());
+        }
+        int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        // Always exit explicitly: a library thread that is not a daemon must not keep a finished command alive.
+        // (After run, the JVM is already shutting down; exit then simply waits for the hooks.)
+        System.exit(code);
+    }
+
+    /** Runs one command line with the given output streams and returns its exit code; for tests. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new Main()).setOut(out).setErr(err).execute(args);
+    }
+
+    @Override
+    public void run() {
+        // No subcommand: show what there is.
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Runs the gateway in the foreground until SIGTERM or SIGINT.")
+    static final class Run implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+                description = "YAML configuration file; without it every setting has its default"
+                        + " (UDP 0.0.0.0:1884, embedded broker on 127.0.0.1:1883).")
+        Path config;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PrintWriter err = spec.commandLine().getErr();
+            GatewayConfig cfg;
+            try {
+                cfg = config == null ? GatewayConfig.defaults() : ConfigLoader.load(config);
+            } catch (ConfigException e) {
+                err.println("sngw: bad configuration " + (config == null ? "" : config + ": ") + e.getMessage());
+                return EXIT_BAD_CONFIG;
+            }
+            LoggingSetup.apply(cfg.logging());
+            System.Logger log = System.getLogger(Main.class.getName());
+            GatewayApp app = new GatewayApp(cfg);
+            // Registered before start, so that a signal during start still closes what has started.
+            Runtime.getRuntime().addShutdownHook(new Thread(app::close, "sngw-shutdown"));
+            try {
+                app.start();
+            } catch (Exception e) {
+                log.log(System.Logger.Level.ERROR, "sngw cannot start: " + e.getMessage());
+                log.log(System.Logger.Level.DEBUG, "start failure", e);
+                app.close();
+                return 1;
+            }
+            app.awaitClosed();
+            return 0;
+        }
+    }
+
+    @Command(name = "check-config", mixinStandardHelpOptions = true,
+            description = "Checks a configuration file; prints OK or the problem. Exit code 0 when valid, 1 when not.")
+    static final class CheckConfig implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "YAML configuration file")
+        Path file;
+
+        @Override
+        public Integer call() {
+            try {
+                GatewayConfig cfg = ConfigLoader.load(file);
+                spec.commandLine().getOut().println("OK: " + file + " (upstream " + cfg.upstream().url() + ", udp "
+                        + cfg.udp().bind() + ":" + cfg.udp().port() + ", " + cfg.predefinedTopics().size()
+                        + " predefined topics)");
+                return 0;
+            } catch (ConfigException e) {
+                spec.commandLine().getErr().println(file + ": " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "version", description = "Prints the version.")
+    static final class PrintVersion implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getOut().println("sngw " + Version.get());
+            return 0;
+        }
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"sngw " + Version.get()};
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.sngw.deploy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.logging.Formatter;
+import java.util.logging.LogRecord;
+
+/**
+ * One line per record, {@code 2026-01-31 12:00:00.123 INFO    io.sngw.deploy.GatewayApp: message}, so that the
+ * journal and {@code grep} see one event per line. A throwable follows on the next lines.
+ */
+public final class OneLineFormatter extends Formatter {
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+    @Override
+    public String format(LogRecord record) {
+        StringBuilder line = new StringBuilder(128)
+                .append(TIME.format(Instant.ofEpochMilli(record.getMillis()))).append(' ');
+        String level = record.getLevel().getName();
+        line.append(level);
+        for (int i = level.length(); i < 7; i++) {
+            line.append(' ');
+        }
+        line.append(' ').append(record.getLoggerName()).append(": ").append(formatMessage(record))
+                .append(System.lineSeparator());
+        if (record.getThrown() != null) {
+            StringWriter trace = new StringWriter();
+            record.getThrown().printStackTrace(new PrintWriter(trace));
+            line.append(trace);
+        }
+        return line.toString();
+    }
+}

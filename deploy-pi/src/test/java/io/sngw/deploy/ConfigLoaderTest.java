@@ -1,0 +1,449 @@
+package io.sngw.deploy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.logging.Level;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private static ConfigException fails(String yaml) {
+        return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml));
+    }
+
+    private static void assertMessage(String expected, String yaml) {
+        assertEquals(expected, fails(yaml).getMessage());
+    }
+
+    // ---- defaults -------------------------------------------------------------------------------------------
+
+    @Test
+    void emptyTextCommentsAndEmptyFileAreTheDefaults() throws Exception {
+        GatewayConfig d = GatewayConfig.defaults();
+        assertEquals(d, ConfigLoader.parse(""));
+        assertEquals(d, ConfigLoader.parse("# nothing configured\n\n"));
+        Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
+        assertEquals(d, ConfigLoader.load(empty));
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        GatewayConfig d = GatewayConfig.defaults();
+        assertEquals(1, d.gateway().id());
+        assertEquals("0.0.0.0", d.udp().bind());
+        assertEquals(1884, d.udp().port());
+        assertNull(d.udp().broadcast());
+        assertTrue(d.upstream().embedded());
+        assertEquals("sngw-1", d.upstream().clientId());
+        assertEquals("127.0.0.1", d.upstream().embeddedBind());
+        assertEquals(1883, d.upstream().embeddedPort());
+        assertEquals(Map.of(), d.predefinedTopics());
+        assertEquals(Duration.ZERO, d.advertise().interval());
+        assertEquals(100_000, d.limits().maxClients());
+        assertEquals(1024, d.limits().maxPayload());
+        assertEquals(Duration.ofSeconds(10), d.retry().interval());
+        assertEquals(3, d.retry().max());
+        assertEquals(1.5, d.keepAliveFactor());
+        assertEquals(Level.INFO, d.logging().level());
+        assertEquals(Level.WARNING, d.logging().brokerLevel());
+        // and the core accepts them
+        assertEquals(io.sngw.core.config.GatewayOptions.defaults(), d.toGatewayOptions());
+    }
+
+    @Test
+    void emptySectionsTakeTheirDefaults() throws Exception {
+        assertEquals(GatewayConfig.defaults(), ConfigLoader.parse("""
+                gateway:
+                udp: {}
+                upstream:
+                predefined-topics:
+                advertise: {}
+                limits:
+                retry:
+                logging:
+                """));
+    }
+
+    // ---- a full file ----------------------------------------------------------------------------------------
+
+    @Test
+    void fullFileIsReadIntoEveryField() throws Exception {
+        Path file = Files.writeString(dir.resolve("sngw.yaml"), """
+                gateway: { id: 7, session-loops: 2 }
+                udp: { bind: "::", port: 11884, broadcast: "[ff02::1]:11884" }
+                upstream:
+                  url: "tcp://broker.example:2883"
+                  client-id: "edge-7"
+                  username: "gw"
+                  password: "0123"
+                  keep-alive: 45s
+                  connect-timeout: 1500ms
+                  reconnect-min: 2s
+                  reconnect-max: 5m
+                  max-inflight: 200
+                  embedded-bind: 0.0.0.0
+                  embedded-port: 2883
+                predefined-topics:
+                  1: "sensors/temp"
+                  "2": sensors/humidity
+                  65534: last
+                advertise: { interval: 15m }
+                limits:
+                  max-clients: 500
+                  max-payload: 512
+                  max-inflight: 5
+                  max-topics-per-client: 50
+                  max-subscriptions-per-client: 20
+                  max-buffered-per-client: 100
+                retry: { interval: 500ms, max: 5 }
+                keep-alive-factor: 2
+                logging: { level: debug, broker-level: off }
+                """);
+        GatewayConfig c = ConfigLoader.load(file);
+
+        assertEquals(new GatewayConfig.GatewaySettings(7, 2), c.gateway());
+        assertEquals(new GatewayConfig.UdpSettings("::", 11884, "[ff02::1]:11884"), c.udp());
+        assertEquals(new GatewayConfig.UpstreamSettings("tcp://broker.example:2883", "edge-7", "gw", "0123",
+                Duration.ofSeconds(45), Duration.ofMillis(1500), Duration.ofSeconds(2), Duration.ofMinutes(5), 200,
+                "0.0.0.0", 2883), c.upstream());
+        assertFalse(c.upstream().embedded());
+        assertEquals(Map.of(1, "sensors/temp", 2, "sensors/humidity", 65534, "last"), c.predefinedTopics());
+        assertEquals(Duration.ofMinutes(15), c.advertise().interval());
+        assertEquals(new GatewayConfig.LimitsSettings(500, 512, 5, 50, 20, 100), c.limits());
+        assertEquals(new GatewayConfig.RetrySettings(Duration.ofMillis(500), 5), c.retry());
+        assertEquals(2.0, c.keepAliveFactor());
+        assertEquals(new GatewayConfig.LoggingSettings(Level.FINE, Level.OFF), c.logging());
+
+        var o = c.toGatewayOptions();
+        assertEquals(7, o.gatewayId());
+        assertEquals(c.predefinedTopics(), o.predefinedTopics());
+        assertEquals(Duration.ofMinutes(15), o.advertiseInterval());
+        assertEquals(500, o.maxClients());
+        assertEquals(512, o.maxPayload());
+        assertEquals(5, o.maxInflight());
+        assertEquals(50, o.maxTopicsPerClient());
+        assertEquals(20, o.maxSubscriptionsPerClient());
+        assertEquals(100, o.maxBufferedPerClient());
+        assertEquals(Duration.ofMillis(500), o.retryInterval());
+        assertEquals(5, o.maxRetries());
+        assertEquals(2.0, o.keepAliveFactor());
+        assertEquals(2, o.sessionLoops());
+    }
+
+    @Test
+    void issueExampleIsValid() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("""
+                gateway: { id: 1 }
+                udp: { bind: "0.0.0.0", port: 1884, broadcast: null }
+                upstream: { url: "tcp://127.0.0.1:1883", client-id: "sngw-1" }
+                predefined-topics: { 1: "sensors/temp", 2: "sensors/humidity" }
+                advertise: { interval: 0s }
+                limits: { max-clients: 100000, max-payload: 1024 }
+                """);
+        assertEquals("tcp://127.0.0.1:1883", c.upstream().url());
+        assertEquals(2, c.predefinedTopics().size());
+    }
+
+    @Test
+    void clientIdFollowsGatewayIdUnlessGiven() throws Exception {
+        assertEquals("sngw-9", ConfigLoader.parse("gateway: { id: 9 }").upstream().clientId());
+        assertEquals("x", ConfigLoader.parse("gateway: { id: 9 }\nupstream: { client-id: x }").upstream().clientId());
+    }
+
+    @Test
+    void portZeroMeansAnyFreePort() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("udp: { port: 0 }\nupstream: { embedded-port: 0 }");
+        assertEquals(0, c.udp().port());
+        assertEquals(0, c.upstream().embeddedPort());
+    }
+
+    @Test
+    void passwordIsNotInToString() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("upstream: { username: u, password: secret-pw }");
+        assertFalse(c.toString().contains("secret-pw"), c.toString());
+    }
+
+    // ---- unknown keys ---------------------------------------------------------------------------------------
+
+    @Test
+    void unknownKeyInASectionNamesItAndTheKnownOnes() {
+        assertMessage("udp.prot: unknown key; expected one of: bind, port, broadcast", "udp: { prot: 1884 }");
+    }
+
+    @Test
+    void unknownTopLevelKey() {
+        ConfigException e = fails("gatway: { id: 1 }");
+        assertEquals("gatway", e.path());
+        assertEquals("gatway: unknown key; expected one of: gateway, udp, upstream, predefined-topics, advertise,"
+                + " limits, retry, keep-alive-factor, logging", e.getMessage());
+    }
+
+    @Test
+    void unknownKeyDeeperDown() {
+        assertTrue(fails("upstream: { user: x }").getMessage().startsWith(
+                "upstream.user: unknown key; expected one of: url, client-id, username, password,"));
+        assertTrue(fails("limits: { max-client: 5 }").getMessage().startsWith("limits.max-client: unknown key;"));
+    }
+
+    // ---- wrong types ----------------------------------------------------------------------------------------
+
+    @Test
+    void stringWhereAnIntegerBelongs() {
+        assertMessage("udp.port: \"abc\" is not valid: expected an integer 0..65535", "udp: { port: abc }");
+    }
+
+    @Test
+    void fractionWhereAnIntegerBelongs() {
+        assertMessage("limits.max-clients: 1.5 is not valid: expected an integer 1..10000000",
+                "limits: { max-clients: 1.5 }");
+    }
+
+    @Test
+    void scalarWhereASectionBelongs() {
+        assertMessage("gateway: 5 is not valid: expected a mapping with the keys id, session-loops", "gateway: 5");
+    }
+
+    @Test
+    void listAtTheTopLevel() {
+        assertMessage("(top level): a list is not valid: expected a mapping with the keys gateway, udp, upstream,"
+                + " predefined-topics, advertise, limits, retry, keep-alive-factor, logging", "- a\n- b\n");
+    }
+
+    @Test
+    void numberWhereAStringBelongsIsRefusedNotConverted() {
+        // YAML reads 0123 as the octal number 83: converting it back would change the password.
+        assertMessage("upstream.password: 83 is not valid: expected null or a non-empty string (quote values that"
+                + " look like numbers or booleans)", "upstream: { username: u, password: 0123 }");
+    }
+
+    @Test
+    void nullWhereAValueIsRequired() {
+        assertMessage("udp.port: null is not valid: expected an integer 0..65535", "udp: { port: }");
+    }
+
+    @Test
+    void bindMustBeAnIpAddress() {
+        assertMessage("udp.bind: \"my-host\" is not valid: expected an IP address such as 0.0.0.0, 127.0.0.1 or ::",
+                "udp: { bind: my-host }");
+        assertMessage("udp.bind: \"300.1.1.1\" is not valid: expected an IP address such as 0.0.0.0, 127.0.0.1 or ::",
+                "udp: { bind: 300.1.1.1 }");
+    }
+
+    // ---- out of range ---------------------------------------------------------------------------------------
+
+    @Test
+    void portOutOfRange() {
+        ConfigException e = fails("udp: { port: 70000 }");
+        assertEquals("udp.port", e.path());
+        assertEquals("udp.port: 70000 is not valid: expected an integer 0..65535", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "gateway: { id: 256 }                | gateway.id: 256 is not valid: expected an integer 0..255",
+            "gateway: { id: -1 }                 | gateway.id: -1 is not valid: expected an integer 0..255",
+            "limits: { max-payload: 0 }          | limits.max-payload: 0 is not valid: expected an integer 1..65528",
+            "limits: { max-payload: 65529 }      | limits.max-payload: 65529 is not valid: expected an integer 1..65528",
+            "limits: { max-inflight: 70000 }     | limits.max-inflight: 70000 is not valid: expected an integer 1..65535",
+            "limits: { max-topics-per-client: 65535 } | limits.max-topics-per-client: 65535 is not valid: expected an integer 1..65534",
+            "retry: { max: -1 }                  | retry.max: -1 is not valid: expected an integer 0..100",
+            "upstream: { embedded-port: 65536 }  | upstream.embedded-port: 65536 is not valid: expected an integer 0..65535",
+            "upstream: { max-inflight: 0 }       | upstream.max-inflight: 0 is not valid: expected an integer 1..65535",
+            "udp: { port: 99999999999999999999 } | udp.port: 99999999999999999999 is not valid: expected an integer 0..65535",
+            "keep-alive-factor: 0.5              | keep-alive-factor: 0.5 is not valid: expected a number 1.0..10.0",
+    })
+    void valuesOutOfRange(String yaml, String message) {
+        assertMessage(message, yaml);
+    }
+
+    // ---- durations ------------------------------------------------------------------------------------------
+
+    @Test
+    void badDurationSyntax() {
+        assertMessage("advertise.interval: \"10x\" is not valid: expected a duration such as 500ms, 10s, 15m, 2h or"
+                + " 1d, 0s..65535s in whole seconds (0s turns ADVERTISE off)", "advertise: { interval: 10x }");
+    }
+
+    @Test
+    void bareNumberIsNotADurationExceptZero() throws Exception {
+        ConfigException e = fails("retry: { interval: 10 }");
+        assertEquals("retry.interval: 10 is not valid: expected a duration such as 500ms, 10s, 15m, 2h or 1d,"
+                + " 1ms..1h", e.getMessage());
+        assertEquals(Duration.ZERO, ConfigLoader.parse("advertise: { interval: 0 }").advertise().interval());
+    }
+
+    @Test
+    void zeroRetryIntervalIsRefused() {
+        assertTrue(fails("retry: { interval: 0s }").getMessage()
+                .startsWith("retry.interval: \"0s\" is not valid: expected a duration"));
+    }
+
+    @Test
+    void advertiseIntervalMustFitItsSixteenBitSecondsField() {
+        assertTrue(fails("advertise: { interval: 1500ms }").getMessage().contains("in whole seconds"));
+        assertTrue(fails("advertise: { interval: 19h }").getMessage().startsWith("advertise.interval: \"19h\""));
+    }
+
+    @Test
+    void reconnectMaxBelowMin() {
+        assertMessage("upstream.reconnect-max: \"1s\" is not valid: expected a duration at least upstream.reconnect-min"
+                + " (5s)", "upstream: { reconnect-min: 5s, reconnect-max: 1s }");
+    }
+
+    @Test
+    void upstreamKeepAliveOfZeroIsRefused() {
+        assertTrue(fails("upstream: { keep-alive: 0s }").getMessage()
+                .startsWith("upstream.keep-alive: \"0s\" is not valid: expected a duration"));
+    }
+
+    // ---- upstream url ---------------------------------------------------------------------------------------
+
+    @Test
+    void badUrlScheme() {
+        assertMessage("upstream.url: \"http://broker:1883\" is not valid: expected \"embedded\" or a broker URL"
+                + " tcp://HOST[:PORT]; found unsupported scheme \"http\"", "upstream: { url: \"http://broker:1883\" }");
+    }
+
+    @Test
+    void urlMustBeAString() {
+        assertMessage("upstream.url: 1883 is not valid: expected \"embedded\" or a broker URL tcp://HOST[:PORT]",
+                "upstream: { url: 1883 }");
+    }
+
+    @Test
+    void tlsUrlIsRefusedUntilTheBridgeSpeaksTls() {
+        assertMessage("upstream.url: \"ssl://broker:8883\" is not valid: expected \"embedded\" or a broker URL"
+                + " tcp://HOST[:PORT]; TLS to the broker is not supported yet", "upstream: { url: \"ssl://broker:8883\" }");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "broker:1883                  | unsupported scheme \"broker\"",
+            "tcp://                       | not a URL: Expected authority",
+            "tcp://u:p@broker:1883        | credentials in the URL",
+            "tcp://broker:1883/topic      | a path or query",
+            "tcp://broker:70000           | port out of range",
+    })
+    void badUrls(String url, String reason) {
+        String message = fails("upstream: { url: \"" + url + "\" }").getMessage();
+        assertTrue(message.startsWith("upstream.url: \"" + url + "\" is not valid: expected"), message);
+        assertTrue(message.endsWith("found " + reason), message);
+    }
+
+    @Test
+    void goodUrls() throws Exception {
+        assertEquals(new BrokerUrl("broker", 1883, false), BrokerUrl.parse("tcp://broker"));
+        assertEquals(new BrokerUrl("::1", 2883, false), BrokerUrl.parse("tcp://[::1]:2883"));
+        assertEquals(new BrokerUrl("10.0.0.1", 1883, false), BrokerUrl.parse("mqtt://10.0.0.1/"));
+        assertEquals("tcp://[::1]:2883", BrokerUrl.parse("tcp://[::1]:2883").toString());
+        assertTrue(ConfigLoader.parse("upstream: { url: embedded }").upstream().embedded());
+    }
+
+    @Test
+    void passwordWithoutUsername() {
+        assertMessage("upstream.password: is given without upstream.username: expected both (MQTT 3.1.1 sends a"
+                + " password only with a user name)", "upstream: { password: pw }");
+    }
+
+    // ---- predefined topics ----------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "0: a             | predefined-topics.0: 0 is not valid: expected a topic id, an integer 1..65534",
+            "65535: a         | predefined-topics.65535: 65535 is not valid: expected a topic id, an integer 1..65534",
+            "abc: a           | predefined-topics.abc: \"abc\" is not valid: expected a topic id, an integer 1..65534",
+            "'70000': a       | predefined-topics.70000: 70000 is not valid: expected a topic id, an integer 1..65534",
+            "1: sensors/+     | predefined-topics.1: \"sensors/+\" is not valid: expected a topic name: a non-empty string without the wildcards + and #",
+            "1: '#'           | predefined-topics.1: \"#\" is not valid: expected a topic name: a non-empty string without the wildcards + and #",
+            "1: ''            | predefined-topics.1: \"\" is not valid: expected a topic name: a non-empty string without the wildcards + and #",
+            "1: 42            | predefined-topics.1: 42 is not valid: expected a topic name: a non-empty string without the wildcards + and #",
+    })
+    void badPredefinedTopics(String entry, String message) {
+        assertMessage(message, "predefined-topics: { " + entry + " }");
+    }
+
+    @Test
+    void sameTopicNameUnderTwoIds() {
+        assertMessage("predefined-topics.2: \"a/b\" is not valid: expected a topic name not already given to topic"
+                + " id 1", "predefined-topics: { 1: a/b, 2: a/b }");
+    }
+
+    @Test
+    void sameIdWrittenAsNumberAndString() {
+        assertMessage("predefined-topics.1: \"1\" is not valid: expected a topic id given once (1 appears twice)",
+                "predefined-topics:\n  1: a\n  \"1\": b\n");
+    }
+
+    @Test
+    void predefinedTopicsMustBeAMapping() {
+        assertMessage("predefined-topics: a list is not valid: expected a mapping of topic id (1..65534) to topic name",
+                "predefined-topics: [a, b]");
+    }
+
+    // ---- broadcast, logging ---------------------------------------------------------------------------------
+
+    @Test
+    void broadcastAddress() throws Exception {
+        assertEquals("255.255.255.255:1884",
+                ConfigLoader.parse("udp: { broadcast: \"255.255.255.255:1884\" }").udp().broadcast());
+        String expected = " is not valid: expected null or \"ADDRESS:PORT\" such as \"255.255.255.255:1884\" or"
+                + " \"[ff02::1]:1884\"";
+        assertMessage("udp.broadcast: \"255.255.255.255\"" + expected, "udp: { broadcast: 255.255.255.255 }");
+        assertMessage("udp.broadcast: \"ff02::1:1884\"" + expected, "udp: { broadcast: \"ff02::1:1884\" }");
+        assertMessage("udp.broadcast: \"10.0.0.255:0\"" + expected, "udp: { broadcast: \"10.0.0.255:0\" }");
+    }
+
+    @Test
+    void logLevels() throws Exception {
+        assertEquals(Level.WARNING, ConfigLoader.parse("logging: { level: WARN }").logging().level());
+        assertEquals(Level.OFF, ConfigLoader.parse("logging: { level: off }").logging().level());
+        assertEquals(Level.FINEST, ConfigLoader.parse("logging: { level: trace }").logging().level());
+        assertMessage("logging.level: \"verbose\" is not valid: expected one of off, error, warning, info, debug,"
+                + " trace, all", "logging: { level: verbose }");
+    }
+
+    // ---- the file itself ------------------------------------------------------------------------------------
+
+    @Test
+    void yamlSyntaxErrorNamesLineAndColumn() {
+        String message = fails("udp:\n  port: 1884\n bind: [\n").getMessage();
+        assertTrue(message.startsWith("not valid YAML at line "), message);
+    }
+
+    @Test
+    void duplicateKeyIsAnError() {
+        String message = fails("udp: { port: 1 }\nudp: { port: 2 }\n").getMessage();
+        assertTrue(message.startsWith("not valid YAML at line 2, column 1:"), message);
+        assertTrue(message.contains("duplicate key udp"), message);
+    }
+
+    @Test
+    void javaTagsAreNotInstantiated() {
+        String message = fails("gateway: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[]]]")
+                .getMessage();
+        assertTrue(message.startsWith("not valid YAML at line 1"), message);
+        // SnakeYAML 2 refuses global tags while parsing; the safe constructor would refuse them too.
+        assertTrue(message.contains("Global tag is not allowed"), message);
+    }
+
+    @Test
+    void missingFile() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml")));
+        assertEquals("cannot read " + dir.resolve("nope.yaml") + ": no such file", e.getMessage());
+    }
+}

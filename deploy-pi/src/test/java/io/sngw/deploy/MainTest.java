@@ -1,0 +1,109 @@
+package io.sngw.deploy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line's exit codes and output; {@code run} only with configurations it must refuse. */
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result sngw(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void checkConfigAcceptsAValidFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("ok.yaml"), "udp: { port: 1884 }\npredefined-topics: { 1: a }\n");
+        Result r = sngw("check-config", file.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("OK: " + file), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void checkConfigAcceptsAnEmptyFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("empty.yaml"), "");
+        assertEquals(0, sngw("check-config", file.toString()).code());
+    }
+
+    @Test
+    void checkConfigRefusesABadFileWithTheMessage() throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.yaml"), "udp: { port: 70000 }\n");
+        Result r = sngw("check-config", file.toString());
+        assertEquals(1, r.code());
+        assertEquals(file + ": udp.port: 70000 is not valid: expected an integer 0..65535", r.err().strip());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void checkConfigRefusesAMissingFile() {
+        Path file = dir.resolve("missing.yaml");
+        Result r = sngw("check-config", file.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("no such file"), r.err());
+    }
+
+    @Test
+    void checkConfigWithoutFileIsAUsageError() {
+        Result r = sngw("check-config");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Missing required parameter: 'FILE'"), r.err());
+    }
+
+    @Test
+    void runWithABadConfigExitsWithTwoAndNoStackTrace() throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.yaml"), "udp: { prot: 1884 }\n");
+        Result r = sngw("run", "--config", file.toString());
+        assertEquals(Main.EXIT_BAD_CONFIG, r.code());
+        assertEquals("sngw: bad configuration " + file + ": udp.prot: unknown key; expected one of: bind, port,"
+                + " broadcast", r.err().strip());
+        assertFalse(r.err().contains("Exception"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void runWithAMissingConfigExitsWithTwo() {
+        Result r = sngw("run", "-c", dir.resolve("missing.yaml").toString());
+        assertEquals(Main.EXIT_BAD_CONFIG, r.code());
+        assertTrue(r.err().contains("no such file"), r.err());
+    }
+
+    @Test
+    void versionPrintsTheProjectVersion() {
+        Result r = sngw("version");
+        assertEquals(0, r.code());
+        assertTrue(r.out().matches("sngw \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R"), r.out());
+        assertEquals(r.out(), sngw("--version").out());
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        Result r = sngw("fly");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Unmatched argument"), r.err());
+    }
+
+    @Test
+    void noCommandPrintsUsage() {
+        Result r = sngw();
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("check-config"), r.out());
+    }
+}

@@ -66,9 +66,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
+        // Port 0 (tests): Moquette reports the port it bound only now and then, so pick a free one up front.
+        int listenPort = requestedPort != 0 ? requestedPort : freePort();
         Properties p = new Properties();
         p.setProperty("host", bind);
-        p.setProperty("port", Integer.toString(requestedPort));
+        p.setProperty("port", Integer.toString(listenPort));
         p.setProperty("allow_anonymous", "true");
         p.setProperty("persistence_enabled", "false");
         // Telemetry is on by default in Moquette 0.17: it posts the host's public IP to a collector and writes a
@@ -76,9 +78,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.setProperty("telemetry_enabled", "false");
         p.setProperty("websocket_port", "disabled");
         p.setProperty("netty.mqtt.message_size", Integer.toString(MAX_MESSAGE_BYTES));
-        if (requestedPort != 0) {
-            probeFree();
-        }
+        probeFree(listenPort);
         Server s = new Server();
         try {
             s.startServer(new MemoryConfig(p));
@@ -94,11 +94,11 @@ public final class EmbeddedBroker implements AutoCloseable {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            throw new IOException("embedded MQTT broker cannot listen on " + hostPort(bind, requestedPort) + ": "
+            throw new IOException("embedded MQTT broker cannot listen on " + hostPort(bind, listenPort) + ": "
                     + root.getMessage() + " (is another broker running there? then set upstream.url to it)", e);
         }
         server = s;
-        port = requestedPort != 0 ? requestedPort : awaitBoundPort(s);
+        port = listenPort;
         LOG.log(Level.DEBUG, "embedded MQTT broker listening on {0}", hostPort(bind, port));
         return port;
     }
@@ -108,33 +108,21 @@ public final class EmbeddedBroker implements AutoCloseable {
      * trace at SEVERE; a port already in use (a Mosquitto installed on the Pi, say) is an operator's mistake, not a
      * crash. Binds the way Moquette does (SO_REUSEADDR), so a port in TIME_WAIT is not reported as taken.
      */
-    private void probeFree() throws IOException {
+    private void probeFree(int listenPort) throws IOException {
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(bind, requestedPort));
+            probe.bind(new InetSocketAddress(bind, listenPort));
         } catch (IOException e) {
-            throw new IOException("embedded MQTT broker cannot listen on " + hostPort(bind, requestedPort) + ": "
+            throw new IOException("embedded MQTT broker cannot listen on " + hostPort(bind, listenPort) + ": "
                     + e.getMessage() + " (is another broker running there? then set upstream.url to it)", e);
         }
     }
 
-    /** Moquette records the bound port from a listener on the bind future, which runs on its event loop. */
-    private static int awaitBoundPort(Server s) throws IOException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            int p = s.getPort();
-            if (p != 0) {
-                return p;
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+    private int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(bind, 0));
+            return probe.getLocalPort();
         }
-        s.stopServer();
-        throw new IOException("embedded MQTT broker did not report its port");
     }
 
     /** The port it listens on; 0 before {@link #start()}. */

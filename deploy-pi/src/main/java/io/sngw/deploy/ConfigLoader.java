@@ -35,7 +35,7 @@ public final class ConfigLoader {
     static final List<String> UDP_KEYS = List.of("bind", "port", "broadcast");
     static final List<String> UPSTREAM_KEYS = List.of("url", "client-id", "username", "password", "keep-alive",
             "connect-timeout", "reconnect-min", "reconnect-max", "max-inflight", "embedded-bind", "embedded-port");
-    static final List<String> ADVERTISE_KEYS = List.of("interval");
+    static final List<String> ADVERTISE_KEYS = List.of("interval", "gwinfo-broadcast");
     static final List<String> LIMITS_KEYS = List.of("max-clients", "max-payload", "max-inflight",
             "max-topics-per-client", "max-subscriptions-per-client", "max-buffered-per-client");
     static final List<String> RETRY_KEYS = List.of("interval", "max");
@@ -111,7 +111,8 @@ public final class ConfigLoader {
         ConfigSection adv = root.section("advertise", ADVERTISE_KEYS);
         // ADVERTISE carries the interval in a 16-bit field counted in seconds.
         var advertise = new GatewayConfig.AdvertiseSettings(adv.duration("interval", d.advertise().interval(),
-                Duration.ZERO, Duration.ofSeconds(65535), true, "(0s turns ADVERTISE off)"));
+                Duration.ZERO, Duration.ofSeconds(65535), true, "(0s turns ADVERTISE off)"),
+                adv.bool("gwinfo-broadcast", d.advertise().gwInfoBroadcast()));
 
         ConfigSection lim = root.section("limits", LIMITS_KEYS);
         var dl = d.limits();

@@ -192,4 +192,16 @@ final class ConfigSection {
         }
         return d;
     }
+
+    /** true or false; YAML's yes/no/on/off are refused so that a typo cannot silently flip a switch. */
+    boolean bool(String key, boolean fallback) throws ConfigException {
+        if (!values.containsKey(key)) {
+            return fallback;
+        }
+        Object value = values.get(key);
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        throw ConfigException.invalid(pathOf(key), value, "true or false");
+    }
 }

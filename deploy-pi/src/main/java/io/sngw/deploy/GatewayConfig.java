@@ -121,8 +121,11 @@ public record GatewayConfig(
         }
     }
 
-    /** {@code advertise:} @param interval period of ADVERTISE broadcasts, whole seconds; zero turns them off */
-    public record AdvertiseSettings(Duration interval) {
+    /**
+     * {@code advertise:} @param interval period of ADVERTISE broadcasts, whole seconds; zero turns them off
+     * @param gwInfoBroadcast answer SEARCHGW by broadcast as well as to the searching address
+     */
+    public record AdvertiseSettings(Duration interval, boolean gwInfoBroadcast) {
         public AdvertiseSettings {
             Objects.requireNonNull(interval, "interval");
         }
@@ -158,7 +161,7 @@ public record GatewayConfig(
                         BridgeOptions.DEFAULT_CONNECT_TIMEOUT, BridgeOptions.DEFAULT_RECONNECT_MIN,
                         BridgeOptions.DEFAULT_RECONNECT_MAX, BridgeOptions.DEFAULT_MAX_INFLIGHT, "127.0.0.1", 1883),
                 core.predefinedTopics(),
-                new AdvertiseSettings(core.advertiseInterval()),
+                new AdvertiseSettings(core.advertiseInterval(), core.broadcastGwInfo()),
                 new LimitsSettings(core.maxClients(), core.maxPayload(), core.maxInflight(), core.maxTopicsPerClient(),
                         core.maxSubscriptionsPerClient(), core.maxBufferedPerClient()),
                 new RetrySettings(core.retryInterval(), core.maxRetries()),
@@ -200,6 +203,6 @@ public record GatewayConfig(
         return new GatewayOptions(gateway.id(), predefinedTopics, advertise.interval(), limits.maxClients(),
                 limits.maxPayload(), limits.maxInflight(), limits.maxTopicsPerClient(),
                 limits.maxSubscriptionsPerClient(), limits.maxBufferedPerClient(), retry.interval(), retry.max(),
-                keepAliveFactor, gateway.sessionLoops());
+                keepAliveFactor, gateway.sessionLoops(), advertise.gwInfoBroadcast());
     }
 }

@@ -300,6 +300,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void gwInfoBroadcastIsASwitchThatReachesTheCore() throws ConfigException {
+        assertTrue(ConfigLoader.parse("advertise: { gwinfo-broadcast: true }").toGatewayOptions().broadcastGwInfo());
+        assertMessage("advertise.gwinfo-broadcast: \"yes please\" is not valid: expected true or false",
+                "advertise: { gwinfo-broadcast: yes please }");
+    }
+
+    @Test
     void reconnectMaxBelowMin() {
         assertMessage("upstream.reconnect-max: \"1s\" is not valid: expected a duration at least upstream.reconnect-min"
                 + " (5s)", "upstream: { reconnect-min: 5s, reconnect-max: 1s }");

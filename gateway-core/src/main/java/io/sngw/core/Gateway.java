@@ -130,7 +130,12 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     private void dispatch(Link link, LinkAddress from, MqttSnMessage message) {
         MsgType type = message.type();
         switch (type) {
-            case SEARCHGW -> ctx.send(link, from, new GwInfo(options.gatewayId()));
+            case SEARCHGW -> {
+                ctx.send(link, from, new GwInfo(options.gatewayId()));
+                if (options.broadcastGwInfo()) {
+                    link.broadcast(MqttSnCodec.encode(new GwInfo(options.gatewayId())));
+                }
+            }
             case ADVERTISE, GWINFO -> {
                 // another gateway, or a client answering for one: nothing for us to do
             }

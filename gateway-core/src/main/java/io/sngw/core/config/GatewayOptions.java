@@ -21,6 +21,7 @@ import java.util.TreeMap;
  * @param maxRetries         N_retry: resends before the client is considered lost
  * @param keepAliveFactor    a client silent for keep-alive × this factor is lost (MQTT uses 1.5)
  * @param sessionLoops       single-threaded executors that own the sessions (0 = one per core)
+ * @param broadcastGwInfo    answer SEARCHGW by broadcast on the link as well, so that other clients learn of us too
  */
 public record GatewayOptions(
         int gatewayId,
@@ -35,7 +36,8 @@ public record GatewayOptions(
         Duration retryInterval,
         int maxRetries,
         double keepAliveFactor,
-        int sessionLoops) {
+        int sessionLoops,
+        boolean broadcastGwInfo) {
 
     public GatewayOptions {
         require(gatewayId >= 0 && gatewayId <= 255, "gatewayId must be 0..255: " + gatewayId);
@@ -60,7 +62,7 @@ public record GatewayOptions(
 
     public static GatewayOptions defaults() {
         return new GatewayOptions(1, Map.of(), Duration.ZERO, 100_000, 1024, 10, 1000, 100, 1000,
-                Duration.ofSeconds(10), 3, 1.5, 0);
+                Duration.ofSeconds(10), 3, 1.5, 0, false);
     }
 
     /** The predefined topics sorted by id, for logs. */
@@ -71,38 +73,44 @@ public record GatewayOptions(
     public GatewayOptions withGatewayId(int id) {
         return new GatewayOptions(id, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, sessionLoops);
+                keepAliveFactor, sessionLoops, broadcastGwInfo);
     }
 
     public GatewayOptions withPredefinedTopics(Map<Integer, String> topics) {
         return new GatewayOptions(gatewayId, topics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, sessionLoops);
+                keepAliveFactor, sessionLoops, broadcastGwInfo);
     }
 
     public GatewayOptions withAdvertiseInterval(Duration interval) {
         return new GatewayOptions(gatewayId, predefinedTopics, interval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, sessionLoops);
+                keepAliveFactor, sessionLoops, broadcastGwInfo);
     }
 
     public GatewayOptions withLimits(int clients, int payload, int inflight, int topicsPerClient, int subscriptionsPerClient,
                                      int bufferedPerClient) {
         return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, clients, payload, inflight,
                 topicsPerClient, subscriptionsPerClient, bufferedPerClient, retryInterval, maxRetries, keepAliveFactor,
-                sessionLoops);
+                sessionLoops, broadcastGwInfo);
     }
 
     public GatewayOptions withRetry(Duration interval, int retries) {
         return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, interval, retries, keepAliveFactor,
-                sessionLoops);
+                sessionLoops, broadcastGwInfo);
     }
 
     public GatewayOptions withSessionLoops(int loops) {
         return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, loops);
+                keepAliveFactor, loops, broadcastGwInfo);
+    }
+
+    public GatewayOptions withBroadcastGwInfo(boolean broadcast) {
+        return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
+                maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
+                keepAliveFactor, sessionLoops, broadcast);
     }
 
     private static void require(boolean ok, String message) {

@@ -98,6 +98,8 @@ final class Session {
     private static final class Subscription {
         int qos;
         long freshUntilNanos;
+        /** Topics whose retained message this subscription already got since its last SUBSCRIBE. */
+        final Set<String> retainedDelivered = new HashSet<>();
 
         Subscription(int qos, long freshUntilNanos) {
             this.qos = qos;
@@ -434,6 +436,7 @@ final class Session {
         Subscription subscription = subscriptions.computeIfAbsent(filter, f -> new Subscription(qos, 0));
         subscription.qos = qos;
         subscription.freshUntilNanos = System.nanoTime() + RETAINED_WINDOW_NANOS;
+        subscription.retainedDelivered.clear();
         if (!existed) {
             ctx.router.add(filter, this);
         }
@@ -553,7 +556,9 @@ final class Session {
         for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
             if (TopicFilter.matches(e.getKey(), message.topic())) {
                 qos = Math.max(qos, e.getValue().qos);
-                fresh |= now - e.getValue().freshUntilNanos < 0;
+                // A retained message goes once per SUBSCRIBE: another sensor's SUBSCRIBE makes the broker resend it.
+                fresh |= now - e.getValue().freshUntilNanos < 0
+                        && (!message.retain() || e.getValue().retainedDelivered.add(message.topic()));
             }
         }
         if (qos < 0 || (message.retain() && !fresh)) {

@@ -611,6 +611,10 @@ final class Session {
     }
 
     private TopicRef topicRefFor(String topic) {
+        int registered = registry.existingId(topic);
+        if (registered > 0 && !unconfirmedTopics.contains(topic)) {
+            return new TopicRef.Registered(registered); // the id the client was given (SUBACK, REGACK): it knows it
+        }
         Integer predefined = ctx.predefinedIdsByName.get(topic);
         if (predefined != null) {
             return new TopicRef.Predefined(predefined);
@@ -618,8 +622,7 @@ final class Session {
         if (topic.length() == 2 && topic.charAt(0) <= 0xFF && topic.charAt(1) <= 0xFF) {
             return new TopicRef.Short(topic);
         }
-        int id = registry.existingId(topic);
-        return id > 0 && !unconfirmedTopics.contains(topic) ? new TopicRef.Registered(id) : null;
+        return null;
     }
 
     private boolean startRegister(String topic) {

@@ -172,6 +172,19 @@ class DeliverDownstreamTest {
     }
 
     @Test
+    void subscribeByTheNameOfAPredefinedTopicDeliversWithTheIdFromSubAck() {
+        start();
+        try (Sensor sensor = gateway.sensor()) {
+            sensor.connect("down-predefined-name");
+            SubAck ack = sensor.subscribe("sensors/temp", 0, 1);
+            assertEquals(ReturnCode.ACCEPTED, ack.returnCode());
+            // SUBACK has no TopicIdType: the id it carries is a normal id, and that is the id the sensor now knows.
+            probe.publish("sensors/temp", "21.5", 0, false);
+            sensor.expect(new Publish(false, 0, false, new TopicRef.Registered(ack.topicId()), 0, utf8("21.5")));
+        }
+    }
+
+    @Test
     void subscribeByShortNameGetsDeliveriesWithTheShortName() {
         start();
         try (Sensor sensor = gateway.sensor()) {

@@ -98,6 +98,8 @@ final class Session {
     private static final class Subscription {
         int qos;
         long freshUntilNanos;
+        /** Topics whose retained message this subscription already got since its last SUBSCRIBE. */
+        final Set<String> retainedDelivered = new HashSet<>();
 
         Subscription(int qos, long freshUntilNanos) {
             this.qos = qos;
@@ -434,6 +436,7 @@ final class Session {
         Subscription subscription = subscriptions.computeIfAbsent(filter, f -> new Subscription(qos, 0));
         subscription.qos = qos;
         subscription.freshUntilNanos = System.nanoTime() + RETAINED_WINDOW_NANOS;
+        subscription.retainedDelivered.clear();
         if (!existed) {
             ctx.router.add(filter, this);
         }
@@ -553,7 +556,9 @@ final class Session {
         for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
             if (TopicFilter.matches(e.getKey(), message.topic())) {
                 qos = Math.max(qos, e.getValue().qos);
-                fresh |= now - e.getValue().freshUntilNanos < 0;
+                // A retained message goes once per SUBSCRIBE: another sensor's SUBSCRIBE makes the broker resend it.
+                fresh |= now - e.getValue().freshUntilNanos < 0
+                        && (!message.retain() || e.getValue().retainedDelivered.add(message.topic()));
             }
         }
         if (qos < 0 || (message.retain() && !fresh)) {
@@ -606,6 +611,10 @@ final class Session {
     }
 
     private TopicRef topicRefFor(String topic) {
+        int registered = registry.existingId(topic);
+        if (registered > 0 && !unconfirmedTopics.contains(topic)) {
+            return new TopicRef.Registered(registered); // the id the client was given (SUBACK, REGACK): it knows it
+        }
         Integer predefined = ctx.predefinedIdsByName.get(topic);
         if (predefined != null) {
             return new TopicRef.Predefined(predefined);
@@ -613,8 +622,7 @@ final class Session {
         if (topic.length() == 2 && topic.charAt(0) <= 0xFF && topic.charAt(1) <= 0xFF) {
             return new TopicRef.Short(topic);
         }
-        int id = registry.existingId(topic);
-        return id > 0 && !unconfirmedTopics.contains(topic) ? new TopicRef.Registered(id) : null;
+        return null;
     }
 
     private boolean startRegister(String topic) {

@@ -23,6 +23,8 @@ final class SessionLoops implements AutoCloseable {
             });
             // Keep-alive timers are cancelled far more often than they fire: do not let dead ones pile up.
             loop.setRemoveOnCancelPolicy(true);
+            // Pending keep-alive and retry timers must not hold close() up for the whole termination timeout.
+            loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             loops[i] = loop;
         }
     }

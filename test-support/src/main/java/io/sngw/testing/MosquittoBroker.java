@@ -38,11 +38,13 @@ public final class MosquittoBroker implements AutoCloseable {
     private final Path log;
     private final Path output;
     private final Thread killOnExit;
+    private final List<String> extraConfig;
     private int port;
     private Process process;
     private boolean closed;
 
-    private MosquittoBroker(Path dir) {
+    private MosquittoBroker(Path dir, List<String> extraConfig) {
+        this.extraConfig = List.copyOf(extraConfig);
         this.dir = dir;
         this.config = dir.resolve("mosquitto.conf");
         this.log = dir.resolve("mosquitto.log");
@@ -52,13 +54,18 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /** Starts a broker on a free loopback port and waits until it accepts TCP connections. */
     public static MosquittoBroker start() {
+        return start(List.of());
+    }
+
+    /** As {@link #start()}, with extra lines appended to the config (for example {@code max_qos 1}). */
+    public static MosquittoBroker start(List<String> extraConfigLines) {
         Path dir;
         try {
             dir = Files.createTempDirectory("sngw-mosquitto-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory for Mosquitto", e);
         }
-        MosquittoBroker broker = new MosquittoBroker(dir);
+        MosquittoBroker broker = new MosquittoBroker(dir, extraConfigLines);
         try {
             IllegalStateException last = null;
             for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
@@ -117,6 +124,33 @@ public final class MosquittoBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Freezes the broker (SIGSTOP): connections stay open but nothing is answered, until {@link #resume()}. */
+    public void pause() {
+        signal("-STOP");
+    }
+
+    /** Lets a {@link #pause() paused} broker run again (SIGCONT). */
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        if (process == null) {
+            throw new IllegalStateException("broker is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling Mosquitto", e);
         }
     }
 
@@ -221,6 +255,7 @@ public final class MosquittoBroker implements AutoCloseable {
             // Mosquitto started as root drops to the "mosquitto" user, which cannot write our temp dir: stay root.
             lines.add("user root");
         }
+        lines.addAll(extraConfig);
         try {
             Files.write(config, lines, StandardCharsets.UTF_8);
         } catch (IOException e) {

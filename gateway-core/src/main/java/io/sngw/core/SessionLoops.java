@@ -23,6 +23,8 @@ final class SessionLoops implements AutoCloseable {
             });
             // Keep-alive timers are cancelled far more often than they fire: do not let dead ones pile up.
             loop.setRemoveOnCancelPolicy(true);
+            // At close, pending keep-alive and retry timers are dropped, not waited for (they are seconds away).
+            loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             loops[i] = loop;
         }
     }

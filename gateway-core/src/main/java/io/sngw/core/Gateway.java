@@ -47,6 +47,8 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     private final GatewayContext ctx;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> advertising;
+    /** The encoded ADVERTISE once started with advertising on; a link attached later gets one at once. */
+    private volatile byte[] advertise;
 
     public Gateway(GatewayOptions options, Upstream upstream) {
         this.options = options;
@@ -58,6 +60,10 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     /** Links that ADVERTISE is broadcast on; a link need not be attached to deliver datagrams. */
     public void attach(Link link) {
         links.add(link);
+        byte[] announce = advertise;
+        if (announce != null) {
+            loops.any().execute(() -> link.broadcast(announce));
+        }
     }
 
     /** Starts the upstream connection and the ADVERTISE timer. */
@@ -78,6 +84,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         if (period > 0) {
             int durationSeconds = (int) Math.min(options.advertiseInterval().toSeconds(), 0xFFFF);
             byte[] advertise = MqttSnCodec.encode(new Advertise(options.gatewayId(), durationSeconds));
+            this.advertise = advertise;
             advertising = loops.any().scheduleAtFixedRate(() -> links.forEach(l -> l.broadcast(advertise)),
                     0, period, TimeUnit.MILLISECONDS);
         }

@@ -1,0 +1,487 @@
+package io.sngw.sim.load;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Load for the gateway: N simulated sensors, each on its own UDP socket with its own {@code MqttSnClient}, publish
+ * to {@code <prefix>/<i>} through the gateway while a Paho subscriber on {@code <prefix>/#} at the broker counts what
+ * really arrives. See {@link LoadOptions} for the knobs and {@link LoadResult} for the figures.
+ *
+ * <p>A run: the broker-side subscriber connects and subscribes first; the sensors connect and register; the
+ * warm-up phase runs (if any) and its deliveries are let drain; then the measured phase runs until each sensor has
+ * sent its messages or the duration is over; the run waits for the last acknowledgements and for the broker to
+ * receive what is still on its way (up to the drain timeout, or until nothing has arrived for a second), and the
+ * sensors disconnect. QoS 1/2 publishes are not resent (a sensor's retry would turn a slow ack into a duplicate):
+ * one without an answer within the ack timeout counts as failed.
+ *
+ * <p>Nothing is paced: QoS 0 sensors send as fast as their socket takes it. What the gateway cannot take (its UDP
+ * receive buffer overflowing) is lost, and that loss is reported as it is measured at the broker.
+ *
+ * <p>Plain-Java use: {@code LoadResult r = new LoadGenerator(options).run();}. Command line: see {@link #usage()}.
+ */
+public final class LoadGenerator {
+    private static final System.Logger LOG = System.getLogger(LoadGenerator.class.getName());
+    private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long WARMUP_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final int MAX_ERRORS_KEPT = 10;
+
+    private final LoadOptions options;
+    private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean stop;
+    private volatile long measureDeadlineNanos;
+
+    public LoadGenerator(LoadOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Runs the scenario and returns its figures. Bounded: at most warm-up + duration + ack timeout + drain timeout
+     * and a few seconds of set-up and goodbye.
+     *
+     * @throws IllegalStateException when the broker-side subscriber or a sensor cannot be set up
+     */
+    public LoadResult run() throws InterruptedException {
+        String runTag = Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
+        int subQos = Math.max(0, options.qos());
+        BrokerCounter counter;
+        try {
+            counter = new BrokerCounter(options.brokerUrl(), options.topicPrefix() + "/#", subQos, options.sensors());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot subscribe at the broker " + options.brokerUrl() + ": " + e, e);
+        }
+        List<Sensor> sensors = new ArrayList<>();
+        try {
+            for (int i = 0; i < options.sensors(); i++) {
+                // MQTT-SN client ids: 1..23 characters.
+                String clientId = "lg" + runTag + "-" + i;
+                SensorLink link = options.reference() ? new SensorLink.Paho(options, i, clientId)
+                        : new SensorLink.MqttSn(options, i, clientId);
+                sensors.add(new Sensor(i, link));
+            }
+            return drive(sensors, counter);
+        } finally {
+            stop = true;
+            goodbye(sensors);
+            counter.close();
+        }
+    }
+
+    private LoadResult drive(List<Sensor> sensors, BrokerCounter counter) throws InterruptedException {
+        long warmupNanos = options.warmup().toNanos();
+        long warmupDeadline = System.nanoTime() + warmupNanos;
+        CountDownLatch warmedUp = new CountDownLatch(sensors.size());
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (Sensor s : sensors) {
+            Thread t = new Thread(() -> s.runSafely(warmupNanos > 0, warmupDeadline, warmedUp, go),
+                    "load-sensor-" + s.index);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+
+        long setupSlack = options.ackTimeout().toNanos() + TimeUnit.SECONDS.toNanos(10);
+        if (!warmedUp.await(warmupNanos + setupSlack, TimeUnit.NANOSECONDS)) {
+            error("the warm-up did not finish in time; stopping");
+            stop = true;
+        }
+        if (warmupNanos > 0) {
+            // Let the warm-up's messages reach the broker, so that they do not land in the measured interval.
+            long expected = 0;
+            for (Sensor s : sensors) {
+                expected += options.qos() >= 1 ? s.accepted(Payload.WARMUP) : s.sent[Payload.WARMUP];
+            }
+            awaitBroker(counter::deliveredWarmup, expected, WARMUP_QUIET_NANOS);
+        }
+
+        long measureStart = System.nanoTime();
+        measureDeadlineNanos = measureStart + options.duration().toNanos();
+        go.countDown();
+        long joinDeadline = measureDeadlineNanos + setupSlack;
+        for (Thread t : threads) {
+            long left = joinDeadline - System.nanoTime();
+            if (left > 0) {
+                TimeUnit.NANOSECONDS.timedJoin(t, left);
+            }
+        }
+        if (threads.stream().anyMatch(Thread::isAlive)) {
+            error("sensors still busy " + TimeUnit.NANOSECONDS.toSeconds(setupSlack) + " s after the deadline; stopping");
+            stop = true;
+            for (Thread t : threads) {
+                t.join(TimeUnit.NANOSECONDS.toMillis(setupSlack));
+            }
+        }
+        long sendEnd = measureStart;
+        long sentMeasured = 0;
+        for (Sensor s : sensors) {
+            sendEnd = Math.max(sendEnd, s.sendEndNanos);
+            sentMeasured += s.sent[Payload.MEASURED];
+        }
+        awaitBroker(counter::deliveredMeasured, sentMeasured, QUIET_NANOS);
+        return result(sensors, counter, measureStart, sendEnd);
+    }
+
+    /** Waits until {@code delivered} reaches {@code expected}, or nothing arrived for {@code quietNanos}, or the drain timeout. */
+    private void awaitBroker(java.util.function.LongSupplier delivered, long expected, long quietNanos)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + options.drainTimeout().toNanos();
+        long lastCount = -1;
+        long lastChange = start;
+        while (true) {
+            long now = System.nanoTime();
+            long count = delivered.getAsLong();
+            if (count >= expected || now - deadline >= 0) {
+                return;
+            }
+            if (count != lastCount) {
+                lastCount = count;
+                lastChange = now;
+            } else if (now - lastChange >= quietNanos) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private LoadResult result(List<Sensor> sensors, BrokerCounter counter, long measureStart, long sendEnd) {
+        boolean acknowledged = options.qos() >= 1;
+        long sent = 0, acked = 0, rejected = 0, failed = 0, open = 0, warmupSent = 0;
+        long lostAcked = 0, deliveredUnacked = 0;
+        Histogram ack = new Histogram(TimeUnit.HOURS.toMicros(1), 3);
+        for (Sensor s : sensors) {
+            synchronized (s) {
+                sent += s.sent[Payload.MEASURED];
+                warmupSent += s.sent[Payload.WARMUP];
+                acked += s.accepted[Payload.MEASURED];
+                rejected += s.refused[Payload.MEASURED];
+                failed += s.failed[Payload.MEASURED];
+                ack.add(s.ackMicros);
+                if (acknowledged) {
+                    BitSet arrived = counter.arrived(s.index);
+                    int first = s.firstMeasuredSeq;
+                    BitSet ackedMeasured = s.ackedSeqs.get(first, Math.max(first, s.ackedSeqs.length()));
+                    BitSet arrivedMeasured = arrived.get(first, Math.max(first, arrived.length()));
+                    BitSet lost = (BitSet) ackedMeasured.clone();
+                    lost.andNot(arrivedMeasured);
+                    lostAcked += lost.cardinality();
+                    BitSet unacked = (BitSet) arrivedMeasured.clone();
+                    unacked.andNot(ackedMeasured);
+                    deliveredUnacked += unacked.cardinality();
+                }
+            }
+        }
+        if (acknowledged) {
+            open = sent - acked - rejected - failed;
+        }
+        long delivered = counter.deliveredMeasured();
+        long lost = acknowledged ? lostAcked : sent - delivered;
+        long lastDelivery = counter.lastMeasuredNanos();
+        double deliverySeconds = lastDelivery > measureStart ? (lastDelivery - measureStart) / 1e9 : 0;
+        Histogram e2e = counter.endToEndMicros();
+        Throwable lostConnection = counter.connectionLost();
+        if (lostConnection != null) {
+            error("the broker-side counter lost its connection: " + lostConnection);
+        }
+        boolean ackFigures = acknowledged && ack.getTotalCount() > 0;
+        return new LoadResult(options, sent, acked, rejected, failed, open, delivered, lost,
+                counter.duplicatesMeasured(), deliveredUnacked, counter.foreign(), (sendEnd - measureStart) / 1e9,
+                deliverySeconds,
+                ackFigures ? ack.getValueAtPercentile(50) : -1, ackFigures ? ack.getValueAtPercentile(99) : -1,
+                ackFigures ? ack.getMaxValue() : -1,
+                e2e.getTotalCount() > 0 ? e2e.getValueAtPercentile(50) : -1,
+                e2e.getTotalCount() > 0 ? e2e.getValueAtPercentile(99) : -1,
+                warmupSent, counter.deliveredWarmup(), errors);
+    }
+
+    private void goodbye(List<Sensor> sensors) {
+        boolean answering = true;
+        for (Sensor s : sensors) {
+            try {
+                if (answering && s.link instanceof SensorLink.MqttSn sn && !sn.disconnect()) {
+                    answering = false; // the gateway is not answering: do not wait a second for each of the rest
+                }
+                s.link.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing sensor " + s.index + ": " + e);
+            }
+        }
+    }
+
+    private void error(String message) {
+        synchronized (errors) {
+            if (errors.size() < MAX_ERRORS_KEPT) {
+                errors.add(message);
+            } else if (errors.size() == MAX_ERRORS_KEPT) {
+                errors.add("(more errors not kept)");
+            }
+        }
+    }
+
+    /** One simulated sensor: its link, its counters per phase, the sequence numbers acknowledged, ack latencies. */
+    private final class Sensor {
+        final int index;
+        final SensorLink link;
+        final Semaphore window;
+        final int permits;
+        // guarded by this; indexed by phase
+        final long[] sent = new long[2];
+        final long[] accepted = new long[2];
+        final long[] refused = new long[2];
+        final long[] failed = new long[2];
+        final BitSet ackedSeqs = new BitSet();
+        final Histogram ackMicros = new Histogram(TimeUnit.HOURS.toMicros(1), 3);
+        int firstMeasuredSeq;
+        volatile long sendEndNanos;
+        private int nextSeq;
+
+        Sensor(int index, SensorLink link) {
+            this.index = index;
+            this.link = link;
+            this.permits = options.qos() >= 1 ? options.window() : SensorLink.Paho.QOS0_WINDOW;
+            this.window = new Semaphore(permits);
+        }
+
+        synchronized long accepted(int phase) {
+            return accepted[phase];
+        }
+
+        void runSafely(boolean warmup, long warmupDeadline, CountDownLatch warmedUp, CountDownLatch go) {
+            boolean counted = false;
+            try {
+                if (warmup) {
+                    runPhase(Payload.WARMUP, warmupDeadline, 0);
+                    awaitOutstanding();
+                }
+                synchronized (this) {
+                    firstMeasuredSeq = nextSeq;
+                }
+                warmedUp.countDown();
+                counted = true;
+                go.await();
+                runPhase(Payload.MEASURED, measureDeadlineNanos, options.messagesPerSensor());
+                sendEndNanos = System.nanoTime();
+                awaitOutstanding();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                error("sensor " + index + ": " + e);
+            } finally {
+                if (!counted) {
+                    warmedUp.countDown(); // a sensor that failed early must not hold the others back
+                }
+            }
+        }
+
+        private void runPhase(byte phase, long deadline, long count) throws InterruptedException {
+            boolean windowed = link.windowed();
+            long windowWait = options.ackTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+            for (long n = 0; !stop && (count == 0 || n < count) && System.nanoTime() - deadline < 0; n++) {
+                if (windowed && !window.tryAcquire(windowWait, TimeUnit.NANOSECONDS)) {
+                    error("sensor " + index + ": the window stayed full past the ack timeout");
+                    return;
+                }
+                int seq;
+                synchronized (this) {
+                    seq = nextSeq++;
+                }
+                long t0 = System.nanoTime();
+                byte[] payload = Payload.encode(options.payloadSize(), phase, index, seq, t0);
+                CompletableFuture<Boolean> answer;
+                try {
+                    answer = link.publish(payload);
+                } catch (RuntimeException e) {
+                    if (windowed) {
+                        window.release();
+                    }
+                    error("sensor " + index + ": send failed, sensor stops: " + e);
+                    return;
+                }
+                synchronized (this) {
+                    sent[phase]++;
+                }
+                if (answer != null) {
+                    answer.whenComplete((ok, failure) -> {
+                        complete(phase, seq, t0, ok, failure);
+                        window.release();
+                    });
+                }
+            }
+        }
+
+        private void complete(byte phase, int seq, long t0, Boolean ok, Throwable failure) {
+            long micros = (System.nanoTime() - t0) / 1000;
+            synchronized (this) {
+                if (failure != null) {
+                    failed[phase]++;
+                    if (failed[phase] == 1) {
+                        error("sensor " + index + ": first publish without an answer: " + rootMessage(failure));
+                    }
+                } else if (Boolean.TRUE.equals(ok)) {
+                    accepted[phase]++;
+                    ackedSeqs.set(seq);
+                    if (phase == Payload.MEASURED) {
+                        ackMicros.recordValue(Math.min(micros, ackMicros.getHighestTrackableValue()));
+                    }
+                } else {
+                    refused[phase]++;
+                }
+            }
+        }
+
+        /** Waits until every windowed publish has its answer (or failed), bounded by the ack timeout and a second. */
+        private void awaitOutstanding() throws InterruptedException {
+            if (!link.windowed()) {
+                return;
+            }
+            long wait = options.ackTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+            if (window.tryAcquire(permits, wait, TimeUnit.NANOSECONDS)) {
+                window.release(permits);
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getClass().getSimpleName() + ": " + c.getMessage();
+    }
+
+    // --------------------------------------------------------------------------------------------- command line
+
+    static String usage() {
+        return """
+                usage: LoadGenerator [options]
+                  --gateway HOST:PORT     the gateway's UDP address, loopback only (127.0.0.1:1884)
+                  --broker URL            the broker the gateway bridges to, counted there (tcp://127.0.0.1:1883)
+                  --sensors N             simulated sensors, one UDP socket each (1)
+                  --qos Q                 -1, 0, 1 or 2 (1)
+                  --window W              QoS 1/2 publishes outstanding per sensor (1)
+                  --messages M            measured messages per sensor; 0 = until --duration (1000)
+                  --duration D            measured phase length, or its cap with --messages (10s)
+                  --warmup D              warm-up before it, not in the figures; 0 = none (2s)
+                  --payload B             payload bytes, at least %d (32)
+                  --prefix P              topic prefix: sensor i publishes to P/i (sngw-load/<random>)
+                  --ack-timeout D         QoS 1/2: wait for an ack, no resends (5s)
+                  --drain-timeout D       wait for the broker to receive the rest after sending ends (10s)
+                  --predefined-base ID    QoS -1: sensor i uses predefined topic id ID+i (mapped to P/i at the gateway)
+                  --reference             Paho clients publish straight to the broker (no gateway): the reference
+                  --label L               scenario name in the --row output
+                  --row                   print one tab-separated row on stdout (the report goes to stderr)
+                  --header                print the header of --row and exit
+                durations: 500ms, 10s, 2m; a bare number is seconds
+                """.formatted(Payload.HEADER_BYTES);
+    }
+
+    public static void main(String[] args) {
+        LoadOptions d = LoadOptions.defaults();
+        var gateway = d.gateway();
+        String broker = d.brokerUrl();
+        int sensors = d.sensors(), qos = d.qos(), window = d.window(), payload = d.payloadSize();
+        int predefinedBase = d.predefinedBase();
+        long messages = d.messagesPerSensor();
+        Duration duration = d.duration(), warmup = d.warmup(), ackTimeout = d.ackTimeout();
+        Duration drainTimeout = d.drainTimeout();
+        String prefix = d.topicPrefix();
+        boolean reference = false;
+        String label = null;
+        boolean row = false;
+        LoadOptions options;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--help", "-h" -> {
+                        System.out.print(usage());
+                        return;
+                    }
+                    case "--header" -> {
+                        System.out.println(LoadResult.header());
+                        return;
+                    }
+                    case "--row" -> row = true;
+                    case "--reference" -> reference = true;
+                    default -> {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException(a + " needs a value (or is unknown); see --help");
+                        }
+                        String v = args[++i];
+                        switch (a) {
+                            case "--gateway" -> gateway = LoadOptions.parseHostPort(v);
+                            case "--broker" -> broker = v;
+                            case "--sensors" -> sensors = Integer.parseInt(v);
+                            case "--qos" -> qos = Integer.parseInt(v);
+                            case "--window" -> window = Integer.parseInt(v);
+                            case "--messages" -> messages = Long.parseLong(v);
+                            case "--duration" -> duration = parseDuration(v);
+                            case "--warmup" -> warmup = parseDuration(v);
+                            case "--payload" -> payload = Integer.parseInt(v);
+                            case "--prefix" -> prefix = v;
+                            case "--ack-timeout" -> ackTimeout = parseDuration(v);
+                            case "--drain-timeout" -> drainTimeout = parseDuration(v);
+                            case "--predefined-base" -> predefinedBase = Integer.parseInt(v);
+                            case "--label" -> label = v;
+                            default -> throw new IllegalArgumentException("unknown option " + a + "; see --help");
+                        }
+                    }
+                }
+            }
+            options = new LoadOptions(gateway, broker, sensors, qos, window, messages, duration, warmup, payload,
+                    prefix, ackTimeout, drainTimeout, predefinedBase, reference);
+        } catch (IllegalArgumentException e) {
+            System.err.println("load generator: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        PrintStream report = row ? System.err : System.out;
+        report.println("load generator: " + options.describe() + ", gateway " + options.gateway() + ", broker "
+                + options.brokerUrl() + ", topics " + options.topicPrefix() + "/#");
+        LoadResult result;
+        try {
+            result = new LoadGenerator(options).run();
+        } catch (IllegalStateException e) {
+            System.err.println("load generator: " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (InterruptedException e) {
+            System.exit(130);
+            return;
+        }
+        report.print(result.report());
+        if (row) {
+            System.out.println(result.row(label != null ? label : options.describe()));
+        }
+        System.exit(0); // Paho and client threads are daemons or closed; exit regardless of stragglers
+    }
+
+    static Duration parseDuration(String v) {
+        String s = v.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            } else if (s.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+            } else if (s.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(s));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a duration (500ms, 10s, 2m): " + v);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.sngw.sim.load;
+
+import io.sngw.bridge.mqtt.BridgeOptions;
+import io.sngw.bridge.mqtt.MqttBridge;
+import io.sngw.core.Gateway;
+import io.sngw.core.config.GatewayOptions;
+import io.sngw.testing.MosquittoBroker;
+import io.sngw.transport.udp.UdpOptions;
+import io.sngw.transport.udp.UdpTransport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The load generator in a tiny mode against the real gateway (UDP transport → core → MQTT bridge, wired in this
+ * JVM) and a private Mosquitto. Only correctness is asserted: counts, loss, duplicates. Never timing.
+ */
+class LoadGeneratorTest {
+    private static MosquittoBroker broker;
+    private static Gateway gateway;
+    private static UdpTransport udp;
+    private static MqttBridge bridge;
+
+    @BeforeAll
+    static void startGateway() throws InterruptedException {
+        broker = MosquittoBroker.start();
+        bridge = new MqttBridge(BridgeOptions.fromUrl(broker.url(), "sngw-load-test-" + System.nanoTime()));
+        gateway = new Gateway(GatewayOptions.defaults().withSessionLoops(2), bridge);
+        udp = new UdpTransport(new UdpOptions("127.0.0.1", 0, null, 1 << 20, 1 << 20), gateway);
+        gateway.attach(udp);
+        gateway.start();
+        udp.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!bridge.isConnected()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the bridge did not connect to " + broker.url());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @AfterAll
+    static void stopGateway() {
+        if (udp != null) {
+            udp.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static LoadOptions tiny() {
+        return LoadOptions.defaults()
+                .withGateway(udp.localAddress())
+                .withBrokerUrl(broker.url())
+                .withSensors(3)
+                .withMessagesPerSensor(50)
+                .withDuration(Duration.ofSeconds(60)) // a cap only: the run ends when the 150 messages are done
+                .withWarmup(Duration.ZERO)
+                .withAckTimeout(Duration.ofSeconds(10))
+                .withTopicPrefix(LoadOptions.randomPrefix());
+    }
+
+    @Test
+    void qos1ThreeSensorsFiftyMessagesArriveOnceEach() throws Exception {
+        LoadResult r = new LoadGenerator(tiny().withQos(1).withWindow(5)).run();
+
+        assertEquals(150, r.sent(), r.report());
+        assertEquals(150, r.acknowledged(), r.report());
+        assertEquals(0, r.rejected() + r.failed() + r.stillOpen(), r.report());
+        assertEquals(150, r.delivered(), r.report());
+        assertEquals(0, r.lost(), r.report());
+        assertEquals(0, r.duplicates(), r.report());
+        assertEquals(0, r.foreign(), r.report());
+        assertTrue(r.acknowledgementsAddUp() && r.deliveriesAddUp(), r.report());
+        assertTrue(r.ackP50Micros() >= 0 && r.ackP50Micros() <= r.ackP99Micros()
+                && r.ackP99Micros() <= r.ackMaxMicros(), r.report());
+        assertTrue(r.errors().isEmpty(), r.report());
+    }
+
+    @Test
+    void qos2WithWarmupKeepsTheWarmupOutOfTheFigures() throws Exception {
+        LoadResult r = new LoadGenerator(tiny().withQos(2).withWindow(2).withWarmup(Duration.ofMillis(200))).run();
+
+        assertEquals(150, r.sent(), r.report());
+        assertEquals(150, r.acknowledged(), r.report());
+        assertEquals(150, r.delivered(), r.report());
+        assertEquals(0, r.lost(), r.report());
+        assertEquals(0, r.duplicates(), r.report());
+        assertTrue(r.warmupSent() > 0, r.report());
+        assertEquals(r.warmupSent(), r.warmupDelivered(), r.report());
+        assertTrue(r.acknowledgementsAddUp() && r.deliveriesAddUp(), r.report());
+    }
+
+    @Test
+    void qos0CountsAddUp() throws Exception {
+        // QoS 0 is unacknowledged and unpaced: whatever the gateway drops is lost, and must show up as such.
+        LoadResult r = new LoadGenerator(tiny().withQos(0)).run();
+
+        assertEquals(150, r.sent(), r.report());
+        assertEquals(r.sent(), r.delivered() + r.lost(), r.report());
+        assertEquals(0, r.duplicates(), r.report());
+        assertTrue(r.deliveriesAddUp(), r.report());
+    }
+
+    @Test
+    void refusesNonLoopbackTargets() {
+        assertThrows(IllegalArgumentException.class, () -> tiny().withBrokerUrl("tcp://192.0.2.1:1883"));
+        assertThrows(IllegalArgumentException.class,
+                () -> tiny().withGateway(new java.net.InetSocketAddress("192.0.2.1", 1884)));
+    }
+}

@@ -323,7 +323,7 @@ final class Session {
         if (topic == null) {
             // QoS 0 gets the PUBACK too: it is the only way to tell the sensor to register again.
             ctx.metrics.increment(Counter.PUBLISH_IN_REJECTED_INVALID_TOPIC);
-            send(new PubAck(idField(publish.topic()), publish.msgId(), ReturnCode.INVALID_TOPIC_ID));
+            send(new PubAck(publish.topic().idField(), publish.msgId(), ReturnCode.INVALID_TOPIC_ID));
             return;
         }
         if (publish.data().length > ctx.options.maxPayload()) {
@@ -359,7 +359,7 @@ final class Session {
         }
         ctx.metrics.increment(publish.qos() == 1 ? Counter.PUBLISH_IN_QOS1 : Counter.PUBLISH_IN_QOS2);
         awaitingBroker.add(msgId);
-        int idField = idField(publish.topic());
+        int idField = publish.topic().idField();
         ctx.upstream.publish(upstream).whenCompleteAsync((ok, failure) -> {
             awaitingBroker.remove(msgId);
             if (state == SessionState.REMOVED || address == null) {
@@ -381,7 +381,7 @@ final class Session {
         LOG.log(Level.DEBUG, "client {0}: publish rejected: {1}", clientId, why);
         if (publish.qos() > 0) {
             ctx.metrics.increment(Counter.PUBLISH_IN_REJECTED_CONGESTION);
-            send(new PubAck(idField(publish.topic()), publish.msgId(), ReturnCode.CONGESTION));
+            send(new PubAck(publish.topic().idField(), publish.msgId(), ReturnCode.CONGESTION));
         } else {
             ctx.metrics.increment(Counter.PUBLISH_IN_DROPPED);
         }
@@ -555,10 +555,14 @@ final class Session {
         long now = System.nanoTime();
         for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
             if (TopicFilter.matches(e.getKey(), message.topic())) {
-                qos = Math.max(qos, e.getValue().qos);
-                // A retained message goes once per SUBSCRIBE: another sensor's SUBSCRIBE makes the broker resend it.
-                fresh |= now - e.getValue().freshUntilNanos < 0
-                        && (!message.retain() || e.getValue().retainedDelivered.add(message.topic()));
+                Subscription s = e.getValue();
+                qos = Math.max(qos, s.qos);
+                if (now - s.freshUntilNanos < 0) {
+                    // A retained message goes once per SUBSCRIBE: another sensor's SUBSCRIBE makes the broker resend it.
+                    fresh |= !message.retain() || s.retainedDelivered.add(message.topic());
+                } else if (!s.retainedDelivered.isEmpty()) {
+                    s.retainedDelivered.clear(); // the window has passed: do not hold topic names for 100k sessions
+                }
             }
         }
         if (qos < 0 || (message.retain() && !fresh)) {
@@ -899,20 +903,6 @@ final class Session {
             return shortName.name();
         }
         return null;
-    }
-
-    /** The TopicId field as the client sent it, echoed in PUBACK. */
-    static int idField(TopicRef ref) {
-        if (ref instanceof TopicRef.Registered registered) {
-            return registered.id();
-        }
-        if (ref instanceof TopicRef.Predefined predefined) {
-            return predefined.id();
-        }
-        if (ref instanceof TopicRef.Short shortName) {
-            return shortName.asId();
-        }
-        return 0;
     }
 
     @Override

@@ -247,18 +247,11 @@ final class Encoder {
         }
     }
 
-    /** The 16-bit TopicId field: an id, or the two characters of a short name. */
     private static int topicIdField(TopicRef topic) {
-        if (topic instanceof TopicRef.Registered r) {
-            return r.id();
+        if (topic instanceof TopicRef.Name) {
+            throw new IllegalArgumentException("a topic name does not fit the 2-byte TopicId field: " + topic);
         }
-        if (topic instanceof TopicRef.Predefined p) {
-            return p.id();
-        }
-        if (topic instanceof TopicRef.Short s) {
-            return s.asId();
-        }
-        throw new IllegalArgumentException("a topic name does not fit the 2-byte TopicId field: " + topic);
+        return topic.idField();
     }
 
     private static void putU8(int value, ByteBuffer out) {

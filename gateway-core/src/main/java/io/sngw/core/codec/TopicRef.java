@@ -9,6 +9,23 @@ public sealed interface TopicRef {
     /** The 2-bit TopicIdType carried in the flags byte. */
     int topicIdType();
 
+    /**
+     * The 16-bit TopicId field: an id, or the two characters of a short name; 0 for a full name, which travels in
+     * the TopicName field instead (and is echoed as 0 in a PUBACK).
+     */
+    default int idField() {
+        if (this instanceof Registered r) {
+            return r.id();
+        }
+        if (this instanceof Predefined p) {
+            return p.id();
+        }
+        if (this instanceof Short s) {
+            return s.asId();
+        }
+        return 0;
+    }
+
     int TYPE_NORMAL = 0b00;
     int TYPE_PREDEFINED = 0b01;
     int TYPE_SHORT = 0b10;

@@ -14,4 +14,17 @@ public interface Link {
 
     /** Sends to every listener on this link (ADVERTISE, GWINFO answers); a no-op where the link has no broadcast. */
     void broadcast(byte[] message);
+
+    /**
+     * The address in a form that survives a restart (for the store), or null where this link's addresses do not; a
+     * session whose address cannot be restored waits for its sensor to connect again.
+     */
+    default byte[] persistentForm(LinkAddress address) {
+        return null;
+    }
+
+    /** The inverse of {@link #persistentForm}; null where the form is not one of this link's. */
+    default LinkAddress fromPersistentForm(byte[] form) {
+        return null;
+    }
 }

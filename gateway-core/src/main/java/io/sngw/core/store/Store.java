@@ -1,0 +1,48 @@
+package io.sngw.core.store;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The store port: what must survive a restart of the gateway or a power cut. Implemented outside the core
+ * (store-sqlite); the core only ever calls it from its session loops and the outbound queue's drainer, so every
+ * write method returns at once. Writes are applied in the order they were issued and become durable together in
+ * group commits; a write's future completes once the commit holding it is on disk.
+ *
+ * <p>{@link #load()} and {@link #readOutbound} may block (start-up, the drainer's own thread), never an event loop.
+ */
+public interface Store extends AutoCloseable {
+
+    /** Everything persisted, read once at start before any traffic; a missing database yields an empty state. */
+    StoredState load();
+
+    /** Inserts or replaces the session of {@code session.clientId()}; consecutive saves may be coalesced. */
+    void saveSession(SessionRecord session);
+
+    /** Deletes a session together with every message pending for it. */
+    void deleteSession(String clientId);
+
+    /** A message held for a client (buffered while it sleeps or is offline, or sent and not yet acknowledged). */
+    void savePending(PendingMessage message);
+
+    void deletePending(String clientId, long seq);
+
+    /**
+     * Appends to the sensor → broker queue. The future completes when the message is durable, and fails
+     * ({@link StoreException}) when it could not be written.
+     */
+    CompletableFuture<Void> appendOutbound(OutboundMessage message);
+
+    /** Removes queued messages the broker has acknowledged (or that expired). */
+    void deleteOutbound(List<Long> seqs);
+
+    /** Up to {@code max} queued messages with a sequence number above {@code afterSeq}, oldest first. Blocks. */
+    List<OutboundMessage> readOutbound(long afterSeq, int max);
+
+    /** Completes when every write issued before this call is durable. */
+    CompletableFuture<Void> flush();
+
+    /** Writes what is pending, then releases the database. */
+    @Override
+    void close();
+}

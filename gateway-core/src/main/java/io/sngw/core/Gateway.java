@@ -21,12 +21,21 @@ import io.sngw.core.link.ForwardedAddress;
 import io.sngw.core.link.Link;
 import io.sngw.core.link.LinkAddress;
 import io.sngw.core.link.LinkReceiver;
+import io.sngw.core.store.NoStore;
+import io.sngw.core.store.PendingMessage;
+import io.sngw.core.store.SessionRecord;
+import io.sngw.core.store.Store;
+import io.sngw.core.store.StoredState;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.core.upstream.UpstreamListener;
 import io.sngw.core.upstream.UpstreamMessage;
 
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +50,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
 
     private final GatewayOptions options;
     private final Upstream upstream;
+    private final Store store;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Router router = new Router();
     private final SessionLoops loops;
@@ -50,11 +60,21 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     /** The encoded ADVERTISE once started with advertising on; a link attached later gets one at once. */
     private volatile byte[] advertise;
 
+    /** A gateway that keeps everything in memory: a restart forgets every session. */
     public Gateway(GatewayOptions options, Upstream upstream) {
+        this(options, upstream, NoStore.INSTANCE);
+    }
+
+    /**
+     * A gateway whose sessions and buffered messages survive restarts in the store. The store stays the caller's:
+     * close it after the gateway.
+     */
+    public Gateway(GatewayOptions options, Upstream upstream, Store store) {
         this.options = options;
         this.upstream = upstream;
+        this.store = store;
         this.loops = new SessionLoops(options.sessionLoops());
-        this.ctx = new GatewayContext(options, upstream, router, metrics, loops);
+        this.ctx = new GatewayContext(options, upstream, store, router, metrics, loops);
     }
 
     /** Links that ADVERTISE is broadcast on; a link need not be attached to deliver datagrams. */
@@ -66,8 +86,12 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         }
     }
 
-    /** Starts the upstream connection and the ADVERTISE timer. */
+    /**
+     * Restores the sessions the store holds (on the links attached so far), then starts the upstream connection
+     * and the ADVERTISE timer. Attach the links first: a restored client's address is looked up by link name.
+     */
     public void start() {
+        restoreSessions(store.load());
         upstream.start(new UpstreamListener() {
             @Override
             public void onMessage(UpstreamMessage message) {
@@ -88,6 +112,30 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
             advertising = loops.any().scheduleAtFixedRate(() -> links.forEach(l -> l.broadcast(advertise)),
                     0, period, TimeUnit.MILLISECONDS);
         }
+    }
+
+    private void restoreSessions(StoredState stored) {
+        if (stored.sessions().isEmpty()) {
+            return;
+        }
+        Map<String, Link> linksByName = new HashMap<>();
+        links.forEach(l -> linksByName.put(l.name(), l));
+        List<CompletableFuture<Void>> restored = new ArrayList<>();
+        int reachable = 0;
+        for (SessionRecord record : stored.sessions()) {
+            Link link = record.linkName() == null ? null : linksByName.get(record.linkName());
+            LinkAddress address = link == null ? null : PersistentAddress.restore(link, record.address());
+            if (address != null) {
+                reachable++;
+            }
+            Session session = new Session(record.clientId(), loops.loopFor(record.clientId()), ctx);
+            ctx.sessionsById.put(record.clientId(), session);
+            List<PendingMessage> pending = stored.pending().getOrDefault(record.clientId(), List.of());
+            restored.add(CompletableFuture.runAsync(() -> session.restore(record, pending, link, address), session.loop));
+        }
+        CompletableFuture.allOf(restored.toArray(CompletableFuture[]::new)).join();
+        LOG.log(Level.INFO, "restored {0} sessions from the store, {1} of them at their last address",
+                stored.sessions().size(), reachable);
     }
 
     public GatewayMetrics metrics() {

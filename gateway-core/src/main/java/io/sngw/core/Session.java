@@ -30,6 +30,8 @@ import io.sngw.core.codec.ReturnCode;
 import io.sngw.core.codec.TopicRef;
 import io.sngw.core.link.Link;
 import io.sngw.core.link.LinkAddress;
+import io.sngw.core.store.PendingMessage;
+import io.sngw.core.store.SessionRecord;
 import io.sngw.core.topic.TopicFilter;
 import io.sngw.core.topic.TopicRegistry;
 import io.sngw.core.upstream.UpstreamMessage;
@@ -39,6 +41,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -94,6 +97,10 @@ final class Session {
     private final Map<Integer, Awaiting> awaiting = new HashMap<>();
     private int publishesInFlight;
     private int nextMsgId = 1;
+    /** Numbers this client's messages in the store; 0 means a delivery that is not stored. */
+    private long lastPendingSeq;
+    private boolean saveScheduled;
+    private boolean overflowLogged;
 
     private static final class Subscription {
         int qos;
@@ -107,8 +114,14 @@ final class Session {
         }
     }
 
-    /** A message from the broker on its way to this client, at the QoS it will be sent with. */
-    private record Delivery(String topic, byte[] payload, int qos, boolean retain, boolean retriedAfterInvalidId) {
+    /**
+     * A message from the broker on its way to this client, at the QoS it will be sent with; {@code seq} is its key
+     * in the store, 0 when it is not stored (QoS 0 to a client that is awake).
+     */
+    private record Delivery(String topic, byte[] payload, int qos, boolean retain, boolean retriedAfterInvalidId, long seq) {
+        Delivery retried() {
+            return new Delivery(topic, payload, qos, retain, true, seq);
+        }
     }
 
     private enum AwaitKind { PUBACK, PUBREC, PUBCOMP, REGACK }
@@ -189,6 +202,7 @@ final class Session {
     private void bindAddress(Link fromLink, LinkAddress from) {
         link = fromLink;
         address = from;
+        save();
         Session previous = ctx.sessionsByAddress.put(from, this);
         if (previous != null && previous != this) {
             // Another client id used to live at this address: that client is gone (a restarted sensor, a reused port).
@@ -250,6 +264,7 @@ final class Session {
 
     private void accept() {
         state = SessionState.ACTIVE;
+        save();
         send(new ConnAck(ReturnCode.ACCEPTED));
         armSupervision();
         pump();
@@ -309,6 +324,7 @@ final class Session {
             return;
         }
         unconfirmedTopics.remove(name);
+        save();
         send(new RegAck(id, register.msgId(), ReturnCode.ACCEPTED));
         pump();
     }
@@ -372,6 +388,7 @@ final class Session {
                 send(new PubAck(idField, msgId, ReturnCode.ACCEPTED));
             } else {
                 awaitingPubRel.add(msgId);
+                save();
                 send(new PubRec(msgId));
             }
         }, this::post);
@@ -388,7 +405,9 @@ final class Session {
     }
 
     private void onPubRel(PubRel pubRel) {
-        awaitingPubRel.remove(pubRel.msgId());
+        if (awaitingPubRel.remove(pubRel.msgId())) {
+            save();
+        }
         send(new PubComp(pubRel.msgId()));
     }
 
@@ -458,6 +477,7 @@ final class Session {
             }
             int grantedQos = Math.min(qos, granted);
             subscription.qos = grantedQos;
+            save();
             send(new SubAck(grantedQos, topicId, msgId, ReturnCode.ACCEPTED));
         }, this::post);
     }
@@ -473,6 +493,7 @@ final class Session {
         if (filter != null && subscriptions.remove(filter) != null) {
             ctx.router.remove(filter, this);
             ctx.upstream.unsubscribe(filter);
+            save();
         }
         send(new UnsubAck(unsubscribe.msgId()));
     }
@@ -517,6 +538,7 @@ final class Session {
         sleepSeconds = disconnect.sleepDuration();
         state = SessionState.ASLEEP;
         requeueInFlight();
+        save();
         armSupervision();
     }
 
@@ -530,6 +552,7 @@ final class Session {
             byte[] message = will == null ? new byte[0] : will.message();
             will = new Will(update.topic(), message, update.qos(), update.retain());
         }
+        save();
         send(new WillTopicResp(ReturnCode.ACCEPTED));
     }
 
@@ -540,6 +563,7 @@ final class Session {
             return;
         }
         will = new Will(will.topic(), update.message(), will.qos(), will.retain());
+        save();
         send(new WillMsgResp(ReturnCode.ACCEPTED));
     }
 
@@ -576,16 +600,36 @@ final class Session {
         if (state == SessionState.DISCONNECTED && effectiveQos == 0) {
             return; // an offline persistent session keeps QoS 1 and 2 only, as MQTT does
         }
-        enqueue(new Delivery(message.topic(), message.payload(), effectiveQos, message.retain(), false));
+        enqueue(message, effectiveQos);
         pump();
     }
 
-    private void enqueue(Delivery delivery) {
+    /** QoS 1/2, and everything for a client that cannot take it now, is stored until the client has it. */
+    private void enqueue(UpstreamMessage message, int qos) {
         if (queue.size() >= ctx.options.maxBufferedPerClient()) {
-            queue.pollFirst();
+            discard(queue.pollFirst());
             ctx.metrics.increment(Counter.BUFFER_OVERFLOW_DROPPED);
+            if (!overflowLogged) {
+                overflowLogged = true;
+                LOG.log(Level.WARNING, "client {0}: more than {1} messages waiting, dropping the oldest (counted in "
+                        + "buffer.overflow.dropped; logged once per client)", clientId, ctx.options.maxBufferedPerClient());
+            }
+        }
+        boolean store = qos > 0 || (state != SessionState.ACTIVE && state != SessionState.AWAKE);
+        long seq = store ? ++lastPendingSeq : 0;
+        Delivery delivery = new Delivery(message.topic(), message.payload(), qos, message.retain(), false, seq);
+        if (store) {
+            ctx.store.savePending(new PendingMessage(clientId, seq, delivery.topic(), delivery.payload(), qos,
+                    delivery.retain()));
         }
         queue.addLast(delivery);
+    }
+
+    /** The client has the message, or it is dropped: either way the store forgets it. */
+    private void discard(Delivery delivery) {
+        if (delivery != null && delivery.seq() != 0) {
+            ctx.store.deletePending(clientId, delivery.seq());
+        }
     }
 
     /** Sends what the in-flight window allows, in order; a topic without an id first gets a REGISTER. */
@@ -598,7 +642,7 @@ final class Session {
             TopicRef ref = topicRefFor(next.topic());
             if (ref == null) {
                 if (!unconfirmedTopics.contains(next.topic()) && !startRegister(next.topic())) {
-                    queue.pollFirst();
+                    discard(queue.pollFirst());
                     ctx.metrics.increment(Counter.PUBLISH_OUT_DROPPED);
                     continue;
                 }
@@ -646,6 +690,7 @@ final class Session {
         ctx.metrics.increment(Counter.PUBLISH_OUT);
         if (delivery.qos() == 0) {
             send(new Publish(false, 0, delivery.retain(), ref, 0, delivery.payload()));
+            discard(delivery);
             return;
         }
         int msgId = allocateMsgId();
@@ -701,13 +746,16 @@ final class Session {
                 && ((Publish) a.message).topic() instanceof TopicRef.Registered registered) {
             // The client forgot the id (it restarted): register again and resend, once.
             registry.forget(registered.id());
+            save();
             if (!a.delivery.retriedAfterInvalidId()) {
-                Delivery d = a.delivery;
-                queue.addFirst(new Delivery(d.topic(), d.payload(), d.qos(), d.retain(), true));
+                queue.addFirst(a.delivery.retried());
+                pump();
+                return;
             }
         } else if (pubAck.returnCode() != ReturnCode.ACCEPTED) {
             ctx.metrics.increment(Counter.PUBLISH_OUT_DROPPED);
         }
+        discard(a.delivery);
         pump();
     }
 
@@ -728,7 +776,9 @@ final class Session {
     }
 
     private void onPubComp(PubComp pubComp) {
-        if (complete(pubComp.msgId(), AwaitKind.PUBCOMP) != null) {
+        Awaiting a = complete(pubComp.msgId(), AwaitKind.PUBCOMP);
+        if (a != null) {
+            discard(a.delivery);
             pump();
         }
     }
@@ -744,13 +794,16 @@ final class Session {
             registry.forget(register.topicId());
             dropQueued(register.topicName());
         }
+        save();
         pump();
     }
 
     private void dropQueued(String topic) {
         for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
-            if (it.next().topic().equals(topic)) {
+            Delivery d = it.next();
+            if (d.topic().equals(topic)) {
                 it.remove();
+                discard(d);
                 ctx.metrics.increment(Counter.PUBLISH_OUT_DROPPED);
             }
         }
@@ -781,6 +834,86 @@ final class Session {
         unconfirmedTopics.clear();
         publishesInFlight = 0;
         unacknowledged.descendingIterator().forEachRemaining(queue::addFirst);
+    }
+
+    // ---------------------------------------------------------------- durability
+
+    /**
+     * Writes the session to the store once the current burst of work on the loop is done, so that a CONNECT with
+     * its REGISTERs and SUBSCRIBEs costs one write, not one per step. Connecting sessions are not saved: a
+     * CONNECT not yet accepted is not a session a restart should bring back.
+     */
+    private void save() {
+        if (saveScheduled) {
+            return;
+        }
+        saveScheduled = true;
+        post(() -> {
+            saveScheduled = false;
+            SessionRecord record = record();
+            if (record != null) {
+                ctx.store.saveSession(record);
+            }
+        });
+    }
+
+    private SessionRecord record() {
+        SessionRecord.Status status;
+        switch (state) {
+            case ACTIVE -> status = SessionRecord.Status.ACTIVE;
+            case ASLEEP, AWAKE -> status = SessionRecord.Status.ASLEEP;
+            case DISCONNECTED -> status = SessionRecord.Status.DISCONNECTED;
+            default -> {
+                return null;
+            }
+        }
+        byte[] form = address == null ? null : PersistentAddress.of(link, address);
+        Map<Integer, String> topics = new HashMap<>(registry.snapshot());
+        unconfirmedTopics.forEach(name -> topics.remove(registry.existingId(name)));
+        Map<String, Integer> filters = new HashMap<>();
+        subscriptions.forEach((filter, sub) -> filters.put(filter, sub.qos));
+        return new SessionRecord(clientId, cleanSession, status, keepAliveSeconds, sleepSeconds,
+                form == null ? null : link.name(), form,
+                will == null ? null : new SessionRecord.StoredWill(will.topic(), will.message(), will.qos(), will.retain()),
+                topics, filters, awaitingPubRel);
+    }
+
+    /**
+     * Brings back a session from the store at start, before any datagram is received. A client that was connected
+     * and whose address can be restored carries on as if nothing happened: same topic ids, subscriptions and
+     * buffered messages, a fresh keep-alive (or sleep) period. Without an address it waits for a CONNECT.
+     */
+    void restore(SessionRecord record, List<PendingMessage> pending, Link fromLink, LinkAddress from) {
+        cleanSession = record.cleanSession();
+        keepAliveSeconds = record.keepAliveSeconds();
+        sleepSeconds = record.sleepSeconds();
+        SessionRecord.StoredWill w = record.will();
+        will = w == null ? null : new Will(w.topic(), w.message(), w.qos(), w.retain());
+        record.topics().forEach(registry::restore);
+        record.subscriptions().forEach((filter, qos) -> {
+            subscriptions.put(filter, new Subscription(qos, 0));
+            ctx.router.add(filter, this);
+            ctx.upstream.restoreSubscription(filter, qos);
+        });
+        awaitingPubRel.addAll(record.awaitingPubRel());
+        for (PendingMessage p : pending) {
+            queue.addLast(new Delivery(p.topic(), p.payload(), p.qos(), p.retain(), false, p.seq()));
+            lastPendingSeq = Math.max(lastPendingSeq, p.seq());
+        }
+        if (from != null && record.status() != SessionRecord.Status.DISCONNECTED) {
+            link = fromLink;
+            address = from;
+            ctx.sessionsByAddress.put(from, this);
+            state = record.status() == SessionRecord.Status.ASLEEP ? SessionState.ASLEEP : SessionState.ACTIVE;
+            lastHeardNanos = System.nanoTime();
+            armSupervision();
+            pump();
+        } else if (!cleanSession) {
+            state = SessionState.DISCONNECTED;
+            dropQos0();
+        } else {
+            remove();
+        }
     }
 
     // ---------------------------------------------------------------- supervision, loss, removal
@@ -834,7 +967,19 @@ final class Session {
             remove();
         } else {
             state = SessionState.DISCONNECTED;
-            queue.removeIf(d -> d.qos() == 0);
+            dropQos0();
+            save();
+        }
+    }
+
+    /** An offline persistent session keeps QoS 1 and 2 only, as MQTT does. */
+    private void dropQos0() {
+        for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
+            Delivery d = it.next();
+            if (d.qos() == 0) {
+                it.remove();
+                discard(d);
+            }
         }
     }
 
@@ -842,6 +987,7 @@ final class Session {
         state = SessionState.REMOVED;
         ctx.sessionsById.remove(clientId, this);
         clearState();
+        ctx.store.deleteSession(clientId);
     }
 
     /** CleanSession: subscriptions, registrations, buffered and in-flight messages all go. */
@@ -855,9 +1001,13 @@ final class Session {
         unconfirmedTopics.clear();
         for (Awaiting a : awaiting.values()) {
             cancel(a.timer);
+            if (a.delivery != null) {
+                discard(a.delivery);
+            }
         }
         awaiting.clear();
         publishesInFlight = 0;
+        queue.forEach(this::discard);
         queue.clear();
         awaitingPubRel.clear();
     }

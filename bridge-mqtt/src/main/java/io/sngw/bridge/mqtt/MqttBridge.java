@@ -192,6 +192,18 @@ public final class MqttBridge implements Upstream {
     }
 
     @Override
+    public void restoreSubscription(String filter, int qos) {
+        if (Topics.checkFilter(filter) != null || qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("cannot restore a subscription to '" + filter + "' at QoS " + qos);
+        }
+        loop.execute(() -> {
+            Subscription s = subscriptions.computeIfAbsent(filter, Subscription::new);
+            s.refs++;
+            s.qos = Math.max(s.qos, qos);
+        });
+    }
+
+    @Override
     public CompletableFuture<Void> unsubscribe(String filter) {
         String problem = Topics.checkFilter(filter);
         if (problem != null) {

@@ -67,6 +67,17 @@ public final class TopicRegistry {
         return byId.size();
     }
 
+    /** Puts back a registration read from the store; ids outside 1..0xFFFE are ignored. */
+    public void restore(int id, String name) {
+        if (id < 1 || id > MAX_ID || name == null || name.isEmpty()) {
+            return;
+        }
+        forget(id);
+        byId.put(id, name);
+        byName.put(name, id);
+        nextId = id == MAX_ID ? 1 : Math.max(nextId, id + 1);
+    }
+
     /** A copy, for persistence and tests. */
     public Map<Integer, String> snapshot() {
         return Map.copyOf(byId);

@@ -26,6 +26,12 @@ public interface Upstream {
      */
     CompletableFuture<Integer> subscribe(String filter, int qos);
 
+    /**
+     * Adds one reference to a subscription without asking the broker now: for sessions restored after a restart,
+     * before {@link #start}. The broker is asked on connecting, like for every subscription held.
+     */
+    void restoreSubscription(String filter, int qos);
+
     /** Removes one reference; the last one unsubscribes at the broker. */
     CompletableFuture<Void> unsubscribe(String filter);
 

@@ -117,6 +117,16 @@ public final class UdpTransport implements Link, AutoCloseable {
 
     /** "udp:BIND:PORT", e.g. "udp:0.0.0.0:1884" or "udp:[::]:1884"; the real port once started. */
     @Override
+    public byte[] persistentForm(LinkAddress address) {
+        return address instanceof UdpAddress udp && udp.socket().getAddress() != null ? udp.toBytes() : null;
+    }
+
+    @Override
+    public LinkAddress fromPersistentForm(byte[] form) {
+        return UdpAddress.fromBytes(form);
+    }
+
+    @Override
     public String name() {
         return name;
     }

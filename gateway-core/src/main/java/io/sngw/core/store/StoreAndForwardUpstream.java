@@ -1,0 +1,328 @@
+package io.sngw.core.store;
+
+import io.sngw.core.upstream.Upstream;
+import io.sngw.core.upstream.UpstreamListener;
+import io.sngw.core.upstream.UpstreamMessage;
+import io.sngw.core.upstream.UpstreamUnavailableException;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Store-and-forward in front of the broker (acknowledgement mode {@code after-store}): a QoS 1/2 publish is written
+ * to the durable outbound queue and its future completes once it is on disk, so the sensor gets its PUBACK even
+ * while the broker is unreachable. The queue drains to the broker in sequence order, a window of messages at a
+ * time, whether the broker has been away or not, so a backlog and new messages never overtake each other.
+ *
+ * <p>All queue state is owned by one thread ({@code sngw-outbound}); sessions and the bridge reach it through its
+ * queue. Disk reads happen on that thread too, only to refill after a restart or when more is queued than memory
+ * keeps: they delay the drain, never a session loop.
+ */
+public final class StoreAndForwardUpstream implements Upstream {
+    private static final System.Logger LOG = System.getLogger(StoreAndForwardUpstream.class.getName());
+
+    /** Queued messages also kept in memory, so that a broker that keeps up never makes the drain touch the disk. */
+    private static final int MEMORY_LIMIT = 20_000;
+    private static final int READ_BATCH = 2_000;
+    private static final int DELETE_BATCH = 500;
+
+    private final Upstream broker;
+    private final Store store;
+    private final OutboundOptions options;
+    private final ExecutorService owner = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sngw-outbound");
+        t.setDaemon(true);
+        return t;
+    });
+
+    // Owned by the owner thread.
+    private long lastSeq;
+    /** The highest sequence number taken from memory or disk for sending. */
+    private long cursor;
+    private long count;
+    private long bytes;
+    /** Messages after the cursor, in order; while {@link #spilled}, only a batch read back from disk. */
+    private final ArrayDeque<OutboundMessage> memory = new ArrayDeque<>();
+    /** Some messages after the cursor are only on disk. */
+    private boolean spilled;
+    private final Map<Long, OutboundMessage> inFlight = new TreeMap<>();
+    /** Sent and failed (the connection dropped): they go first, in order, once the broker is back. */
+    private final TreeMap<Long, OutboundMessage> resend = new TreeMap<>();
+    /** A send failed: nothing more goes out until every in-flight message has its answer, so order holds. */
+    private boolean rewinding;
+    private boolean connected;
+    private boolean fullLogged;
+    private final List<Long> acknowledged = new ArrayList<>();
+    private final ArrayDeque<UpstreamMessage> qos0Offline = new ArrayDeque<>();
+
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong expired = new AtomicLong();
+    private final AtomicLong refusedFull = new AtomicLong();
+    private final AtomicLong qos0Dropped = new AtomicLong();
+
+    /**
+     * @param backlog what {@link Store#load()} found in the queue: it drains first, once the broker is connected
+     */
+    public StoreAndForwardUpstream(Upstream broker, Store store, OutboundOptions options, StoredState.OutboundSummary backlog) {
+        this.broker = broker;
+        this.store = store;
+        this.options = options;
+        this.count = backlog.count();
+        this.bytes = backlog.bytes();
+        this.lastSeq = backlog.lastSeq();
+        this.cursor = backlog.count() == 0 ? backlog.lastSeq() : backlog.firstSeq() - 1;
+        this.spilled = backlog.count() > 0;
+        queued.set(count);
+        if (count > 0) {
+            LOG.log(Level.INFO, "outbound queue: {0} messages ({1} bytes) from before the restart will be forwarded",
+                    count, bytes);
+        }
+    }
+
+    @Override
+    public void start(UpstreamListener listener) {
+        broker.start(new UpstreamListener() {
+            @Override
+            public void onMessage(UpstreamMessage message) {
+                listener.onMessage(message);
+            }
+
+            @Override
+            public void onConnectionChanged(boolean up) {
+                owner.execute(() -> connectionChanged(up));
+                listener.onConnectionChanged(up);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(UpstreamMessage message) {
+        if (message.qos() == 0) {
+            if (broker.isConnected()) {
+                return broker.publish(message);
+            }
+            owner.execute(() -> keepWhileOffline(message));
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        owner.execute(() -> append(message, durable));
+        return durable;
+    }
+
+    @Override
+    public CompletableFuture<Integer> subscribe(String filter, int qos) {
+        return broker.subscribe(filter, qos);
+    }
+
+    @Override
+    public void restoreSubscription(String filter, int qos) {
+        broker.restoreSubscription(filter, qos);
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(String filter) {
+        return broker.unsubscribe(filter);
+    }
+
+    @Override
+    public boolean isConnected() {
+        return broker.isConnected();
+    }
+
+    /** Messages in the durable queue, not yet acknowledged by the broker. */
+    public long queued() {
+        return queued.get();
+    }
+
+    /** Queued messages the broker acknowledged. */
+    public long forwarded() {
+        return forwarded.get();
+    }
+
+    /** Queued messages dropped because they were older than {@link OutboundOptions#maxAge()}. */
+    public long expired() {
+        return expired.get();
+    }
+
+    /** QoS 1/2 publishes refused because the queue was full (the sensor got PUBACK 0x01). */
+    public long refusedFull() {
+        return refusedFull.get();
+    }
+
+    /** QoS 0 messages dropped while the broker was unreachable and the memory buffer full. */
+    public long qos0Dropped() {
+        return qos0Dropped.get();
+    }
+
+    /** Completes once everything appended before this call is durable and acknowledged deletions are written. */
+    public CompletableFuture<Void> sync() {
+        return CompletableFuture.supplyAsync(() -> {
+            deleteAcknowledged();
+            return null;
+        }, owner).thenCompose(v -> store.flush());
+    }
+
+    @Override
+    public void close() {
+        broker.close();
+        owner.execute(this::deleteAcknowledged);
+        owner.shutdown();
+        try {
+            if (!owner.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "outbound queue: did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- on the owner thread
+
+    private void append(UpstreamMessage message, CompletableFuture<Void> durable) {
+        int size = message.payload().length;
+        if (count >= options.maxMessages() || bytes + size > options.maxBytes()) {
+            refusedFull.incrementAndGet();
+            if (!fullLogged) {
+                fullLogged = true;
+                LOG.log(Level.WARNING, "outbound queue full ({0} messages, {1} bytes): refusing QoS 1/2 publishes "
+                        + "with PUBACK 0x01 until the broker takes some", count, bytes);
+            }
+            durable.completeExceptionally(new UpstreamUnavailableException("outbound queue full"));
+            return;
+        }
+        fullLogged = false;
+        OutboundMessage queuedMessage = new OutboundMessage(++lastSeq, "", message.topic(), message.payload(),
+                message.qos(), message.retain(), System.currentTimeMillis());
+        count++;
+        bytes += size;
+        queued.incrementAndGet();
+        store.appendOutbound(queuedMessage).whenComplete((ok, failure) -> {
+            if (failure == null) {
+                durable.complete(null);
+            } else {
+                durable.completeExceptionally(failure);
+            }
+        });
+        if (!spilled) {
+            if (memory.size() < MEMORY_LIMIT) {
+                memory.addLast(queuedMessage);
+            } else {
+                // The broker is not keeping up: let the disk hold the rest and read it back in order later.
+                memory.clear();
+                spilled = true;
+            }
+        }
+        pump();
+    }
+
+    private void keepWhileOffline(UpstreamMessage message) {
+        if (broker.isConnected()) {
+            broker.publish(message);
+        } else if (qos0Offline.size() < options.maxQos0Offline()) {
+            qos0Offline.addLast(message);
+        } else {
+            qos0Dropped.incrementAndGet();
+        }
+    }
+
+    private void connectionChanged(boolean up) {
+        connected = up;
+        if (up) {
+            while (!qos0Offline.isEmpty()) {
+                broker.publish(qos0Offline.pollFirst());
+            }
+            pump();
+        }
+    }
+
+    private void pump() {
+        if (!connected || rewinding) {
+            return;
+        }
+        long oldest = options.maxAge().isZero() ? Long.MIN_VALUE : System.currentTimeMillis() - options.maxAge().toMillis();
+        while (inFlight.size() < options.window()) {
+            OutboundMessage next = next();
+            if (next == null) {
+                break;
+            }
+            if (next.enqueuedAtMillis() < oldest) {
+                expired.incrementAndGet();
+                removeFromQueue(next);
+                continue;
+            }
+            send(next);
+        }
+        if (acknowledged.size() >= DELETE_BATCH || inFlight.isEmpty()) {
+            deleteAcknowledged();
+        }
+    }
+
+    private OutboundMessage next() {
+        if (!resend.isEmpty()) {
+            return resend.pollFirstEntry().getValue();
+        }
+        if (memory.isEmpty() && spilled) {
+            refillFromDisk();
+        }
+        OutboundMessage next = memory.pollFirst();
+        if (next != null) {
+            cursor = next.seq();
+        }
+        return next;
+    }
+
+    private void refillFromDisk() {
+        // Everything appended so far must be readable: appends happen on this thread, so none slips in meanwhile.
+        store.flush().join();
+        List<OutboundMessage> batch = store.readOutbound(cursor, READ_BATCH);
+        memory.addAll(batch);
+        if (batch.size() < READ_BATCH) {
+            spilled = false;
+        }
+    }
+
+    private void send(OutboundMessage message) {
+        inFlight.put(message.seq(), message);
+        broker.publish(new UpstreamMessage(message.topic(), message.payload(), message.qos(), message.retain()))
+                .whenComplete((ok, failure) -> owner.execute(() -> answered(message, failure)));
+    }
+
+    private void answered(OutboundMessage message, Throwable failure) {
+        inFlight.remove(message.seq());
+        if (failure == null) {
+            forwarded.incrementAndGet();
+            removeFromQueue(message);
+        } else {
+            resend.put(message.seq(), message);
+            rewinding = true;
+        }
+        if (rewinding && inFlight.isEmpty()) {
+            rewinding = false;
+        }
+        pump();
+    }
+
+    private void removeFromQueue(OutboundMessage message) {
+        count--;
+        bytes -= message.payload().length;
+        queued.decrementAndGet();
+        acknowledged.add(message.seq());
+    }
+
+    private void deleteAcknowledged() {
+        if (!acknowledged.isEmpty()) {
+            store.deleteOutbound(List.copyOf(acknowledged));
+            acknowledged.clear();
+        }
+    }
+}

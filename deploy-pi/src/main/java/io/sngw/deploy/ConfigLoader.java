@@ -30,7 +30,7 @@ import java.util.logging.Level;
 public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of("gateway", "udp", "upstream", "predefined-topics", "advertise",
-            "limits", "retry", "keep-alive-factor", "logging");
+            "limits", "retry", "keep-alive-factor", "logging", "store");
     static final List<String> GATEWAY_KEYS = List.of("id", "session-loops");
     static final List<String> UDP_KEYS = List.of("bind", "port", "broadcast");
     static final List<String> UPSTREAM_KEYS = List.of("url", "client-id", "username", "password", "keep-alive",
@@ -40,6 +40,8 @@ public final class ConfigLoader {
             "max-topics-per-client", "max-subscriptions-per-client", "max-buffered-per-client");
     static final List<String> RETRY_KEYS = List.of("interval", "max");
     static final List<String> LOGGING_KEYS = List.of("level", "broker-level");
+    static final List<String> STORE_KEYS = List.of("dir", "ack", "on-corrupt", "queue-max-messages", "queue-max-size",
+            "queue-max-age", "queue-window", "qos0-offline");
 
     private static final String LEVELS_EXPECTED = "one of off, error, warning, info, debug, trace, all";
     private static final Duration ONE_MS = Duration.ofMillis(1);
@@ -136,7 +138,30 @@ public final class ConfigLoader {
                 level(log, "level", d.logging().level()),
                 level(log, "broker-level", d.logging().brokerLevel()));
 
-        return new GatewayConfig(gateway, udp, upstream, topics, advertise, limits, retry, keepAliveFactor, logging);
+        var store = store(root.section("store", STORE_KEYS), d.store());
+
+        return new GatewayConfig(gateway, udp, upstream, topics, advertise, limits, retry, keepAliveFactor, logging,
+                store);
+    }
+
+    private static GatewayConfig.StoreSettings store(ConfigSection s, GatewayConfig.StoreSettings d)
+            throws ConfigException {
+        String dir = s.string("dir", d.dir(), true);
+        if (dir != null && !dir.equals(GatewayConfig.NO_STORE) && !dir.startsWith("/") && !dir.startsWith("~/")) {
+            throw ConfigException.invalid(s.pathOf("dir"), dir,
+                    "an absolute path (or ~/...), or \"none\" to keep everything in memory");
+        }
+        String ack = s.choice("ack", d.ackAfterStore() ? "after-store" : "after-broker",
+                List.of("after-store", "after-broker"));
+        String onCorrupt = s.choice("on-corrupt", d.failOnCorrupt() ? "fail" : "move-aside",
+                List.of("move-aside", "fail"));
+        return new GatewayConfig.StoreSettings(dir, ack.equals("after-store"), onCorrupt.equals("fail"),
+                s.integer("queue-max-messages", (int) Math.min(d.queueMaxMessages(), Integer.MAX_VALUE), 1, 1_000_000_000),
+                s.size("queue-max-size", d.queueMaxBytes(), 1024, 1L << 40),
+                s.duration("queue-max-age", d.queueMaxAge(), Duration.ZERO, Duration.ofDays(3650), true,
+                        "(0s keeps messages until the broker takes them)"),
+                s.integer("queue-window", d.queueWindow(), 1, 65535),
+                s.integer("qos0-offline", d.qos0Offline(), 0, 1_000_000));
     }
 
     private static String broadcast(ConfigSection u) throws ConfigException {

@@ -204,4 +204,46 @@ final class ConfigSection {
         }
         throw ConfigException.invalid(pathOf(key), value, "true or false");
     }
+
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(B|KB|MB|GB)?");
+
+    /** A size in bytes: an integer, or a string with a unit B, KB, MB or GB (powers of 1024), e.g. "512MB". */
+    long size(String key, long fallback, long min, long max) throws ConfigException {
+        if (!values.containsKey(key)) {
+            return fallback;
+        }
+        Object value = values.get(key);
+        String expected = "a size " + min + ".." + max + " bytes: an integer, or a number with B, KB, MB or GB such as \"512MB\"";
+        long bytes = -1;
+        if (value instanceof Integer || value instanceof Long) {
+            bytes = ((Number) value).longValue();
+        } else if (value instanceof String text) {
+            var m = SIZE.matcher(text.strip().toUpperCase(java.util.Locale.ROOT));
+            if (m.matches()) {
+                int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
+                    case "KB" -> 10;
+                    case "MB" -> 20;
+                    case "GB" -> 30;
+                    default -> 0;
+                };
+                bytes = Long.parseLong(m.group(1)) << shift;
+            }
+        }
+        if (bytes < min || bytes > max) {
+            throw ConfigException.invalid(pathOf(key), value, expected);
+        }
+        return bytes;
+    }
+
+    /** One of a fixed set of words. */
+    String choice(String key, String fallback, java.util.List<String> allowed) throws ConfigException {
+        if (!values.containsKey(key)) {
+            return fallback;
+        }
+        Object value = values.get(key);
+        if (value instanceof String text && allowed.contains(text)) {
+            return text;
+        }
+        throw ConfigException.invalid(pathOf(key), value, "one of " + String.join(", ", allowed));
+    }
 }

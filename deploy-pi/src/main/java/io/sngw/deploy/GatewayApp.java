@@ -3,12 +3,22 @@ package io.sngw.deploy;
 import io.sngw.bridge.mqtt.BridgeOptions;
 import io.sngw.bridge.mqtt.MqttBridge;
 import io.sngw.core.Gateway;
+import io.sngw.core.store.NoStore;
+import io.sngw.core.store.OutboundOptions;
+import io.sngw.core.store.Store;
+import io.sngw.core.store.StoreAndForwardUpstream;
+import io.sngw.core.store.StoredState;
+import io.sngw.core.upstream.Upstream;
+import io.sngw.store.sqlite.SqliteStore;
+import io.sngw.store.sqlite.StoreOptions;
 import io.sngw.transport.udp.UdpOptions;
 import io.sngw.transport.udp.UdpTransport;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,11 +26,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The whole gateway wired from a {@link GatewayConfig}: the embedded broker (when {@code upstream.url} is
- * {@code embedded}), the MQTT bridge, the core and the UDP listener.
+ * {@code embedded}), the durable store, the MQTT bridge (behind the store-and-forward queue with
+ * {@code store.ack: after-store}), the core and the UDP listener.
  *
  * <p>Started from the inside out, so that nothing receives work before what it hands the work to exists: broker →
- * bridge (started by {@link Gateway#start()}) → gateway → UDP. Closed from the outside in: UDP first, so that no
- * sensor traffic arrives at a closing core, then the gateway, the bridge, the broker.
+ * store → bridge (started by {@link Gateway#start}, after the sessions are restored) → gateway → UDP. Closed from
+ * the outside in: UDP first, so that no sensor traffic arrives at a closing core, then the gateway (and with it the
+ * upstream), the bridge, the store, the broker.
  */
 public final class GatewayApp implements AutoCloseable {
 
@@ -33,6 +45,8 @@ public final class GatewayApp implements AutoCloseable {
     private boolean started;
     private boolean closing;
     private EmbeddedBroker broker;
+    private Store store;
+    private StoreAndForwardUpstream outbound;
     private MqttBridge bridge;
     private Gateway gateway;
     private UdpTransport udp;
@@ -69,14 +83,23 @@ public final class GatewayApp implements AutoCloseable {
                 bridgeOptions = bridgeOptions(up, url.host(), url.port());
                 upstreamUrl = url.toString();
             }
+            store = openStore(config.store());
+            StoredState stored = store.load();
             bridge = new MqttBridge(bridgeOptions);
-            gateway = new Gateway(config.toGatewayOptions(), bridge);
-            gateway.start();
+            Upstream upstream = bridge;
+            if (store instanceof SqliteStore && config.store().ackAfterStore()) {
+                GatewayConfig.StoreSettings st = config.store();
+                outbound = new StoreAndForwardUpstream(bridge, store, new OutboundOptions(st.queueWindow(),
+                        st.queueMaxMessages(), st.queueMaxBytes(), st.queueMaxAge(), st.qos0Offline()), stored.outbound());
+                upstream = outbound;
+            }
+            gateway = new Gateway(config.toGatewayOptions(), upstream, store);
             GatewayConfig.UdpSettings u = config.udp();
             udp = new UdpTransport(UdpOptions.defaults().withBindAddress(u.bind()).withPort(u.port())
                     .withBroadcastAddress(u.broadcast()), gateway);
+            gateway.attach(udp); // before start: restored sessions find their link by name
+            gateway.start(stored);
             udp.start();
-            gateway.attach(udp);
             udpAddress = udp.localAddress();
         } catch (IOException | RuntimeException | Error e) {
             close();
@@ -88,6 +111,40 @@ public final class GatewayApp implements AutoCloseable {
         }
         LOG.log(Level.INFO, startupLine());
         return udpAddress;
+    }
+
+    /** The configured store, or none; the default directory falls back to the user's when it cannot be written. */
+    private static Store openStore(GatewayConfig.StoreSettings settings) {
+        if (settings.inMemory()) {
+            LOG.log(Level.WARNING, "store.dir is none: sessions and queued messages live in memory only and are "
+                    + "lost on restart; sensors are acknowledged only after the broker's PUBACK");
+            return NoStore.INSTANCE;
+        }
+        Path dir;
+        if (settings.dir() == null) {
+            dir = Path.of(GatewayConfig.DEFAULT_STORE_DIR);
+            if (!writableOrCreatable(dir)) {
+                Path fallback = Path.of(System.getProperty("user.home"), ".local", "share", "sngw");
+                LOG.log(Level.WARNING, dir + " cannot be written (not running as the service?): using " + fallback
+                        + "; set store.dir to choose");
+                dir = fallback;
+            }
+        } else if (settings.dir().startsWith("~/")) {
+            dir = Path.of(System.getProperty("user.home"), settings.dir().substring(2));
+        } else {
+            dir = Path.of(settings.dir());
+        }
+        StoreOptions options = StoreOptions.defaults().withOnCorrupt(
+                settings.failOnCorrupt() ? StoreOptions.OnCorrupt.FAIL : StoreOptions.OnCorrupt.MOVE_ASIDE);
+        return SqliteStore.open(dir, options);
+    }
+
+    private static boolean writableOrCreatable(Path dir) {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing != null && Files.isDirectory(existing) && Files.isWritable(existing);
     }
 
     private BridgeOptions bridgeOptions(GatewayConfig.UpstreamSettings up, String host, int port) {
@@ -157,6 +214,10 @@ public final class GatewayApp implements AutoCloseable {
             if (bridge != null) {
                 MqttBridge b = bridge;
                 steps.add(() -> b.close());
+            }
+            if (store != null) {
+                Store st = store;
+                steps.add(() -> st.close());
             }
             if (broker != null) {
                 EmbeddedBroker eb = broker;

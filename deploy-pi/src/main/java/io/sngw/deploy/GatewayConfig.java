@@ -23,6 +23,7 @@ import java.util.logging.Level;
  * @param retry            {@code retry:} T_retry and N_retry
  * @param keepAliveFactor  {@code keep-alive-factor:} a client silent for keep-alive × this factor is lost
  * @param logging          {@code logging:} log levels
+ * @param store            {@code store:} durable state and store-and-forward
  */
 public record GatewayConfig(
         GatewaySettings gateway,
@@ -33,7 +34,8 @@ public record GatewayConfig(
         LimitsSettings limits,
         RetrySettings retry,
         double keepAliveFactor,
-        LoggingSettings logging) {
+        LoggingSettings logging,
+        StoreSettings store) {
 
     /** The value of {@code upstream.url} that starts the broker inside the gateway's JVM. */
     public static final String EMBEDDED = "embedded";
@@ -48,6 +50,7 @@ public record GatewayConfig(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(logging, "logging");
+        Objects.requireNonNull(store, "store");
     }
 
     /** {@code gateway:} @param id GwId in ADVERTISE and GWINFO (0..255) @param sessionLoops session threads, 0 = one per core */
@@ -151,6 +154,41 @@ public record GatewayConfig(
         }
     }
 
+    /**
+     * {@code store:} where durable state lives and when a sensor's QoS 1/2 publish is acknowledged.
+     *
+     * @param dir              the data directory; null = {@value #DEFAULT_STORE_DIR}, or {@code ~/.local/share/sngw}
+     *                         where that cannot be written (a gateway run by hand, not as the service); "none" keeps
+     *                         everything in memory
+     * @param ackAfterStore    PUBACK once the message is in the durable queue (true), or only after the broker's
+     *                         PUBACK (false; PUBACK 0x01 while the broker is down)
+     * @param failOnCorrupt    refuse to start on a corrupt database (true) instead of moving it aside and starting fresh
+     * @param queueMaxMessages the durable queue's bound in messages
+     * @param queueMaxBytes    its bound in payload bytes
+     * @param queueMaxAge      queued messages older than this are dropped when their turn comes; zero = never
+     * @param queueWindow      queued messages sent to the broker and not yet acknowledged, at most
+     * @param qos0Offline      QoS 0 messages kept in memory while the broker is unreachable
+     */
+    public record StoreSettings(String dir, boolean ackAfterStore, boolean failOnCorrupt, long queueMaxMessages,
+                                long queueMaxBytes, Duration queueMaxAge, int queueWindow, int qos0Offline) {
+        public StoreSettings {
+            Objects.requireNonNull(queueMaxAge, "queueMaxAge");
+        }
+
+        public boolean inMemory() {
+            return NO_STORE.equals(dir);
+        }
+
+        public StoreSettings withDir(String newDir) {
+            return new StoreSettings(newDir, ackAfterStore, failOnCorrupt, queueMaxMessages, queueMaxBytes, queueMaxAge,
+                    queueWindow, qos0Offline);
+        }
+    }
+
+    /** The value of {@code store.dir} that keeps everything in memory. */
+    public static final String NO_STORE = "none";
+    public static final String DEFAULT_STORE_DIR = "/var/lib/sngw";
+
     /** What an absent or empty configuration file means. */
     public static GatewayConfig defaults() {
         GatewayOptions core = GatewayOptions.defaults();
@@ -166,36 +204,42 @@ public record GatewayConfig(
                         core.maxSubscriptionsPerClient(), core.maxBufferedPerClient()),
                 new RetrySettings(core.retryInterval(), core.maxRetries()),
                 core.keepAliveFactor(),
-                new LoggingSettings(Level.INFO, Level.WARNING));
+                new LoggingSettings(Level.INFO, Level.WARNING),
+                new StoreSettings(null, true, false, 1_000_000, 512L * 1024 * 1024, Duration.ofDays(7), 1000, 10_000));
     }
 
     public GatewayConfig withUdp(UdpSettings newUdp) {
         return new GatewayConfig(gateway, newUdp, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging);
+                logging, store);
     }
 
     public GatewayConfig withUpstream(UpstreamSettings newUpstream) {
         return new GatewayConfig(gateway, udp, newUpstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging);
+                logging, store);
     }
 
     public GatewayConfig withPredefinedTopics(Map<Integer, String> topics) {
-        return new GatewayConfig(gateway, udp, upstream, topics, advertise, limits, retry, keepAliveFactor, logging);
+        return new GatewayConfig(gateway, udp, upstream, topics, advertise, limits, retry, keepAliveFactor, logging, store);
     }
 
     public GatewayConfig withAdvertise(AdvertiseSettings newAdvertise) {
         return new GatewayConfig(gateway, udp, upstream, predefinedTopics, newAdvertise, limits, retry, keepAliveFactor,
-                logging);
+                logging, store);
     }
 
     public GatewayConfig withLimits(LimitsSettings newLimits) {
         return new GatewayConfig(gateway, udp, upstream, predefinedTopics, advertise, newLimits, retry, keepAliveFactor,
-                logging);
+                logging, store);
     }
 
     public GatewayConfig withRetry(RetrySettings newRetry) {
         return new GatewayConfig(gateway, udp, upstream, predefinedTopics, advertise, limits, newRetry, keepAliveFactor,
-                logging);
+                logging, store);
+    }
+
+    public GatewayConfig withStore(StoreSettings newStore) {
+        return new GatewayConfig(gateway, udp, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
+                logging, newStore);
     }
 
     /** The core's view of this configuration. */

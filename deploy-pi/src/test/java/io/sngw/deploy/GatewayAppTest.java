@@ -4,11 +4,13 @@ import io.sngw.testing.BrokerProbe;
 import io.sngw.testing.MosquittoBroker;
 import io.sngw.testing.ProbeMessage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,11 +33,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GatewayAppTest {
 
-    private static GatewayConfig onFreePorts() {
+    @TempDir
+    Path dataDir;
+
+    private GatewayConfig onFreePorts() {
         GatewayConfig d = GatewayConfig.defaults();
         return d.withUdp(new GatewayConfig.UdpSettings("127.0.0.1", 0, null))
                 .withUpstream(d.upstream().withEmbedded("127.0.0.1", 0))
-                .withPredefinedTopics(Map.of(1, "sensors/temp"));
+                .withPredefinedTopics(Map.of(1, "sensors/temp"))
+                .withStore(d.store().withDir(dataDir.toString()));
     }
 
     /** One MQTT-SN exchange over plain UDP: CONNECT → CONNACK, then a QoS 0 PUBLISH to predefined topic 1. */

@@ -87,6 +87,7 @@ class DiscoveryTest {
             GatewayConfig d = GatewayConfig.defaults();
             GatewayConfig config = d.withUdp(new GatewayConfig.UdpSettings("127.0.0.1", 0, broadcastAddress(listener)))
                     .withUpstream(d.upstream().withUrl(broker.url()))
+                    .withStore(d.store().withDir(GatewayConfig.NO_STORE))
                     .withAdvertise(new GatewayConfig.AdvertiseSettings(Duration.ofSeconds(900), false));
             try (GatewayApp app = new GatewayApp(config)) {
                 app.start();

@@ -5,10 +5,16 @@ import io.sngw.bridge.mqtt.MqttBridge;
 import io.sngw.core.Gateway;
 import io.sngw.core.GatewayMetrics;
 import io.sngw.core.config.GatewayOptions;
+import io.sngw.core.store.NoStore;
+import io.sngw.core.store.OutboundOptions;
+import io.sngw.core.store.Store;
+import io.sngw.core.store.StoreAndForwardUpstream;
+import io.sngw.store.sqlite.SqliteStore;
 import io.sngw.transport.udp.UdpOptions;
 import io.sngw.transport.udp.UdpTransport;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -29,17 +35,41 @@ final class GatewayUnderTest implements AutoCloseable {
     }
 
     private final MqttBridge bridge;
+    private final Store store;
+    private final StoreAndForwardUpstream outbound;
     private final Gateway gateway;
     private final UdpTransport udp;
 
-    private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast) {
+    /** With {@code storeDir}: a SQLite store there and store-and-forward (ack after-store), as deployed. */
+    private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast, Path storeDir) {
         bridge = new MqttBridge(BridgeOptions.fromUrl(brokerUrl, "sngw-test-" + System.nanoTime()));
-        gateway = new Gateway(options, bridge);
+        if (storeDir == null) {
+            store = NoStore.INSTANCE;
+            outbound = null;
+            gateway = new Gateway(options, bridge);
+        } else {
+            store = SqliteStore.open(storeDir);
+            outbound = new StoreAndForwardUpstream(bridge, store, OutboundOptions.defaults(), store.load().outbound());
+            gateway = new Gateway(options, outbound, store);
+        }
         udp = new UdpTransport(new UdpOptions("127.0.0.1", 0, broadcast, 1 << 20, 1 << 20), gateway);
         gateway.attach(udp);
         gateway.start();
         udp.start();
         await("the bridge to connect to " + brokerUrl, bridge::isConnected);
+    }
+
+    private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast) {
+        this(brokerUrl, options, broadcast, null);
+    }
+
+    static GatewayUnderTest startDurable(String brokerUrl, Path storeDir) {
+        return new GatewayUnderTest(brokerUrl, options(), null, storeDir);
+    }
+
+    /** The store-and-forward queue; null without a store. */
+    StoreAndForwardUpstream outbound() {
+        return outbound;
     }
 
     static GatewayUnderTest start(String brokerUrl) {
@@ -89,5 +119,6 @@ final class GatewayUnderTest implements AutoCloseable {
     public void close() {
         udp.close();
         gateway.close();
+        store.close();
     }
 }

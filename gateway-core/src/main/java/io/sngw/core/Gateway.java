@@ -91,7 +91,12 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
      * and the ADVERTISE timer. Attach the links first: a restored client's address is looked up by link name.
      */
     public void start() {
-        restoreSessions(store.load());
+        start(store.load());
+    }
+
+    /** {@link #start()} with what the caller already loaded from the store (it needs the outbound backlog too). */
+    public void start(StoredState stored) {
+        restoreSessions(stored);
         upstream.start(new UpstreamListener() {
             @Override
             public void onMessage(UpstreamMessage message) {

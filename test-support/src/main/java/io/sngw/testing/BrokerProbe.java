@@ -17,8 +17,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
  * An independent MQTT 3.1.1 client (Eclipse Paho) that sees what really arrives at, and comes from, a broker. Clean
- * session, no automatic reconnect, in-memory persistence. Thread-safe: Paho serialises client calls, and received
- * messages are kept under their own lock.
+ * session and no automatic reconnect unless made {@link #persistent}; in-memory persistence. Thread-safe: Paho
+ * serialises client calls, and received messages are kept under their own lock.
  *
  * <p>Paho calls its callback once per PUBLISH packet it receives, so duplicates from the broker stay visible.
  */
@@ -37,6 +37,18 @@ public final class BrokerProbe implements AutoCloseable {
     }
 
     public BrokerProbe(String url, String clientId) {
+        this(url, clientId, true);
+    }
+
+    /**
+     * A probe whose subscriptions outlive its connection (CleanSession=false) and that reconnects by itself: with a
+     * broker that persists sessions, it sees every QoS 1/2 message published while the broker was restarting.
+     */
+    public static BrokerProbe persistent(String url, String clientId) {
+        return new BrokerProbe(url, clientId, false);
+    }
+
+    private BrokerProbe(String url, String clientId, boolean cleanSession) {
         try {
             client = new MqttClient(url, clientId, new MemoryPersistence());
             client.setTimeToWait(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
@@ -62,8 +74,8 @@ public final class BrokerProbe implements AutoCloseable {
             });
             MqttConnectOptions options = new MqttConnectOptions();
             options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-            options.setCleanSession(true);
-            options.setAutomaticReconnect(false);
+            options.setCleanSession(cleanSession);
+            options.setAutomaticReconnect(!cleanSession);
             options.setConnectionTimeout(TIMEOUT_SECONDS);
             options.setKeepAliveInterval(30);
             options.setMaxInflight(1000);

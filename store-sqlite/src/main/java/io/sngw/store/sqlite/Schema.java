@@ -80,6 +80,18 @@ final class Schema {
                         qos         INTEGER NOT NULL,
                         retain      INTEGER NOT NULL,
                         enqueued_at INTEGER NOT NULL
+                    )""",
+                    // ACLs as newline-separated patterns: a device has a handful, always read and written whole.
+                    """
+                    CREATE TABLE devices (
+                        client_id        TEXT PRIMARY KEY,
+                        psk              BLOB,
+                        cert_fingerprint TEXT,
+                        publish_acl      TEXT NOT NULL,
+                        subscribe_acl    TEXT NOT NULL,
+                        enabled          INTEGER NOT NULL,
+                        created          INTEGER,
+                        last_seen        INTEGER
                     )""")
     );
 

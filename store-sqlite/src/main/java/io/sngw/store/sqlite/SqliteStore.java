@@ -1,5 +1,7 @@
 package io.sngw.store.sqlite;
 
+import io.sngw.core.security.Device;
+import io.sngw.core.security.DeviceRegistry;
 import io.sngw.core.store.OutboundMessage;
 import io.sngw.core.store.PendingMessage;
 import io.sngw.core.store.SessionRecord;
@@ -12,23 +14,26 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The store in one SQLite file, {@code sngw.db}: WAL with synchronous=FULL, one writer
+ * The store and the device registry in one SQLite file, {@code sngw.db}: WAL with synchronous=FULL, one writer
  * thread that commits whatever has queued in one transaction (group commit), and a separate connection for reads.
  * Thread-safe: any thread may call any method; only {@link #load()} and {@link #readOutbound} block.
  */
-public final class SqliteStore implements Store {
+public final class SqliteStore implements Store, DeviceRegistry {
 
     private final Path file;
     private final StoreWriter writer;
     private final StoreReader reader;
+    private final DeviceCache devices;
 
-    private SqliteStore(Path file, StoreWriter writer, StoreReader reader) {
+    private SqliteStore(Path file, StoreWriter writer, StoreReader reader, DeviceCache devices) {
         this.file = file;
         this.writer = writer;
         this.reader = reader;
+        this.devices = devices;
     }
 
     /**
@@ -45,8 +50,10 @@ public final class SqliteStore implements Store {
         try {
             reader = new StoreReader(storeFile.openForReading());
             StoreWriter writer = new StoreWriter(writeConnection, options.maxBatch());
+            DeviceCache devices = new DeviceCache(reader.devices(), writer::submit, options.clock(),
+                    options.touchInterval());
             writer.start();
-            return new SqliteStore(storeFile.path(), writer, reader);
+            return new SqliteStore(storeFile.path(), writer, reader, devices);
         } catch (RuntimeException e) {
             Sql.closeQuietly(reader);
             Sql.closeQuietly(writeConnection);
@@ -111,6 +118,35 @@ public final class SqliteStore implements Store {
     @Override
     public CompletableFuture<Void> flush() {
         return writer.submit(new WriteOp.Flush());
+    }
+
+    @Override
+    public Optional<Device> find(String clientId) {
+        return devices.find(clientId);
+    }
+
+    @Override
+    public List<Device> list() {
+        return devices.list();
+    }
+
+    @Override
+    public void put(Device device) {
+        requireOpen();
+        devices.put(Objects.requireNonNull(device, "device"));
+    }
+
+    @Override
+    public boolean remove(String clientId) {
+        requireOpen();
+        return devices.remove(clientId);
+    }
+
+    @Override
+    public void touch(String clientId) {
+        if (!writer.isClosed()) {
+            devices.touch(clientId);
+        }
     }
 
     /** Commits what is queued, checkpoints the WAL into the database file and closes it. Idempotent. */

@@ -12,9 +12,11 @@ import java.util.Objects;
  *                      checkpoint) before its batch fails
  * @param maxBatch      the most writes committed in one transaction; bounds the latency of the first write of a
  *                      batch behind a burst
- * @param clock         the time source for the names of moved-aside files
+ * @param touchInterval a device's last-seen time is written at most this often
+ * @param clock         the time source for last-seen times and the names of moved-aside files
  */
-public record StoreOptions(OnCorrupt onCorrupt, Duration busyTimeout, int maxBatch, Clock clock) {
+public record StoreOptions(OnCorrupt onCorrupt, Duration busyTimeout, int maxBatch, Duration touchInterval,
+                           Clock clock) {
 
     /** What {@link SqliteStore#open} does with a corrupt database file. */
     public enum OnCorrupt {
@@ -33,25 +35,33 @@ public record StoreOptions(OnCorrupt onCorrupt, Duration busyTimeout, int maxBat
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1: " + maxBatch);
         }
+        if (touchInterval.isNegative()) {
+            throw new IllegalArgumentException("touchInterval must not be negative: " + touchInterval);
+        }
     }
 
     public static StoreOptions defaults() {
-        return new StoreOptions(OnCorrupt.MOVE_ASIDE, Duration.ofSeconds(5), 5_000, Clock.systemUTC());
+        return new StoreOptions(OnCorrupt.MOVE_ASIDE, Duration.ofSeconds(5), 5_000, Duration.ofMinutes(1),
+                Clock.systemUTC());
     }
 
     public StoreOptions withOnCorrupt(OnCorrupt value) {
-        return new StoreOptions(value, busyTimeout, maxBatch, clock);
+        return new StoreOptions(value, busyTimeout, maxBatch, touchInterval, clock);
     }
 
     public StoreOptions withBusyTimeout(Duration value) {
-        return new StoreOptions(onCorrupt, value, maxBatch, clock);
+        return new StoreOptions(onCorrupt, value, maxBatch, touchInterval, clock);
     }
 
     public StoreOptions withMaxBatch(int value) {
-        return new StoreOptions(onCorrupt, busyTimeout, value, clock);
+        return new StoreOptions(onCorrupt, busyTimeout, value, touchInterval, clock);
+    }
+
+    public StoreOptions withTouchInterval(Duration value) {
+        return new StoreOptions(onCorrupt, busyTimeout, maxBatch, value, clock);
     }
 
     public StoreOptions withClock(Clock value) {
-        return new StoreOptions(onCorrupt, busyTimeout, maxBatch, value);
+        return new StoreOptions(onCorrupt, busyTimeout, maxBatch, touchInterval, value);
     }
 }

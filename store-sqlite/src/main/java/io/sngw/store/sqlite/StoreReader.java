@@ -1,5 +1,6 @@
 package io.sngw.store.sqlite;
 
+import io.sngw.core.security.Device;
 import io.sngw.core.store.OutboundMessage;
 import io.sngw.core.store.PendingMessage;
 import io.sngw.core.store.SessionRecord;
@@ -64,6 +65,24 @@ final class StoreReader implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("cannot read the outbound queue: " + e.getMessage(), e);
         }
+    }
+
+    synchronized List<Device> devices() {
+        List<Device> devices = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("""
+                     SELECT client_id, psk, cert_fingerprint, publish_acl, subscribe_acl, enabled, created, last_seen
+                     FROM devices""")) {
+            while (rows.next()) {
+                devices.add(new Device(rows.getString("client_id"), rows.getBytes("psk"),
+                        rows.getString("cert_fingerprint"), Columns.patterns(rows.getString("publish_acl")),
+                        Columns.patterns(rows.getString("subscribe_acl")), rows.getBoolean("enabled"),
+                        Columns.instant(rows, "created"), Columns.instant(rows, "last_seen")));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the device registry: " + e.getMessage(), e);
+        }
+        return devices;
     }
 
     private List<SessionRecord> sessions() throws SQLException {

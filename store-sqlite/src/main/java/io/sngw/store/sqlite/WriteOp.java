@@ -1,5 +1,6 @@
 package io.sngw.store.sqlite;
 
+import io.sngw.core.security.Device;
 import io.sngw.core.store.OutboundMessage;
 import io.sngw.core.store.PendingMessage;
 import io.sngw.core.store.SessionRecord;
@@ -7,6 +8,7 @@ import io.sngw.core.store.SessionRecord;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -244,6 +246,70 @@ sealed interface WriteOp {
         @Override
         public String describe() {
             return "deleteOutbound of " + seqs.size();
+        }
+    }
+
+    record PutDevice(Device device) implements SingleStatement {
+        private static final String SQL = """
+                INSERT OR REPLACE INTO devices (client_id, psk, cert_fingerprint, publish_acl, subscribe_acl,
+                                                enabled, created, last_seen)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+
+        @Override
+        public String sql() {
+            return SQL;
+        }
+
+        @Override
+        public void bind(PreparedStatement upsert) throws SQLException {
+            upsert.setString(1, device.clientId());
+            upsert.setBytes(2, device.psk());
+            upsert.setString(3, device.certFingerprint());
+            upsert.setString(4, Columns.patterns(device.publishPatterns()));
+            upsert.setString(5, Columns.patterns(device.subscribePatterns()));
+            upsert.setBoolean(6, device.enabled());
+            Columns.setInstant(upsert, 7, device.created());
+            Columns.setInstant(upsert, 8, device.lastSeen());
+        }
+
+        @Override
+        public String describe() {
+            return "putDevice " + device.clientId();
+        }
+    }
+
+    record RemoveDevice(String clientId) implements SingleStatement {
+        @Override
+        public String sql() {
+            return "DELETE FROM devices WHERE client_id = ?";
+        }
+
+        @Override
+        public void bind(PreparedStatement delete) throws SQLException {
+            delete.setString(1, clientId);
+        }
+
+        @Override
+        public String describe() {
+            return "removeDevice " + clientId;
+        }
+    }
+
+    record TouchDevice(String clientId, Instant seen) implements SingleStatement {
+        @Override
+        public String sql() {
+            return "UPDATE devices SET last_seen = ? WHERE client_id = ?";
+        }
+
+        @Override
+        public void bind(PreparedStatement update) throws SQLException {
+            Columns.setInstant(update, 1, seen);
+            update.setString(2, clientId);
+        }
+
+        @Override
+        public String describe() {
+            return "touchDevice " + clientId;
         }
     }
 }

@@ -17,6 +17,7 @@ import static io.sngw.store.sqlite.Fixtures.pending;
 import static io.sngw.store.sqlite.Fixtures.sleepingSessionWithEverything;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SessionPersistenceTest {
 
@@ -121,6 +122,7 @@ class SessionPersistenceTest {
     void newStoreLoadsEmpty() {
         try (SqliteStore store = SqliteStore.open(dir)) {
             assertEquals(StoredState.empty(), store.load());
+            assertTrue(store.list().isEmpty());
         }
     }
 }

@@ -14,10 +14,13 @@ public interface DeviceRegistry {
 
     List<Device> list();
 
-    /** Inserts or replaces. */
+    /**
+     * Inserts or replaces. {@link #find} sees the change at once; it is durable after the store's next commit
+     * (the store's flush waits for it).
+     */
     void put(Device device);
 
-    /** @return whether it existed */
+    /** @return whether it existed; like {@link #put}, {@link #find} sees the removal at once */
     boolean remove(String clientId);
 
     /** Records that the device was seen now; may be written lazily. */

@@ -7,13 +7,22 @@ import java.util.concurrent.CompletableFuture;
  * The store port: what must survive a restart of the gateway or a power cut. Implemented outside the core
  * (store-sqlite); the core only ever calls it from its session loops and the outbound queue's drainer, so every
  * write method returns at once. Writes are applied in the order they were issued and become durable together in
- * group commits; a write's future completes once the commit holding it is on disk.
+ * group commits; a write's future completes once the commit holding it is on disk. Futures complete on the store's
+ * own writer thread: hop to the session's loop before touching its state, and never block in a callback.
+ *
+ * <p>A write that fails is lost, not retried: a future-returning write fails its future ({@link StoreException});
+ * the failure of a void write shows in the next {@link #flush()}. One write that is wrong in itself (a duplicate
+ * outbound seq) fails alone; a failed transaction (disk full, I/O error) fails every write committed with it.
+ * After {@link #close()}, void writes throw {@link StoreException} and futures fail with it.
  *
  * <p>{@link #load()} and {@link #readOutbound} may block (start-up, the drainer's own thread), never an event loop.
  */
 public interface Store extends AutoCloseable {
 
-    /** Everything persisted, read once at start before any traffic; a missing database yields an empty state. */
+    /**
+     * Everything persisted, read once at start before any traffic; a missing database yields an empty state.
+     * Pending messages are returned for every client that has some, whether or not it has a saved session.
+     */
     StoredState load();
 
     /** Inserts or replaces the session of {@code session.clientId()}; consecutive saves may be coalesced. */
@@ -22,14 +31,18 @@ public interface Store extends AutoCloseable {
     /** Deletes a session together with every message pending for it. */
     void deleteSession(String clientId);
 
-    /** A message held for a client (buffered while it sleeps or is offline, or sent and not yet acknowledged). */
+    /**
+     * A message held for a client (buffered while it sleeps or is offline, or sent and not yet acknowledged).
+     * Inserts or replaces the message with this client id and seq.
+     */
     void savePending(PendingMessage message);
 
     void deletePending(String clientId, long seq);
 
     /**
      * Appends to the sensor → broker queue. The future completes when the message is durable, and fails
-     * ({@link StoreException}) when it could not be written.
+     * ({@link StoreException}) when it could not be written, including when its seq is already queued (a queued
+     * message is never replaced).
      */
     CompletableFuture<Void> appendOutbound(OutboundMessage message);
 
@@ -39,10 +52,13 @@ public interface Store extends AutoCloseable {
     /** Up to {@code max} queued messages with a sequence number above {@code afterSeq}, oldest first. Blocks. */
     List<OutboundMessage> readOutbound(long afterSeq, int max);
 
-    /** Completes when every write issued before this call is durable. */
+    /**
+     * Completes when every write issued before this call has been committed; fails ({@link StoreException}) when a
+     * write issued since the previous flush failed, which is how the caller of a void write learns of its loss.
+     */
     CompletableFuture<Void> flush();
 
-    /** Writes what is pending, then releases the database. */
+    /** Writes what is pending, then releases the database. Idempotent. */
     @Override
     void close();
 }

@@ -1,0 +1,138 @@
+package io.sngw.store.sqlite;
+
+import io.sngw.core.store.StoreException;
+
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The tables and their history. The version lives in {@code PRAGMA user_version}, which is part of the database
+ * header and so changes atomically with the migration that sets it. Migrations are only ever appended: a released
+ * database is upgraded by running the ones after its version, each in its own transaction.
+ */
+final class Schema {
+
+    private static final System.Logger LOG = System.getLogger(Schema.class.getName());
+
+    /** Migration i (0-based) takes the database from version i to version i + 1. */
+    private static final List<List<String>> MIGRATIONS = List.of(
+            List.of(
+                    // Sessions as plain columns plus one child table per collection: a client's registrations
+                    // and subscriptions change one row at a time in SQL terms, and they stay readable with the
+                    // sqlite3 shell when a device misbehaves in the field.
+                    """
+                    CREATE TABLE sessions (
+                        client_id    TEXT PRIMARY KEY,
+                        clean        INTEGER NOT NULL,
+                        status       TEXT NOT NULL,
+                        keep_alive   INTEGER NOT NULL,
+                        sleep        INTEGER NOT NULL,
+                        link_name    TEXT,
+                        address      BLOB,
+                        will_topic   TEXT,
+                        will_message BLOB,
+                        will_qos     INTEGER,
+                        will_retain  INTEGER
+                    ) WITHOUT ROWID""",
+                    """
+                    CREATE TABLE session_topics (
+                        client_id TEXT NOT NULL REFERENCES sessions(client_id) ON DELETE CASCADE,
+                        topic_id  INTEGER NOT NULL,
+                        name      TEXT NOT NULL,
+                        PRIMARY KEY (client_id, topic_id)
+                    ) WITHOUT ROWID""",
+                    """
+                    CREATE TABLE session_subscriptions (
+                        client_id TEXT NOT NULL REFERENCES sessions(client_id) ON DELETE CASCADE,
+                        filter    TEXT NOT NULL,
+                        qos       INTEGER NOT NULL,
+                        PRIMARY KEY (client_id, filter)
+                    ) WITHOUT ROWID""",
+                    """
+                    CREATE TABLE session_pubrel (
+                        client_id TEXT NOT NULL REFERENCES sessions(client_id) ON DELETE CASCADE,
+                        msg_id    INTEGER NOT NULL,
+                        PRIMARY KEY (client_id, msg_id)
+                    ) WITHOUT ROWID""",
+                    // No foreign key to sessions: a message may be saved before its session is, and one write that
+                    // breaks a constraint must not fail the rest of its group commit.
+                    """
+                    CREATE TABLE pending (
+                        client_id TEXT NOT NULL,
+                        seq       INTEGER NOT NULL,
+                        topic     TEXT NOT NULL,
+                        payload   BLOB NOT NULL,
+                        qos       INTEGER NOT NULL,
+                        retain    INTEGER NOT NULL,
+                        PRIMARY KEY (client_id, seq)
+                    )""",
+                    """
+                    CREATE TABLE outbound (
+                        seq         INTEGER PRIMARY KEY,
+                        client_id   TEXT NOT NULL,
+                        topic       TEXT NOT NULL,
+                        payload     BLOB NOT NULL,
+                        qos         INTEGER NOT NULL,
+                        retain      INTEGER NOT NULL,
+                        enqueued_at INTEGER NOT NULL
+                    )""",
+                    // ACLs as newline-separated patterns: a device has a handful, always read and written whole.
+                    """
+                    CREATE TABLE devices (
+                        client_id        TEXT PRIMARY KEY,
+                        psk              BLOB,
+                        cert_fingerprint TEXT,
+                        publish_acl      TEXT NOT NULL,
+                        subscribe_acl    TEXT NOT NULL,
+                        enabled          INTEGER NOT NULL,
+                        created          INTEGER,
+                        last_seen        INTEGER
+                    )""")
+    );
+
+    private Schema() {
+    }
+
+    static int latestVersion() {
+        return MIGRATIONS.size();
+    }
+
+    /** Brings the database up to {@link #latestVersion()}; refuses one written by a newer gateway. */
+    static void migrate(Connection connection, Path file) throws SQLException {
+        int version = version(connection);
+        if (version > latestVersion()) {
+            throw new StoreException("store database " + file + " has schema version " + version
+                    + " but this gateway knows versions up to " + latestVersion()
+                    + ": it was written by a newer gateway; run that version, or move the file away to start empty");
+        }
+        try (Statement statement = connection.createStatement()) {
+            for (int next = version + 1; next <= latestVersion(); next++) {
+                statement.execute("BEGIN IMMEDIATE");
+                try {
+                    for (String sql : MIGRATIONS.get(next - 1)) {
+                        statement.execute(sql);
+                    }
+                    statement.execute("PRAGMA user_version = " + next);
+                    statement.execute("COMMIT");
+                } catch (SQLException | RuntimeException e) {
+                    Sql.rollbackQuietly(statement);
+                    throw e;
+                }
+                LOG.log(Level.INFO, "store database {0}: schema migrated to version {1}", file, next);
+            }
+        }
+    }
+
+    static int version(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("PRAGMA user_version")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.sngw.store.sqlite;
+
+import io.sngw.core.security.Device;
+import io.sngw.core.security.DeviceRegistry;
+import io.sngw.core.store.OutboundMessage;
+import io.sngw.core.store.PendingMessage;
+import io.sngw.core.store.SessionRecord;
+import io.sngw.core.store.Store;
+import io.sngw.core.store.StoreException;
+import io.sngw.core.store.StoredState;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The store and the device registry in one SQLite file, {@code sngw.db}: WAL with synchronous=FULL, one writer
+ * thread that commits whatever has queued in one transaction (group commit), and a separate connection for reads.
+ * Thread-safe: any thread may call any method; only {@link #load()} and {@link #readOutbound} block.
+ */
+public final class SqliteStore implements Store, DeviceRegistry {
+
+    private final Path file;
+    private final StoreWriter writer;
+    private final StoreReader reader;
+    private final DeviceCache devices;
+
+    private SqliteStore(Path file, StoreWriter writer, StoreReader reader, DeviceCache devices) {
+        this.file = file;
+        this.writer = writer;
+        this.reader = reader;
+        this.devices = devices;
+    }
+
+    /**
+     * Opens (or creates) the store in {@code dir}, creating the directory when missing.
+     *
+     * @throws StoreException when the directory is not writable, the database is corrupt and
+     *                        {@link StoreOptions#onCorrupt()} is FAIL, or it was written by a newer gateway
+     */
+    public static SqliteStore open(Path dir, StoreOptions options) {
+        Objects.requireNonNull(options, "options");
+        StoreFile storeFile = StoreFile.in(dir, options);
+        Connection writeConnection = storeFile.openForWriting();
+        StoreReader reader = null;
+        try {
+            reader = new StoreReader(storeFile.openForReading());
+            StoreWriter writer = new StoreWriter(writeConnection, options.maxBatch());
+            DeviceCache devices = new DeviceCache(reader.devices(), writer::submit, options.clock(),
+                    options.touchInterval());
+            writer.start();
+            return new SqliteStore(storeFile.path(), writer, reader, devices);
+        } catch (RuntimeException e) {
+            Sql.closeQuietly(reader);
+            Sql.closeQuietly(writeConnection);
+            throw e;
+        }
+    }
+
+    public static SqliteStore open(Path dir) {
+        return open(dir, StoreOptions.defaults());
+    }
+
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public StoredState load() {
+        return reader.load();
+    }
+
+    @Override
+    public void saveSession(SessionRecord session) {
+        write(new WriteOp.SaveSession(Objects.requireNonNull(session, "session")));
+    }
+
+    @Override
+    public void deleteSession(String clientId) {
+        write(new WriteOp.DeleteSession(Objects.requireNonNull(clientId, "clientId")));
+    }
+
+    @Override
+    public void savePending(PendingMessage message) {
+        write(new WriteOp.SavePending(Objects.requireNonNull(message, "message")));
+    }
+
+    @Override
+    public void deletePending(String clientId, long seq) {
+        write(new WriteOp.DeletePending(Objects.requireNonNull(clientId, "clientId"), seq));
+    }
+
+    @Override
+    public CompletableFuture<Void> appendOutbound(OutboundMessage message) {
+        return writer.submit(new WriteOp.AppendOutbound(Objects.requireNonNull(message, "message")));
+    }
+
+    @Override
+    public void deleteOutbound(List<Long> seqs) {
+        if (!seqs.isEmpty()) {
+            write(new WriteOp.DeleteOutbound(List.copyOf(seqs)));
+        }
+    }
+
+    @Override
+    public List<OutboundMessage> readOutbound(long afterSeq, int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1: " + max);
+        }
+        return reader.readOutbound(afterSeq, max);
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        return writer.submit(new WriteOp.Flush());
+    }
+
+    @Override
+    public Optional<Device> find(String clientId) {
+        return devices.find(clientId);
+    }
+
+    @Override
+    public List<Device> list() {
+        return devices.list();
+    }
+
+    @Override
+    public void put(Device device) {
+        requireOpen();
+        devices.put(Objects.requireNonNull(device, "device"));
+    }
+
+    @Override
+    public boolean remove(String clientId) {
+        requireOpen();
+        return devices.remove(clientId);
+    }
+
+    @Override
+    public void touch(String clientId) {
+        if (!writer.isClosed()) {
+            devices.touch(clientId);
+        }
+    }
+
+    /** Commits what is queued, checkpoints the WAL into the database file and closes it. Idempotent. */
+    @Override
+    public void close() {
+        writer.close();
+        reader.close();
+    }
+
+    /** Transactions committed since open. */
+    public long batchesCommitted() {
+        return writer.batchesCommitted();
+    }
+
+    /** Writes committed since open (saves coalesced within a batch count once). */
+    public long opsWritten() {
+        return writer.opsWritten();
+    }
+
+    /** How long the last committed transaction took, from BEGIN to the end of COMMIT (its fsync included). */
+    public Duration lastCommitDuration() {
+        return writer.lastCommitDuration();
+    }
+
+    /** Writes that failed since open: refused alone, or lost with a batch whose transaction failed. */
+    public long writeFailures() {
+        return writer.writeFailures();
+    }
+
+    /** Session saves skipped because a later save of the same client came in the same batch. */
+    public long sessionSavesCoalesced() {
+        return writer.sessionSavesCoalesced();
+    }
+
+    /** Writes waiting for the writer thread. */
+    public int queuedWrites() {
+        return writer.queued();
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteStore[" + file + (writer.isClosed() ? ", closed" : "") + "]";
+    }
+
+    private void write(WriteOp op) {
+        requireOpen();
+        writer.submit(op);
+    }
+
+    private void requireOpen() {
+        if (writer.isClosed()) {
+            throw new StoreException("store " + file + " is closed");
+        }
+    }
+}

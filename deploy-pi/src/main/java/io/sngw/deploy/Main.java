@@ -81,7 +81,7 @@ public final class Main implements Runnable {
             try {
                 app.start();
             } catch (Exception e) {
-                log.log(System.Logger.Level.ERROR, "sngw cannot start: " + e.getMessage());
+                err.println("sngw: cannot start: " + e.getMessage());
                 log.log(System.Logger.Level.DEBUG, "start failure", e);
                 app.close();
                 return 1;

@@ -106,4 +106,18 @@ class MainTest {
         assertEquals(0, r.code());
         assertTrue(r.out().contains("check-config"), r.out());
     }
+
+    @Test
+    void runRefusesACorruptDatabaseWhenToldToFailAndLeavesItInPlace() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path db = Files.writeString(data.resolve("sngw.db"), "this is not a database, but it might be evidence");
+        Path file = Files.writeString(dir.resolve("corrupt.yaml"), "udp: { bind: \"127.0.0.1\", port: 0 }\n"
+                + "upstream: { embedded-port: 0 }\n"
+                + "store: { dir: \"" + data + "\", on-corrupt: fail }\n");
+        Result r = sngw("run", "--config", file.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().startsWith("sngw: cannot start: "), r.err());
+        assertTrue(r.err().contains(db.toString()), r.err());
+        assertEquals("this is not a database, but it might be evidence", Files.readString(db));
+    }
 }

@@ -41,7 +41,8 @@ final class GatewayUnderTest implements AutoCloseable {
     private final UdpTransport udp;
 
     /** With {@code storeDir}: a SQLite store there and store-and-forward (ack after-store), as deployed. */
-    private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast, Path storeDir) {
+    private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast, Path storeDir,
+                             OutboundOptions outboundOptions) {
         bridge = new MqttBridge(BridgeOptions.fromUrl(brokerUrl, "sngw-test-" + System.nanoTime()));
         if (storeDir == null) {
             store = NoStore.INSTANCE;
@@ -49,7 +50,7 @@ final class GatewayUnderTest implements AutoCloseable {
             gateway = new Gateway(options, bridge);
         } else {
             store = SqliteStore.open(storeDir);
-            outbound = new StoreAndForwardUpstream(bridge, store, OutboundOptions.defaults(), store.load().outbound());
+            outbound = new StoreAndForwardUpstream(bridge, store, outboundOptions, store.load().outbound());
             gateway = new Gateway(options, outbound, store);
         }
         udp = new UdpTransport(new UdpOptions("127.0.0.1", 0, broadcast, 1 << 20, 1 << 20), gateway);
@@ -60,11 +61,15 @@ final class GatewayUnderTest implements AutoCloseable {
     }
 
     private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast) {
-        this(brokerUrl, options, broadcast, null);
+        this(brokerUrl, options, broadcast, null, null);
     }
 
     static GatewayUnderTest startDurable(String brokerUrl, Path storeDir) {
-        return new GatewayUnderTest(brokerUrl, options(), null, storeDir);
+        return startDurable(brokerUrl, storeDir, OutboundOptions.defaults());
+    }
+
+    static GatewayUnderTest startDurable(String brokerUrl, Path storeDir, OutboundOptions outbound) {
+        return new GatewayUnderTest(brokerUrl, options(), null, storeDir, outbound);
     }
 
     /** The store-and-forward queue; null without a store. */

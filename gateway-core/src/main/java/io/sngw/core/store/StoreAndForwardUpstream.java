@@ -61,6 +61,9 @@ public final class StoreAndForwardUpstream implements Upstream {
     private boolean rewinding;
     private boolean connected;
     private boolean fullLogged;
+    /** Set while a backlog found at (re)connection drains, so the operator learns when and how fast it did. */
+    private long drainStartNanos;
+    private long drainStartForwarded;
     private final List<Long> acknowledged = new ArrayList<>();
     private final ArrayDeque<UpstreamMessage> qos0Offline = new ArrayDeque<>();
 
@@ -237,6 +240,11 @@ public final class StoreAndForwardUpstream implements Upstream {
 
     private void connectionChanged(boolean up) {
         connected = up;
+        if (up && count > 0) {
+            LOG.log(Level.INFO, "outbound queue: forwarding a backlog of {0} messages ({1} bytes)", count, bytes);
+            drainStartNanos = System.nanoTime();
+            drainStartForwarded = forwarded.get();
+        }
         if (up) {
             while (!qos0Offline.isEmpty()) {
                 broker.publish(qos0Offline.pollFirst());
@@ -317,6 +325,13 @@ public final class StoreAndForwardUpstream implements Upstream {
         bytes -= message.payload().length;
         queued.decrementAndGet();
         acknowledged.add(message.seq());
+        if (count == 0 && drainStartNanos != 0) {
+            long nanos = Math.max(1, System.nanoTime() - drainStartNanos);
+            long messages = forwarded.get() - drainStartForwarded;
+            LOG.log(Level.INFO, "outbound queue: backlog drained, {0} messages forwarded in {1} ms ({2} msg/s)",
+                    messages, TimeUnit.NANOSECONDS.toMillis(nanos), messages * 1_000_000_000L / nanos);
+            drainStartNanos = 0;
+        }
     }
 
     private void deleteAcknowledged() {

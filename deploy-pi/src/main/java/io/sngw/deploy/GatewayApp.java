@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * {@code store.ack: after-store}), the core and the UDP listener.
  *
  * <p>Started from the inside out, so that nothing receives work before what it hands the work to exists: broker →
- * store → bridge (started by {@link Gateway#start}, after the sessions are restored) → gateway → UDP. Closed from
+ * store → sessions restored → UDP → bridge (started by {@link Gateway#start}) and ADVERTISE. Closed from
  * the outside in: UDP first, so that no sensor traffic arrives at a closing core, then the gateway (and with it the
  * upstream), the bridge, the store, the broker.
  */
@@ -97,9 +97,10 @@ public final class GatewayApp implements AutoCloseable {
             GatewayConfig.UdpSettings u = config.udp();
             udp = new UdpTransport(UdpOptions.defaults().withBindAddress(u.bind()).withPort(u.port())
                     .withBroadcastAddress(u.broadcast()), gateway);
-            gateway.attach(udp); // before start: restored sessions find their link by name
-            gateway.start(stored);
+            gateway.attach(udp); // first: restored sessions find their link by name
+            gateway.restore(stored); // before UDP delivers anything, so restored sensors are not told to reconnect
             udp.start();
+            gateway.start();
             udpAddress = udp.localAddress();
         } catch (IOException | RuntimeException | Error e) {
             close();

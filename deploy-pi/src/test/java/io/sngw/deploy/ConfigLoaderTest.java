@@ -190,7 +190,7 @@ class ConfigLoaderTest {
         ConfigException e = fails("gatway: { id: 1 }");
         assertEquals("gatway", e.path());
         assertEquals("gatway: unknown key; expected one of: gateway, udp, upstream, predefined-topics, advertise,"
-                + " limits, retry, keep-alive-factor, logging", e.getMessage());
+                + " limits, retry, keep-alive-factor, logging, store", e.getMessage());
     }
 
     @Test
@@ -221,7 +221,7 @@ class ConfigLoaderTest {
     @Test
     void listAtTheTopLevel() {
         assertMessage("(top level): a list is not valid: expected a mapping with the keys gateway, udp, upstream,"
-                + " predefined-topics, advertise, limits, retry, keep-alive-factor, logging", "- a\n- b\n");
+                + " predefined-topics, advertise, limits, retry, keep-alive-factor, logging, store", "- a\n- b\n");
     }
 
     @Test
@@ -422,6 +422,49 @@ class ConfigLoaderTest {
         assertEquals(Level.FINEST, ConfigLoader.parse("logging: { level: trace }").logging().level());
         assertMessage("logging.level: \"verbose\" is not valid: expected one of off, error, warning, info, debug,"
                 + " trace, all", "logging: { level: verbose }");
+    }
+
+    @Test
+    void storeDefaultsToTheServiceDirectoryWithAckAfterStore() throws Exception {
+        GatewayConfig.StoreSettings store = ConfigLoader.parse("").store();
+        assertNull(store.dir());
+        assertTrue(store.ackAfterStore());
+        assertFalse(store.failOnCorrupt());
+        assertEquals(1_000_000, store.queueMaxMessages());
+        assertEquals(512L << 20, store.queueMaxBytes());
+        assertEquals(Duration.ofDays(7), store.queueMaxAge());
+    }
+
+    @Test
+    void storeKeysAreRead() throws Exception {
+        GatewayConfig.StoreSettings store = ConfigLoader.parse("store: { dir: /data/sngw, ack: after-broker,"
+                + " on-corrupt: fail, queue-max-messages: 5000, queue-max-size: 64MB, queue-max-age: 2h,"
+                + " queue-window: 50, qos0-offline: 0 }").store();
+        assertEquals(new GatewayConfig.StoreSettings("/data/sngw", false, true, 5000, 64L << 20, Duration.ofHours(2),
+                50, 0), store);
+    }
+
+    @Test
+    void storeDirNoneKeepsEverythingInMemory() throws Exception {
+        assertTrue(ConfigLoader.parse("store: { dir: none }").store().inMemory());
+    }
+
+    @Test
+    void storeDirMustBeAbsolute() {
+        assertMessage("store.dir: \"data\" is not valid: expected an absolute path (or ~/...), or \"none\" to keep"
+                + " everything in memory", "store: { dir: data }");
+    }
+
+    @Test
+    void storeAckIsOneOfTwoModes() {
+        assertMessage("store.ack: \"always\" is not valid: expected one of after-store, after-broker",
+                "store: { ack: always }");
+    }
+
+    @Test
+    void queueSizeNeedsAKnownUnit() {
+        assertMessage("store.queue-max-size: \"5 parsecs\" is not valid: expected a size 1024..1099511627776 bytes:"
+                + " an integer, or a number with B, KB, MB or GB such as \"512MB\"", "store: { queue-max-size: 5 parsecs }");
     }
 
     // ---- the file itself ------------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     private ScheduledFuture<?> advertising;
     /** The encoded ADVERTISE once started with advertising on; a link attached later gets one at once. */
     private volatile byte[] advertise;
+    private boolean restored;
 
     /** A gateway that keeps everything in memory: a restart forgets every session. */
     public Gateway(GatewayOptions options, Upstream upstream) {
@@ -91,12 +92,9 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
      * and the ADVERTISE timer. Attach the links first: a restored client's address is looked up by link name.
      */
     public void start() {
-        start(store.load());
-    }
-
-    /** {@link #start()} with what the caller already loaded from the store (it needs the outbound backlog too). */
-    public void start(StoredState stored) {
-        restoreSessions(stored);
+        if (!restored) {
+            restore(store.load());
+        }
         upstream.start(new UpstreamListener() {
             @Override
             public void onMessage(UpstreamMessage message) {
@@ -119,7 +117,16 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         }
     }
 
-    private void restoreSessions(StoredState stored) {
+    /**
+     * Brings back the sessions the store held, on the links attached so far (a client's address is looked up by link
+     * name), before the transports deliver anything; {@link #start()} does it itself when not done before. Callers
+     * that loaded the store already (for the outbound backlog) pass what they found.
+     */
+    public void restore(StoredState stored) {
+        if (restored) {
+            throw new IllegalStateException("sessions already restored");
+        }
+        restored = true;
         if (stored.sessions().isEmpty()) {
             return;
         }
@@ -135,6 +142,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
             }
             Session session = new Session(record.clientId(), loops.loopFor(record.clientId()), ctx);
             ctx.sessionsById.put(record.clientId(), session);
+            ctx.holdSession();
             List<PendingMessage> pending = stored.pending().getOrDefault(record.clientId(), List.of());
             restored.add(CompletableFuture.runAsync(() -> session.restore(record, pending, link, address), session.loop));
         }
@@ -240,7 +248,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     private void connect(Link link, LinkAddress from, Connect connect) {
         Session session = ctx.sessionsById.get(connect.clientId());
         if (session == null) {
-            if (ctx.sessionsById.size() >= options.maxClients()) {
+            if (!ctx.reserveSession()) {
                 metrics.increment(Counter.CONNECTS_REJECTED_CONGESTION);
                 LOG.log(Level.WARNING, "CONNECT from {0} ({1}) refused: {2} clients already", connect.clientId(), from,
                         options.maxClients());

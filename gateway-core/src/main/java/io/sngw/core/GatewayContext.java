@@ -12,6 +12,7 @@ import io.sngw.core.upstream.Upstream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every session shares: options, the upstream, the router, the counters and the two session indexes. The
@@ -26,6 +27,11 @@ final class GatewayContext {
     final GatewayMetrics metrics;
     final SessionLoops loops;
     final Map<String, Session> sessionsById = new ConcurrentHashMap<>();
+    /**
+     * Sessions held, reserved before one is created: CONNECTs for new clients are decided on different loops at
+     * once, and the map's size alone would let each of them take the last slot.
+     */
+    private final AtomicInteger sessionSlots = new AtomicInteger();
     final Map<LinkAddress, Session> sessionsByAddress = new ConcurrentHashMap<>();
     final Map<String, Integer> predefinedIdsByName;
 
@@ -40,6 +46,28 @@ final class GatewayContext {
         Map<String, Integer> byName = new HashMap<>();
         options.predefinedTopics().forEach((id, name) -> byName.put(name, id));
         this.predefinedIdsByName = Map.copyOf(byName);
+    }
+
+    /** Takes a slot for a new session; false when max-clients are already held. */
+    boolean reserveSession() {
+        while (true) {
+            int held = sessionSlots.get();
+            if (held >= options.maxClients()) {
+                return false;
+            }
+            if (sessionSlots.compareAndSet(held, held + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** A restored session takes its slot whatever the limit: it existed before the restart. */
+    void holdSession() {
+        sessionSlots.incrementAndGet();
+    }
+
+    void releaseSession() {
+        sessionSlots.decrementAndGet();
     }
 
     /** Encodes and sends; a sensor behind a forwarder gets its message wrapped in an Encapsulated frame. */

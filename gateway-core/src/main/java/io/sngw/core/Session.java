@@ -985,7 +985,9 @@ final class Session {
 
     private void remove() {
         state = SessionState.REMOVED;
-        ctx.sessionsById.remove(clientId, this);
+        if (ctx.sessionsById.remove(clientId, this)) {
+            ctx.releaseSession();
+        }
         clearState();
         ctx.store.deleteSession(clientId);
     }

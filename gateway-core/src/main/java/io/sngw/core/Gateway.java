@@ -21,6 +21,8 @@ import io.sngw.core.link.ForwardedAddress;
 import io.sngw.core.link.Link;
 import io.sngw.core.link.LinkAddress;
 import io.sngw.core.link.LinkReceiver;
+import io.sngw.core.security.AccessPolicy;
+import io.sngw.core.security.ClientGrants;
 import io.sngw.core.store.NoStore;
 import io.sngw.core.store.PendingMessage;
 import io.sngw.core.store.SessionRecord;
@@ -51,6 +53,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     private final GatewayOptions options;
     private final Upstream upstream;
     private final Store store;
+    private final AccessPolicy access;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Router router = new Router();
     private final SessionLoops loops;
@@ -59,6 +62,13 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     private ScheduledFuture<?> advertising;
     /** The encoded ADVERTISE once started with advertising on; a link attached later gets one at once. */
     private volatile byte[] advertise;
+    /** Where a restored client without a usable address is: nowhere a link could prove anything about. */
+    private static final LinkAddress UNREACHABLE = new LinkAddress() {
+        @Override
+        public String toString() {
+            return "(no address)";
+        }
+    };
     private boolean restored;
 
     /** A gateway that keeps everything in memory: a restart forgets every session. */
@@ -71,11 +81,17 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
      * close it after the gateway.
      */
     public Gateway(GatewayOptions options, Upstream upstream, Store store) {
+        this(options, upstream, store, AccessPolicy.open());
+    }
+
+    /** A gateway that admits clients, and lets them publish and subscribe, as {@code access} says. */
+    public Gateway(GatewayOptions options, Upstream upstream, Store store, AccessPolicy access) {
         this.options = options;
         this.upstream = upstream;
         this.store = store;
+        this.access = access;
         this.loops = new SessionLoops(options.sessionLoops());
-        this.ctx = new GatewayContext(options, upstream, store, router, metrics, loops);
+        this.ctx = new GatewayContext(options, upstream, store, access, router, metrics, loops);
     }
 
     /** Links that ADVERTISE is broadcast on; a link need not be attached to deliver datagrams. */
@@ -137,6 +153,13 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         for (SessionRecord record : stored.sessions()) {
             Link link = record.linkName() == null ? null : linksByName.get(record.linkName());
             LinkAddress address = link == null ? null : PersistentAddress.restore(link, record.address());
+            AccessPolicy.Admission admission = access.admit(record.clientId(), address != null ? address : UNREACHABLE);
+            if (admission instanceof AccessPolicy.Admission.Refused refused) {
+                LOG.log(Level.WARNING, "stored session of {0} dropped: {1}", record.clientId(), refused.reason());
+                store.deleteSession(record.clientId());
+                continue;
+            }
+            ClientGrants grants = ((AccessPolicy.Admission.Admitted) admission).grants();
             if (address != null) {
                 reachable++;
             }
@@ -144,7 +167,8 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
             ctx.sessionsById.put(record.clientId(), session);
             ctx.holdSession();
             List<PendingMessage> pending = stored.pending().getOrDefault(record.clientId(), List.of());
-            restored.add(CompletableFuture.runAsync(() -> session.restore(record, pending, link, address), session.loop));
+            restored.add(CompletableFuture.runAsync(() -> session.restore(record, pending, link, address, grants),
+                    session.loop));
         }
         CompletableFuture.allOf(restored.toArray(CompletableFuture[]::new)).join();
         LOG.log(Level.INFO, "restored {0} sessions from the store, {1} of them at their last address",
@@ -246,6 +270,13 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
 
     /** On the loop owning the client id. */
     private void connect(Link link, LinkAddress from, Connect connect) {
+        AccessPolicy.Admission admission = access.admit(connect.clientId(), from);
+        if (admission instanceof AccessPolicy.Admission.Refused refused) {
+            metrics.increment(Counter.CONNECTS_REFUSED_AUTH);
+            LOG.log(Level.WARNING, "CONNECT from {0} as {1} refused: {2}", from, connect.clientId(), refused.reason());
+            ctx.send(link, from, new ConnAck(ReturnCode.NOT_SUPPORTED));
+            return;
+        }
         Session session = ctx.sessionsById.get(connect.clientId());
         if (session == null) {
             if (!ctx.reserveSession()) {
@@ -258,7 +289,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
             session = new Session(connect.clientId(), loops.loopFor(connect.clientId()), ctx);
             ctx.sessionsById.put(connect.clientId(), session);
         }
-        session.onConnect(link, from, connect);
+        session.onConnect(link, from, connect, ((AccessPolicy.Admission.Admitted) admission).grants());
     }
 
     /** On the loop owning the client id. */
@@ -279,6 +310,11 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
             topic = options.predefinedTopics().get(predefined.id());
         } else if (publish.topic() instanceof TopicRef.Short shortName) {
             topic = shortName.name();
+        }
+        if (topic != null && !access.mayPublishWithoutSession(from, topic)) {
+            metrics.increment(Counter.PUBLISH_IN_REFUSED_ACL);
+            LOG.log(Level.DEBUG, "dropped QoS -1 publish from {0} to {1}: not an authenticated device allowed to", from, topic);
+            return;
         }
         if (topic == null || publish.data().length > options.maxPayload()) {
             metrics.increment(Counter.PUBLISH_IN_DROPPED);

@@ -6,6 +6,7 @@ import io.sngw.core.config.GatewayOptions;
 import io.sngw.core.link.ForwardedAddress;
 import io.sngw.core.link.Link;
 import io.sngw.core.link.LinkAddress;
+import io.sngw.core.security.AccessPolicy;
 import io.sngw.core.store.Store;
 import io.sngw.core.upstream.Upstream;
 
@@ -23,6 +24,7 @@ final class GatewayContext {
     final GatewayOptions options;
     final Upstream upstream;
     final Store store;
+    final AccessPolicy access;
     final Router router;
     final GatewayMetrics metrics;
     final SessionLoops loops;
@@ -35,11 +37,12 @@ final class GatewayContext {
     final Map<LinkAddress, Session> sessionsByAddress = new ConcurrentHashMap<>();
     final Map<String, Integer> predefinedIdsByName;
 
-    GatewayContext(GatewayOptions options, Upstream upstream, Store store, Router router, GatewayMetrics metrics,
-                   SessionLoops loops) {
+    GatewayContext(GatewayOptions options, Upstream upstream, Store store, AccessPolicy access, Router router,
+                   GatewayMetrics metrics, SessionLoops loops) {
         this.options = options;
         this.upstream = upstream;
         this.store = store;
+        this.access = access;
         this.router = router;
         this.metrics = metrics;
         this.loops = loops;

@@ -19,6 +19,7 @@ public final class GatewayMetrics {
         NO_SESSION_DISCONNECT_SENT,
         CONNECTS,
         CONNECTS_REJECTED_CONGESTION,
+        CONNECTS_REFUSED_AUTH,
         TAKEOVERS,
         CLIENTS_LOST,
         WILLS_PUBLISHED,
@@ -29,6 +30,7 @@ public final class GatewayMetrics {
         PUBLISH_IN_QOS2,
         PUBLISH_IN_REJECTED_INVALID_TOPIC,
         PUBLISH_IN_REJECTED_CONGESTION,
+        PUBLISH_IN_REFUSED_ACL,
         PUBLISH_IN_DROPPED,
         PUBLISH_OUT,
         PUBLISH_OUT_RETRIES,
@@ -36,6 +38,7 @@ public final class GatewayMetrics {
         BUFFER_OVERFLOW_DROPPED,
         REGISTER_REJECTED,
         SUBSCRIBE_REJECTED,
+        SUBSCRIBE_REFUSED_ACL,
         UPSTREAM_MESSAGES_IN,
         INTERNAL_ERRORS;
 

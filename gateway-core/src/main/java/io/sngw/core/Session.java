@@ -30,6 +30,7 @@ import io.sngw.core.codec.ReturnCode;
 import io.sngw.core.codec.TopicRef;
 import io.sngw.core.link.Link;
 import io.sngw.core.link.LinkAddress;
+import io.sngw.core.security.ClientGrants;
 import io.sngw.core.store.PendingMessage;
 import io.sngw.core.store.SessionRecord;
 import io.sngw.core.topic.TopicFilter;
@@ -75,6 +76,8 @@ final class Session {
     private int sleepSeconds;
     private long lastHeardNanos;
     private ScheduledFuture<?> supervision;
+    /** What the client may publish and subscribe to, from its device's ACL at its last CONNECT. */
+    private ClientGrants grants = ClientGrants.ALL;
 
     private Will will;
     private WillTopic pendingWillTopic;
@@ -166,10 +169,11 @@ final class Session {
 
     // ---------------------------------------------------------------- connect, will dialogue, takeover
 
-    void onConnect(Link fromLink, LinkAddress from, Connect connect) {
+    void onConnect(Link fromLink, LinkAddress from, Connect connect, ClientGrants grants) {
         if (state == SessionState.REMOVED) {
             return;
         }
+        this.grants = grants;
         ctx.metrics.increment(Counter.CONNECTS);
         if (address != null && !address.equals(from)) {
             ctx.metrics.increment(Counter.TAKEOVERS);
@@ -242,7 +246,7 @@ final class Session {
             accept();
             return;
         }
-        if (!TopicFilter.isValidName(willTopic.topic())) {
+        if (!TopicFilter.isValidName(willTopic.topic()) || !grants.mayPublish(willTopic.topic())) {
             send(new ConnAck(ReturnCode.NOT_SUPPORTED));
             endConnection(false);
             return;
@@ -340,6 +344,15 @@ final class Session {
             // QoS 0 gets the PUBACK too: it is the only way to tell the sensor to register again.
             ctx.metrics.increment(Counter.PUBLISH_IN_REJECTED_INVALID_TOPIC);
             send(new PubAck(publish.topic().idField(), publish.msgId(), ReturnCode.INVALID_TOPIC_ID));
+            return;
+        }
+        if (!grants.mayPublish(topic)) {
+            // 0x02 tells the sensor the topic is not usable; QoS 0 is dropped silently, as the issue asks.
+            ctx.metrics.increment(Counter.PUBLISH_IN_REFUSED_ACL);
+            LOG.log(Level.DEBUG, "client {0}: publish to {1} refused by its ACL", clientId, topic);
+            if (qos > 0) {
+                send(new PubAck(publish.topic().idField(), publish.msgId(), ReturnCode.INVALID_TOPIC_ID));
+            }
             return;
         }
         if (publish.data().length > ctx.options.maxPayload()) {
@@ -446,6 +459,12 @@ final class Session {
             filter = ((TopicRef.Short) ref).name();
             topicId = 0;
         }
+        if (!grants.maySubscribe(filter)) {
+            ctx.metrics.increment(Counter.SUBSCRIBE_REFUSED_ACL);
+            LOG.log(Level.DEBUG, "client {0}: subscribe to {1} refused by its ACL", clientId, filter);
+            send(new SubAck(0, 0, msgId, ReturnCode.NOT_SUPPORTED));
+            return;
+        }
         boolean existed = subscriptions.containsKey(filter);
         if (!existed && subscriptions.size() >= ctx.options.maxSubscriptionsPerClient()) {
             rejectSubscribe(msgId, ReturnCode.CONGESTION, "more than " + ctx.options.maxSubscriptionsPerClient() + " subscriptions");
@@ -545,7 +564,7 @@ final class Session {
     private void onWillTopicUpdate(WillTopicUpd update) {
         if (update.isEmpty()) {
             will = null;
-        } else if (!TopicFilter.isValidName(update.topic())) {
+        } else if (!TopicFilter.isValidName(update.topic()) || !grants.mayPublish(update.topic())) {
             send(new WillTopicResp(ReturnCode.NOT_SUPPORTED));
             return;
         } else {
@@ -883,7 +902,9 @@ final class Session {
      * and whose address can be restored carries on as if nothing happened: same topic ids, subscriptions and
      * buffered messages, a fresh keep-alive (or sleep) period. Without an address it waits for a CONNECT.
      */
-    void restore(SessionRecord record, List<PendingMessage> pending, Link fromLink, LinkAddress from) {
+    void restore(SessionRecord record, List<PendingMessage> pending, Link fromLink, LinkAddress from,
+                 ClientGrants restoredGrants) {
+        grants = restoredGrants;
         cleanSession = record.cleanSession();
         keepAliveSeconds = record.keepAliveSeconds();
         sleepSeconds = record.sleepSeconds();

@@ -1,0 +1,70 @@
+package io.sngw.core.security;
+
+import io.sngw.core.link.LinkAddress;
+
+import java.util.Optional;
+
+/**
+ * Who may connect and what a client may do, from the device registry. With authentication off every client is
+ * admitted with {@link ClientGrants#ALL}; with it on, only enabled devices are, a client on a secure link only under
+ * the identity that link proved, and QoS −1 publishes (which carry no client id) only from peers a secure link
+ * authenticated as an enabled device.
+ */
+public final class AccessPolicy {
+    private final DeviceRegistry registry;
+    private final boolean requireAuth;
+
+    public AccessPolicy(DeviceRegistry registry, boolean requireAuth) {
+        this.registry = registry;
+        this.requireAuth = requireAuth;
+    }
+
+    /** Authentication off: everyone is admitted to everything. */
+    public static AccessPolicy open() {
+        return new AccessPolicy(null, false);
+    }
+
+    public boolean requiresAuth() {
+        return requireAuth;
+    }
+
+    /** The outcome of a CONNECT: the client's grants, or why it is refused (for the log, never for the wire). */
+    public sealed interface Admission {
+        record Admitted(ClientGrants grants) implements Admission {
+        }
+
+        record Refused(String reason) implements Admission {
+        }
+    }
+
+    public Admission admit(String clientId, LinkAddress from) {
+        if (!requireAuth) {
+            return new Admission.Admitted(ClientGrants.ALL);
+        }
+        String proved = from.authenticatedIdentity();
+        if (proved != null && !proved.equals(clientId)) {
+            return new Admission.Refused("the link authenticated " + proved + ", not " + clientId);
+        }
+        Optional<Device> device = registry.find(clientId);
+        if (device.isEmpty()) {
+            return new Admission.Refused("unknown device");
+        }
+        if (!device.get().enabled()) {
+            return new Admission.Refused("device disabled");
+        }
+        registry.touch(clientId);
+        return new Admission.Admitted(ClientGrants.of(device.get()));
+    }
+
+    /** A QoS −1 PUBLISH, which names no client: only a peer a secure link authenticated as an enabled device. */
+    public boolean mayPublishWithoutSession(LinkAddress from, String topic) {
+        if (!requireAuth) {
+            return true;
+        }
+        String proved = from.authenticatedIdentity();
+        if (proved == null) {
+            return false;
+        }
+        return registry.find(proved).filter(Device::enabled).map(d -> ClientGrants.of(d).mayPublish(topic)).orElse(false);
+    }
+}

@@ -30,7 +30,7 @@ import java.util.logging.Level;
 public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of("gateway", "udp", "upstream", "predefined-topics", "advertise",
-            "limits", "retry", "keep-alive-factor", "logging", "store");
+            "limits", "retry", "keep-alive-factor", "logging", "store", "security");
     static final List<String> GATEWAY_KEYS = List.of("id", "session-loops");
     static final List<String> UDP_KEYS = List.of("bind", "port", "broadcast");
     static final List<String> UPSTREAM_KEYS = List.of("url", "client-id", "username", "password", "keep-alive",
@@ -40,6 +40,7 @@ public final class ConfigLoader {
             "max-topics-per-client", "max-subscriptions-per-client", "max-buffered-per-client");
     static final List<String> RETRY_KEYS = List.of("interval", "max");
     static final List<String> LOGGING_KEYS = List.of("level", "broker-level");
+    static final List<String> SECURITY_KEYS = List.of("require-auth");
     static final List<String> STORE_KEYS = List.of("dir", "ack", "on-corrupt", "queue-max-messages", "queue-max-size",
             "queue-max-age", "queue-window", "qos0-offline");
 
@@ -140,8 +141,15 @@ public final class ConfigLoader {
 
         var store = store(root.section("store", STORE_KEYS), d.store());
 
+        ConfigSection sec = root.section("security", SECURITY_KEYS);
+        var security = new GatewayConfig.SecuritySettings(sec.bool("require-auth", d.security().requireAuth()));
+        if (security.requireAuth() && store.inMemory()) {
+            throw ConfigException.invalid(sec.pathOf("require-auth"), true,
+                    "false while store.dir is none: the device registry lives in the store");
+        }
+
         return new GatewayConfig(gateway, udp, upstream, topics, advertise, limits, retry, keepAliveFactor, logging,
-                store);
+                store, security);
     }
 
     private static GatewayConfig.StoreSettings store(ConfigSection s, GatewayConfig.StoreSettings d)

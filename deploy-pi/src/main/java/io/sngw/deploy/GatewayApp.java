@@ -3,6 +3,7 @@ package io.sngw.deploy;
 import io.sngw.bridge.mqtt.BridgeOptions;
 import io.sngw.bridge.mqtt.MqttBridge;
 import io.sngw.core.Gateway;
+import io.sngw.core.security.AccessPolicy;
 import io.sngw.core.store.NoStore;
 import io.sngw.core.store.OutboundOptions;
 import io.sngw.core.store.Store;
@@ -93,7 +94,9 @@ public final class GatewayApp implements AutoCloseable {
                         st.queueMaxMessages(), st.queueMaxBytes(), st.queueMaxAge(), st.qos0Offline()), stored.outbound());
                 upstream = outbound;
             }
-            gateway = new Gateway(config.toGatewayOptions(), upstream, store);
+            AccessPolicy access = store instanceof SqliteStore registry
+                    ? new AccessPolicy(registry, config.security().requireAuth()) : AccessPolicy.open();
+            gateway = new Gateway(config.toGatewayOptions(), upstream, store, access);
             GatewayConfig.UdpSettings u = config.udp();
             udp = new UdpTransport(UdpOptions.defaults().withBindAddress(u.bind()).withPort(u.port())
                     .withBroadcastAddress(u.broadcast()), gateway);

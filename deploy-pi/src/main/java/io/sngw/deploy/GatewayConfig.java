@@ -24,6 +24,7 @@ import java.util.logging.Level;
  * @param keepAliveFactor  {@code keep-alive-factor:} a client silent for keep-alive × this factor is lost
  * @param logging          {@code logging:} log levels
  * @param store            {@code store:} durable state and store-and-forward
+ * @param security         {@code security:} authentication of devices
  */
 public record GatewayConfig(
         GatewaySettings gateway,
@@ -35,7 +36,8 @@ public record GatewayConfig(
         RetrySettings retry,
         double keepAliveFactor,
         LoggingSettings logging,
-        StoreSettings store) {
+        StoreSettings store,
+        SecuritySettings security) {
 
     /** The value of {@code upstream.url} that starts the broker inside the gateway's JVM. */
     public static final String EMBEDDED = "embedded";
@@ -51,6 +53,7 @@ public record GatewayConfig(
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(security, "security");
     }
 
     /** {@code gateway:} @param id GwId in ADVERTISE and GWINFO (0..255) @param sessionLoops session threads, 0 = one per core */
@@ -185,6 +188,13 @@ public record GatewayConfig(
         }
     }
 
+    /**
+     * {@code security:} @param requireAuth admit only enabled devices from the registry (CONNACK 0x03 for others),
+     * under the identity a DTLS link proved, and apply their ACLs
+     */
+    public record SecuritySettings(boolean requireAuth) {
+    }
+
     /** The value of {@code store.dir} that keeps everything in memory. */
     public static final String NO_STORE = "none";
     public static final String DEFAULT_STORE_DIR = "/var/lib/sngw";
@@ -205,41 +215,47 @@ public record GatewayConfig(
                 new RetrySettings(core.retryInterval(), core.maxRetries()),
                 core.keepAliveFactor(),
                 new LoggingSettings(Level.INFO, Level.WARNING),
-                new StoreSettings(null, true, false, 1_000_000, 512L * 1024 * 1024, Duration.ofDays(7), 1000, 10_000));
+                new StoreSettings(null, true, false, 1_000_000, 512L * 1024 * 1024, Duration.ofDays(7), 1000, 10_000),
+                new SecuritySettings(false));
     }
 
     public GatewayConfig withUdp(UdpSettings newUdp) {
         return new GatewayConfig(gateway, newUdp, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, store);
+                logging, store, security);
     }
 
     public GatewayConfig withUpstream(UpstreamSettings newUpstream) {
         return new GatewayConfig(gateway, udp, newUpstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, store);
+                logging, store, security);
     }
 
     public GatewayConfig withPredefinedTopics(Map<Integer, String> topics) {
-        return new GatewayConfig(gateway, udp, upstream, topics, advertise, limits, retry, keepAliveFactor, logging, store);
+        return new GatewayConfig(gateway, udp, upstream, topics, advertise, limits, retry, keepAliveFactor, logging, store, security);
     }
 
     public GatewayConfig withAdvertise(AdvertiseSettings newAdvertise) {
         return new GatewayConfig(gateway, udp, upstream, predefinedTopics, newAdvertise, limits, retry, keepAliveFactor,
-                logging, store);
+                logging, store, security);
     }
 
     public GatewayConfig withLimits(LimitsSettings newLimits) {
         return new GatewayConfig(gateway, udp, upstream, predefinedTopics, advertise, newLimits, retry, keepAliveFactor,
-                logging, store);
+                logging, store, security);
     }
 
     public GatewayConfig withRetry(RetrySettings newRetry) {
         return new GatewayConfig(gateway, udp, upstream, predefinedTopics, advertise, limits, newRetry, keepAliveFactor,
-                logging, store);
+                logging, store, security);
     }
 
     public GatewayConfig withStore(StoreSettings newStore) {
         return new GatewayConfig(gateway, udp, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, newStore);
+                logging, newStore, security);
+    }
+
+    public GatewayConfig withSecurity(SecuritySettings newSecurity) {
+        return new GatewayConfig(gateway, udp, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
+                logging, store, newSecurity);
     }
 
     /** The core's view of this configuration. */

@@ -5,6 +5,8 @@ import io.sngw.bridge.mqtt.MqttBridge;
 import io.sngw.core.Gateway;
 import io.sngw.core.GatewayMetrics;
 import io.sngw.core.config.GatewayOptions;
+import io.sngw.core.security.AccessPolicy;
+import io.sngw.core.security.DeviceRegistry;
 import io.sngw.core.store.NoStore;
 import io.sngw.core.store.OutboundOptions;
 import io.sngw.core.store.Store;
@@ -42,16 +44,17 @@ final class GatewayUnderTest implements AutoCloseable {
 
     /** With {@code storeDir}: a SQLite store there and store-and-forward (ack after-store), as deployed. */
     private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast, Path storeDir,
-                             OutboundOptions outboundOptions) {
+                             OutboundOptions outboundOptions, boolean requireAuth) {
         bridge = new MqttBridge(BridgeOptions.fromUrl(brokerUrl, "sngw-test-" + System.nanoTime()));
         if (storeDir == null) {
             store = NoStore.INSTANCE;
             outbound = null;
             gateway = new Gateway(options, bridge);
         } else {
-            store = SqliteStore.open(storeDir);
+            SqliteStore sqlite = SqliteStore.open(storeDir);
+            store = sqlite;
             outbound = new StoreAndForwardUpstream(bridge, store, outboundOptions, store.load().outbound());
-            gateway = new Gateway(options, outbound, store);
+            gateway = new Gateway(options, outbound, store, new AccessPolicy(sqlite, requireAuth));
         }
         udp = new UdpTransport(new UdpOptions("127.0.0.1", 0, broadcast, 1 << 20, 1 << 20), gateway);
         gateway.attach(udp);
@@ -61,7 +64,7 @@ final class GatewayUnderTest implements AutoCloseable {
     }
 
     private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast) {
-        this(brokerUrl, options, broadcast, null, null);
+        this(brokerUrl, options, broadcast, null, null, false);
     }
 
     static GatewayUnderTest startDurable(String brokerUrl, Path storeDir) {
@@ -69,7 +72,17 @@ final class GatewayUnderTest implements AutoCloseable {
     }
 
     static GatewayUnderTest startDurable(String brokerUrl, Path storeDir, OutboundOptions outbound) {
-        return new GatewayUnderTest(brokerUrl, options(), null, storeDir, outbound);
+        return new GatewayUnderTest(brokerUrl, options(), null, storeDir, outbound, false);
+    }
+
+    /** Durable, and admitting only the devices in the store's registry ({@link #devices()}), with their ACLs. */
+    static GatewayUnderTest startWithAuth(String brokerUrl, Path storeDir) {
+        return new GatewayUnderTest(brokerUrl, options(), null, storeDir, OutboundOptions.defaults(), true);
+    }
+
+    /** The device registry; only with a store. */
+    DeviceRegistry devices() {
+        return (DeviceRegistry) store;
     }
 
     /** The store-and-forward queue; null without a store. */

@@ -5,27 +5,24 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The single-threaded executors that own the sessions. A client id always maps to the same loop, so all of a
- * session's state is touched by one thread and needs no lock.
+ * The single-threaded loops that own the sessions, and the one timer thread they share. A client id always maps to
+ * the same loop, so all of a session's state is touched by one thread and needs no lock.
  */
 final class SessionLoops implements AutoCloseable {
-    private final ScheduledThreadPoolExecutor[] loops;
+    private final SessionLoop[] loops;
+    private final ScheduledThreadPoolExecutor timer;
 
     SessionLoops(int count) {
         int n = count > 0 ? count : Runtime.getRuntime().availableProcessors();
-        loops = new ScheduledThreadPoolExecutor[n];
+        timer = new ScheduledThreadPoolExecutor(1, r -> new SessionLoop.OwnThread(r, "sngw-timer"));
+        // Keep-alive timers are cancelled far more often than they fire: do not let dead ones pile up.
+        timer.setRemoveOnCancelPolicy(true);
+        // Pending keep-alive and retry timers must not hold close() up.
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        timer.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        loops = new SessionLoop[n];
         for (int i = 0; i < n; i++) {
-            String name = "sngw-session-" + i;
-            ScheduledThreadPoolExecutor loop = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, name);
-                t.setDaemon(true);
-                return t;
-            });
-            // Keep-alive timers are cancelled far more often than they fire: do not let dead ones pile up.
-            loop.setRemoveOnCancelPolicy(true);
-            // Pending keep-alive and retry timers must not hold close() up for the whole termination timeout.
-            loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-            loops[i] = loop;
+            loops[i] = new SessionLoop("sngw-session-" + i, timer);
         }
     }
 
@@ -41,10 +38,11 @@ final class SessionLoops implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ScheduledThreadPoolExecutor loop : loops) {
+        timer.shutdownNow();
+        for (SessionLoop loop : loops) {
             loop.shutdown();
         }
-        for (ScheduledThreadPoolExecutor loop : loops) {
+        for (SessionLoop loop : loops) {
             try {
                 loop.awaitTermination(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

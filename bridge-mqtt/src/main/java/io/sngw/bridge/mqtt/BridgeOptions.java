@@ -32,7 +32,12 @@ public record BridgeOptions(String host, int port, boolean tls, String clientId,
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_RECONNECT_MIN = Duration.ofMillis(500);
     public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(30);
-    public static final int DEFAULT_MAX_INFLIGHT = 1000;
+    /**
+     * Ten thousand, not a few hundred: one connection carries every sensor's QoS 1 traffic, and each sensor may have
+     * limits.max-inflight (10) publishes outstanding, so 100 sensors alone fill 1,000; a smaller window turns into
+     * PUBACK congestion for sensors while the broker could take more. Costs a map entry per publish in flight.
+     */
+    public static final int DEFAULT_MAX_INFLIGHT = 10_000;
 
     private static final int MAX_UTF8_STRING = 65535;
 

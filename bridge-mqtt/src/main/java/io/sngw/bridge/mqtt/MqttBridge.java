@@ -13,10 +13,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -78,14 +80,16 @@ import io.sngw.core.upstream.UpstreamUnavailableException;
  *
  * <h2>Publishing</h2>
  * QoS 0 completes once written to the socket, QoS 1 on PUBACK, QoS 2 on PUBREC (the bridge then finishes
- * PUBREL/PUBCOMP itself). Writes are not flushed one by one: the first write of a loop iteration schedules one flush
- * for the end of that iteration. At most {@code maxInflight} QoS 1/2 publishes may await the broker's acknowledgement
+ * PUBREL/PUBCOMP itself). Publishes reach the loop through a {@link PublishOutbox} (one hand-off per batch, not per
+ * message) and are encoded by {@link PublishEncoder} into one buffer per batch; writes are not flushed one by one: the
+ * first write of a loop iteration schedules one flush for the end of that iteration. At most {@code maxInflight} QoS 1/2 publishes may await the broker's acknowledgement
  * (PUBACK / PUBREC, i.e. exactly the publishes whose futures are still pending); one more fails at once with
  * {@code UpstreamUnavailableException("broker window full ...")} rather than queueing in memory: the core already has
  * the durable queue for that. A QoS 2 publish keeps its packet id until PUBCOMP, so while PUBCOMPs lag the ids in use
  * can exceed the window (bounded by the 65535 ids; if all are taken a publish fails with "no free MQTT packet id").
- * QoS 0 publishes are not bounded here; their futures complete only when the socket took them, which is the caller's
- * backpressure signal.
+ * At most {@value #MAX_QOS0_PENDING} QoS 0 publishes may wait to be written; one more fails at once ("broker link
+ * saturated"), so that sensors sending faster than the broker link cost a counter, not an unbounded queue. Their
+ * futures complete when the socket took them.
  *
  * <h2>Subscriptions</h2>
  * Reference-counted by filter. Every subscribe sends a SUBSCRIBE (the first one, a higher QoS, and also a repeated
@@ -110,6 +114,15 @@ public final class MqttBridge implements Upstream {
 
     private static final System.Logger LOG = System.getLogger(MqttBridge.class.getName());
     private static final int MAX_FILTERS_PER_SUBSCRIBE = 64;
+    /**
+     * QoS 0 publishes accepted but not yet written to the socket. Beyond it a QoS 0 publish fails at once with
+     * {@link #SATURATED}: when sensors send faster than the broker link takes, the excess is dropped here at the cost
+     * of a counter, instead of queueing without bound and starving everything behind it (QoS 1 acknowledgements,
+     * the broker's own traffic). 16k is ~100 ms of what this link carries on a small machine.
+     */
+    static final int MAX_QOS0_PENDING = 16_384;
+    private static final UpstreamUnavailableException SATURATED = new UpstreamUnavailableException(
+            "broker link saturated: " + MAX_QOS0_PENDING + " QoS 0 publishes are waiting to be written; dropped");
     private static final MqttMessage PINGREQ =
             new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGREQ, false, MqttQoS.AT_MOST_ONCE, false, 0));
     private static final MqttMessage DISCONNECT =
@@ -120,6 +133,8 @@ public final class MqttBridge implements Upstream {
     private final EventLoop loop;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final PublishOutbox outbox;
+    private final AtomicInteger qos0Pending = new AtomicInteger();
     /** Mirrors "a link is up" for other threads: isConnected() and the fast failure of publish/subscribe. */
     private volatile boolean connected;
 
@@ -138,6 +153,7 @@ public final class MqttBridge implements Upstream {
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sngw-upstream", true),
                 NioIoHandler.newFactory());
         this.loop = group.next();
+        this.outbox = new PublishOutbox(loop, this::writePublishes);
     }
 
     public BridgeOptions options() {
@@ -169,8 +185,14 @@ public final class MqttBridge implements Upstream {
         if (!connected) {
             return CompletableFuture.failedFuture(notConnected());
         }
+        if (message.qos() == 0 && qos0Pending.incrementAndGet() > MAX_QOS0_PENDING) {
+            qos0Pending.decrementAndGet();
+            return CompletableFuture.failedFuture(SATURATED);
+        }
         CompletableFuture<Void> future = new CompletableFuture<>();
-        onLoop(() -> doPublish(message, future), future);
+        if (!outbox.offer(message, future)) {
+            settle(message, future, new UpstreamUnavailableException("bridge is closed"));
+        }
         return future;
     }
 
@@ -275,47 +297,106 @@ public final class MqttBridge implements Upstream {
         return l != null && l.up ? l : null;
     }
 
-    private void doPublish(UpstreamMessage message, CompletableFuture<Void> future) {
+    /**
+     * On the loop: takes what the outbox holds, encodes it into as few buffers as possible and writes them; the
+     * flush follows once at the end of this loop iteration. QoS 0 futures complete when their buffer is written.
+     */
+    private void writePublishes(PublishOutbox box) {
         Link l = upLink();
-        if (l == null) {
-            future.completeExceptionally(notConnected());
-            return;
-        }
-        int qos = message.qos();
-        if (qos == 0) {
-            l.write(publishPacket(message, 0)).addListener(f -> {
-                if (f.isSuccess()) {
-                    future.complete(null);
-                } else {
-                    future.completeExceptionally(new UpstreamUnavailableException(
-                            "QoS 0 publish not written to broker: " + describe(f.cause())));
+        PublishBatch batch = null;
+        for (int n = 0; n < PublishOutbox.MAX_PER_DRAIN; n++) {
+            PublishOutbox.Entry e = box.poll();
+            if (e == null) {
+                break;
+            }
+            UpstreamMessage message = e.message();
+            if (l == null) {
+                settle(message, e.future(), notConnected());
+                continue;
+            }
+            int packetId = 0;
+            if (message.qos() > 0) {
+                if (l.inflightPublishes >= options.maxInflight()) {
+                    e.future().completeExceptionally(new UpstreamUnavailableException("broker window full: "
+                            + l.inflightPublishes + " QoS 1/2 publishes await acknowledgement (maxInflight)"));
+                    continue;
                 }
-            });
-            return;
+                packetId = l.allocatePacketId();
+                if (packetId == 0) {
+                    e.future().completeExceptionally(new UpstreamUnavailableException("no free MQTT packet id"));
+                    continue;
+                }
+                l.pending.put(packetId, new PendingPublish(e.future(), message.qos()));
+                l.inflightPublishes++;
+            }
+            if (batch != null && batch.isFull()) {
+                batch.write(l);
+                batch = null;
+            }
+            if (batch == null) {
+                batch = new PublishBatch(l.channel.alloc());
+            }
+            batch.add(message, packetId, e.future());
         }
-        if (l.inflightPublishes >= options.maxInflight()) {
-            future.completeExceptionally(new UpstreamUnavailableException("broker window full: "
-                    + l.inflightPublishes + " QoS 1/2 publishes await acknowledgement (maxInflight)"));
-            return;
+        if (batch != null) {
+            batch.write(l);
         }
-        int id = l.allocatePacketId();
-        if (id == 0) {
-            future.completeExceptionally(new UpstreamUnavailableException("no free MQTT packet id"));
-            return;
-        }
-        l.pending.put(id, new PendingPublish(future, qos));
-        l.inflightPublishes++;
-        l.write(publishPacket(message, id));
     }
 
-    private static MqttPublishMessage publishPacket(UpstreamMessage message, int packetId) {
-        return MqttMessageBuilders.publish()
-                .topicName(message.topic())
-                .qos(MqttQoS.valueOf(message.qos()))
-                .retained(message.retain())
-                .messageId(packetId)
-                .payload(Unpooled.wrappedBuffer(message.payload()))
-                .build();
+    /** Completes a publish's future, giving back its QoS 0 permit. */
+    private void settle(UpstreamMessage message, CompletableFuture<Void> future, Throwable failure) {
+        if (message.qos() == 0) {
+            qos0Pending.decrementAndGet();
+        }
+        if (failure == null) {
+            future.complete(null);
+        } else {
+            future.completeExceptionally(failure);
+        }
+    }
+
+    /** Publishes encoded into one buffer; the QoS 0 ones complete when it is written. */
+    private final class PublishBatch {
+        private static final int INITIAL_BYTES = 16 * 1024;
+        private static final int FULL_BYTES = 64 * 1024;
+
+        private final ByteBuf buffer;
+        private final List<CompletableFuture<Void>> qos0 = new ArrayList<>();
+
+        PublishBatch(ByteBufAllocator alloc) {
+            buffer = alloc.buffer(INITIAL_BYTES);
+        }
+
+        boolean isFull() {
+            return buffer.readableBytes() >= FULL_BYTES;
+        }
+
+        void add(UpstreamMessage message, int packetId, CompletableFuture<Void> future) {
+            buffer.ensureWritable(PublishEncoder.maxEncodedLength(message));
+            PublishEncoder.encode(buffer, message, packetId);
+            if (message.qos() == 0) {
+                qos0.add(future);
+            }
+        }
+
+        void write(Link l) {
+            ChannelFuture written = l.write(buffer);
+            if (qos0.isEmpty()) {
+                return;
+            }
+            written.addListener(f -> {
+                Throwable failure = f.isSuccess() ? null : new UpstreamUnavailableException(
+                        "QoS 0 publish not written to broker: " + describe(f.cause()));
+                for (CompletableFuture<Void> future : qos0) {
+                    qos0Pending.decrementAndGet();
+                    if (failure == null) {
+                        future.complete(null);
+                    } else {
+                        future.completeExceptionally(failure);
+                    }
+                }
+            });
+        }
     }
 
     private void doSubscribe(String filter, int qos, CompletableFuture<Integer> future) {

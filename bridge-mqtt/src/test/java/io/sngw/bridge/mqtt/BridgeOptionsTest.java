@@ -44,7 +44,7 @@ class BridgeOptionsTest {
         assertEquals(Duration.ofSeconds(10), o.connectTimeout());
         assertEquals(Duration.ofMillis(500), o.reconnectMin());
         assertEquals(Duration.ofSeconds(30), o.reconnectMax());
-        assertEquals(1000, o.maxInflight());
+        assertEquals(10_000, o.maxInflight());
         assertEquals(null, o.username());
         assertEquals(null, o.password());
     }

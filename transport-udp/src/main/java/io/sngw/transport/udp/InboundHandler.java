@@ -1,6 +1,7 @@
 package io.sngw.transport.udp;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -10,7 +11,9 @@ import io.sngw.core.link.LinkReceiver;
 /**
  * Copies each datagram out of Netty's buffer (released on return by the superclass) and hands it to the core on the
  * I/O thread. Nothing a receiver does may stop the listener: its exceptions are counted and logged, never rethrown.
+ * Shared by all of a transport's sockets: it holds no per-channel state, and its counters are LongAdders.
  */
+@ChannelHandler.Sharable
 final class InboundHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private static final System.Logger LOG = System.getLogger(UdpTransport.class.getName());
 

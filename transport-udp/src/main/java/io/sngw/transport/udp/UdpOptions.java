@@ -12,15 +12,32 @@ import java.net.InetSocketAddress;
  *                           "255.255.255.255:1884" or "[ff02::1]:1884"); null when the link does not broadcast
  * @param receiveBufferBytes SO_RCVBUF: bursts of sensors waking at once must fit while the I/O thread catches up
  * @param sendBufferBytes    SO_SNDBUF
+ * @param channels           sockets bound to the same port with SO_REUSEPORT, each with its own I/O thread, so that
+ *                           receiving and decoding scale over cores (the kernel spreads senders over them by address,
+ *                           so one sensor's datagrams stay in order); 1 where the kernel has no SO_REUSEPORT
  */
 public record UdpOptions(String bindAddress, int port, String broadcastAddress, int receiveBufferBytes,
-                         int sendBufferBytes) {
+                         int sendBufferBytes, int channels) {
 
     public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
     /** The port the MQTT-SN gateways in the field listen on by convention. */
     public static final int DEFAULT_PORT = 1884;
     public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
     public static final int DEFAULT_SEND_BUFFER_BYTES = 1024 * 1024;
+
+    /** With {@link #defaultChannels()} sockets. */
+    public UdpOptions(String bindAddress, int port, String broadcastAddress, int receiveBufferBytes,
+                      int sendBufferBytes) {
+        this(bindAddress, port, broadcastAddress, receiveBufferBytes, sendBufferBytes, defaultChannels());
+    }
+
+    /**
+     * One socket per core, at most 4: beyond that the session loops and the broker link, not the sockets, limit a
+     * small machine.
+     */
+    public static int defaultChannels() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
 
     public UdpOptions {
         if (bindAddress == null || bindAddress.isBlank()) {
@@ -43,12 +60,15 @@ public record UdpOptions(String bindAddress, int port, String broadcastAddress, 
         if (sendBufferBytes <= 0) {
             throw new IllegalArgumentException("UDP send buffer must be positive, in bytes: " + sendBufferBytes);
         }
+        if (channels < 1 || channels > 64) {
+            throw new IllegalArgumentException("UDP channels must be 1..64: " + channels);
+        }
     }
 
-    /** 0.0.0.0:1884, no broadcast, default buffers. */
+    /** 0.0.0.0:1884, no broadcast, default buffers and channels. */
     public static UdpOptions defaults() {
         return new UdpOptions(DEFAULT_BIND_ADDRESS, DEFAULT_PORT, null, DEFAULT_RECEIVE_BUFFER_BYTES,
-                DEFAULT_SEND_BUFFER_BYTES);
+                DEFAULT_SEND_BUFFER_BYTES, defaultChannels());
     }
 
     /** Loopback on an ephemeral port: what tests want. */
@@ -57,19 +77,23 @@ public record UdpOptions(String bindAddress, int port, String broadcastAddress, 
     }
 
     public UdpOptions withBindAddress(String newBindAddress) {
-        return new UdpOptions(newBindAddress, port, broadcastAddress, receiveBufferBytes, sendBufferBytes);
+        return new UdpOptions(newBindAddress, port, broadcastAddress, receiveBufferBytes, sendBufferBytes, channels);
     }
 
     public UdpOptions withPort(int newPort) {
-        return new UdpOptions(bindAddress, newPort, broadcastAddress, receiveBufferBytes, sendBufferBytes);
+        return new UdpOptions(bindAddress, newPort, broadcastAddress, receiveBufferBytes, sendBufferBytes, channels);
     }
 
     public UdpOptions withBroadcastAddress(String newBroadcastAddress) {
-        return new UdpOptions(bindAddress, port, newBroadcastAddress, receiveBufferBytes, sendBufferBytes);
+        return new UdpOptions(bindAddress, port, newBroadcastAddress, receiveBufferBytes, sendBufferBytes, channels);
     }
 
     public UdpOptions withBuffers(int newReceiveBufferBytes, int newSendBufferBytes) {
-        return new UdpOptions(bindAddress, port, broadcastAddress, newReceiveBufferBytes, newSendBufferBytes);
+        return new UdpOptions(bindAddress, port, broadcastAddress, newReceiveBufferBytes, newSendBufferBytes, channels);
+    }
+
+    public UdpOptions withChannels(int newChannels) {
+        return new UdpOptions(bindAddress, port, broadcastAddress, receiveBufferBytes, sendBufferBytes, newChannels);
     }
 
     /** The address to bind, resolved (a literal resolves without DNS). */

@@ -18,13 +18,18 @@ import io.sngw.core.link.LinkReceiver;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One UDP listener implementing the core's link port on a Netty NIO datagram channel with a single I/O thread.
+ * One UDP listener implementing the core's link port on Netty NIO datagram channels: {@link UdpOptions#channels()}
+ * sockets bound to the same port with SO_REUSEPORT (where the kernel has it), each with its own I/O thread. The
+ * kernel picks the socket by the sender's address, so each sensor is always read by the same thread and its
+ * datagrams stay in order, while different sensors are received and decoded on different cores.
  *
- * <p>Inbound datagrams are copied and handed to the receiver on the I/O thread. Outbound datagrams are queued by
+ * <p>Inbound datagrams are copied and handed to the receiver on their socket's I/O thread. Outbound datagrams are queued by
  * {@link #send} from any thread and written in batches with one flush per event-loop turn. Lifecycle: construct,
  * {@link #start()} once, {@link #close()} once (idempotent).
  */
@@ -46,8 +51,9 @@ public final class UdpTransport implements Link, AutoCloseable {
 
     private State state = State.NEW; // guarded by lifecycle
     private EventLoopGroup group; // guarded by lifecycle
-    private volatile Channel channel;
-    private volatile OutboundBatcher outbound;
+    private volatile List<Channel> channels = List.of();
+    /** One per channel; a peer is always sent to through the same one, so its datagrams stay in order. */
+    private volatile OutboundBatcher[] outbound;
     private volatile InetSocketAddress broadcastTo;
     private volatile String name;
 
@@ -78,8 +84,9 @@ public final class UdpTransport implements Link, AutoCloseable {
             // An IPv6 socket bound to "::" is dual stack; an IPv4 bind gets an IPv4 socket so broadcast works plainly.
             SocketProtocolFamily family = bindTo.getAddress() instanceof Inet6Address
                     ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
-            // Not a daemon thread: in the appliance the I/O thread is what keeps the JVM serving.
-            EventLoopGroup newGroup = new MultiThreadIoEventLoopGroup(1,
+            int count = options.channels() > 1 && ReusePort.supported(family) ? options.channels() : 1;
+            // Not daemon threads: in the appliance the I/O threads are what keep the JVM serving.
+            EventLoopGroup newGroup = new MultiThreadIoEventLoopGroup(count,
                     new DefaultThreadFactory("sngw-udp-" + options.port(), false), NioIoHandler.newFactory());
             Bootstrap bootstrap = new Bootstrap()
                     .group(newGroup)
@@ -89,30 +96,49 @@ public final class UdpTransport implements Link, AutoCloseable {
                     .option(ChannelOption.SO_BROADCAST, true)
                     .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
                     .handler(new InboundHandler(this, receiver, stats));
-            ChannelFuture bound = bootstrap.bind(bindTo).awaitUninterruptibly();
-            if (!bound.isSuccess()) {
+            List<Channel> bound = new ArrayList<>(count);
+            try {
+                if (count > 1) {
+                    ReusePort.checkFree(family, bindTo); // SO_REUSEPORT would share the port with another gateway
+                    bootstrap.option(ReusePort.OPTION, true);
+                }
+                for (int i = 0; i < count; i++) {
+                    // The first bind settles the port (an ephemeral one for port 0); the others join it.
+                    InetSocketAddress address = i == 0 ? bindTo
+                            : new InetSocketAddress(bindTo.getAddress(), ((InetSocketAddress) bound.get(0).localAddress()).getPort());
+                    ChannelFuture f = bootstrap.bind(address).awaitUninterruptibly();
+                    if (!f.isSuccess()) {
+                        throw new UdpBindException(options.bindAddress(), options.port(), f.cause());
+                    }
+                    bound.add(f.channel());
+                }
+            } catch (UdpBindException e) {
+                bound.forEach(Channel::close);
                 newGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
                 state = State.CLOSED;
-                throw new UdpBindException(options.bindAddress(), options.port(), bound.cause());
+                throw e;
             }
-            Channel ch = bound.channel();
             group = newGroup;
-            channel = ch;
-            outbound = new OutboundBatcher(ch, stats, MAX_PENDING_OUT);
-            InetSocketAddress local = (InetSocketAddress) ch.localAddress();
+            channels = List.copyOf(bound);
+            OutboundBatcher[] batchers = new OutboundBatcher[count];
+            for (int i = 0; i < count; i++) {
+                batchers[i] = new OutboundBatcher(bound.get(i), stats, MAX_PENDING_OUT / count);
+            }
+            outbound = batchers;
+            InetSocketAddress local = (InetSocketAddress) bound.get(0).localAddress();
             name = formatName(options.bindAddress(), local.getPort());
             state = State.RUNNING;
-            logBuffers(ch);
+            logBuffers(bound.get(0), count);
         }
     }
 
     /** The bound socket address (with the real port when the options asked for port 0). */
     public InetSocketAddress localAddress() {
-        Channel ch = channel;
-        if (ch == null) {
+        List<Channel> chs = channels;
+        if (chs.isEmpty()) {
             throw new IllegalStateException(name + " is not started");
         }
-        return (InetSocketAddress) ch.localAddress();
+        return (InetSocketAddress) chs.get(0).localAddress();
     }
 
     /** "udp:BIND:PORT", e.g. "udp:0.0.0.0:1884" or "udp:[::]:1884"; the real port once started. */
@@ -165,12 +191,12 @@ public final class UdpTransport implements Link, AutoCloseable {
     }
 
     private void enqueue(InetSocketAddress to, byte[] message) {
-        OutboundBatcher out = outbound;
+        OutboundBatcher[] out = outbound;
         if (out == null) {
             stats.dropped.increment();
             return;
         }
-        out.enqueue(to, message);
+        out[Math.floorMod(to.hashCode(), out.length)].enqueue(to, message);
     }
 
     /**
@@ -185,8 +211,7 @@ public final class UdpTransport implements Link, AutoCloseable {
             }
             state = State.CLOSED;
             outbound = null;
-            Channel ch = channel;
-            if (ch != null) {
+            for (Channel ch : channels) {
                 // The close task queues behind any drain already scheduled, so queued datagrams go out first.
                 if (!ch.close().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS)) {
                     LOG.log(System.Logger.Level.WARNING, name + ": socket did not close within "
@@ -207,14 +232,15 @@ public final class UdpTransport implements Link, AutoCloseable {
         return name;
     }
 
-    private void logBuffers(Channel ch) {
+    private void logBuffers(Channel ch, int count) {
         int effective = ch.config().getOption(ChannelOption.SO_RCVBUF);
         // Linux caps SO_RCVBUF at net.core.rmem_max without failing; a burst of waking sensors is then lost.
         if (effective < options.receiveBufferBytes()) {
             LOG.log(System.Logger.Level.WARNING, name + ": receive buffer is " + effective + " bytes, "
                     + options.receiveBufferBytes() + " requested; raise net.core.rmem_max to get it");
         }
-        LOG.log(System.Logger.Level.INFO, name + " listening (SO_RCVBUF " + effective + " bytes)");
+        LOG.log(System.Logger.Level.INFO, name + " listening (" + (count > 1 ? count + " sockets with SO_REUSEPORT, "
+                : "") + "SO_RCVBUF " + effective + " bytes)");
     }
 
     private static String formatName(String bindAddress, int port) {

@@ -175,6 +175,20 @@ class UdpTransportTest {
     }
 
     @Test
+    void aSecondTransportOnThePortOfOneWithSeveralSocketsIsRefusedNotJoinedIn() {
+        UdpTransport first = new UdpTransport(UdpOptions.loopbackEphemeral().withChannels(2), new RecordingReceiver());
+        toClose.add(first);
+        first.start();
+        int port = first.localAddress().getPort();
+        UdpTransport second = new UdpTransport(UdpOptions.loopbackEphemeral().withPort(port).withChannels(2),
+                new RecordingReceiver());
+        toClose.add(second);
+
+        // SO_REUSEPORT would let it share the port and take half of the sensors without a word.
+        assertThrows(UdpBindException.class, second::start);
+    }
+
+    @Test
     void bindFailureOnAPortInUseNamesAddressPortAndCause() throws Exception {
         DatagramSocket occupant = socket(InetAddress.getByName("127.0.0.1"));
         int port = occupant.getLocalPort();

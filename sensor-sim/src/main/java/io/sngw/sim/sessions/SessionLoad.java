@@ -1,0 +1,126 @@
+package io.sngw.sim.sessions;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.Locale;
+
+import io.sngw.core.codec.DecodeResult;
+import io.sngw.core.codec.MqttSnCodec;
+import io.sngw.core.codec.MqttSnMessage.ConnAck;
+import io.sngw.core.codec.MqttSnMessage.Connect;
+import io.sngw.core.codec.MqttSnMessage.Disconnect;
+
+/**
+ * Session-level load for {@code bench/run}, each printing one {@code key=value} line on stdout:
+ * <ul>
+ *   <li>{@code sleepers HOST:PORT N}: N sensors connect, register two topics, subscribe to one, and go to sleep
+ *       (DISCONNECT with a duration), 500 at a time; the gateway keeps N sessions.</li>
+ *   <li>{@code storm HOST:PORT N}: N CONNECTs at once from N sockets; the time from the first to the last CONNACK.
+ *       The sessions are then closed again (DISCONNECT), not timed.</li>
+ *   <li>{@code first-connack HOST:PORT}: CONNECT every 10 ms until the first CONNACK; prints its wall-clock time
+ *       (ms since the epoch), so a script can subtract the moment it started the gateway.</li>
+ * </ul>
+ * Loopback only, bounded in count and time.
+ */
+public final class SessionLoad {
+    private static final int SLEEP_SECONDS = 3600;
+    private static final int MAX_SESSIONS = 200_000;
+
+    private SessionLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: SessionLoad sleepers|storm HOST:PORT N  |  SessionLoad first-connack HOST:PORT");
+            System.exit(2);
+        }
+        InetSocketAddress gateway = loopback(args[1]);
+        String tag = Long.toString(System.nanoTime() % 1_000_000, 36);
+        switch (args[0]) {
+            case "sleepers" -> {
+                int n = count(args);
+                DialogueDriver.Outcome o = new DialogueDriver(gateway, 30).run(n, 500,
+                        i -> Dialogue.sleepingSensor("z" + tag + "-" + i, "sngw-bench/" + tag + "/" + i, SLEEP_SECONDS),
+                        600);
+                System.out.printf(Locale.ROOT, "sleepers=%d completed=%d failed=%d seconds=%.2f%n", n, o.completed(),
+                        o.failed(), o.seconds());
+            }
+            case "storm" -> {
+                int n = count(args);
+                DialogueDriver.Outcome o = new DialogueDriver(gateway, 60).run(n, n,
+                        i -> Dialogue.connect("s" + tag + "-" + i, 600), 60);
+                System.out.printf(Locale.ROOT, "connects=%d completed=%d failed=%d seconds=%.3f%n", n, o.completed(),
+                        o.failed(), o.seconds());
+                // Leave nothing behind for later measurements: the same addresses say goodbye.
+                new DialogueDriver(gateway, 60).run(n, 1000, i -> new Dialogue(java.util.List.of(
+                        new Dialogue.Step(new Disconnect(), Disconnect.class))), 30);
+            }
+            case "first-connack" -> System.out.println("connack_epoch_ms=" + firstConnAck(gateway, tag));
+            default -> {
+                System.err.println("unknown mode " + args[0]);
+                System.exit(2);
+            }
+        }
+    }
+
+    /** Polls CONNECT every 10 ms (for at most 60 s) and returns when the first CONNACK arrived. */
+    private static long firstConnAck(InetSocketAddress gateway, String tag) throws IOException {
+        try (DatagramChannel ch = DatagramChannel.open()) {
+            ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            ch.configureBlocking(false);
+            ByteBuffer connect = ByteBuffer.wrap(MqttSnCodec.encode(new Connect(false, true, 60, "first-" + tag)));
+            ByteBuffer in = ByteBuffer.allocate(512);
+            System.err.println("first-connack: polling " + gateway);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline) {
+                ch.send(connect.rewind(), gateway);
+                long until = System.nanoTime() + 10_000_000;
+                while (System.nanoTime() < until) {
+                    in.clear();
+                    if (ch.receive(in) != null) {
+                        long now = System.currentTimeMillis();
+                        in.flip();
+                        byte[] bytes = new byte[in.remaining()];
+                        in.get(bytes);
+                        if (MqttSnCodec.decode(bytes) instanceof DecodeResult.Decoded d && d.message() instanceof ConnAck) {
+                            ch.send(ByteBuffer.wrap(MqttSnCodec.encode(new Disconnect())), gateway);
+                            return now;
+                        }
+                    }
+                    sleepQuietly();
+                }
+            }
+            throw new SocketTimeoutException("no CONNACK from " + gateway + " within 60 s");
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int count(String[] args) {
+        int n = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+        if (n < 1 || n > MAX_SESSIONS) {
+            throw new IllegalArgumentException("N must be 1.." + MAX_SESSIONS + ": " + n);
+        }
+        return n;
+    }
+
+    private static InetSocketAddress loopback(String hostPort) throws IOException {
+        int colon = hostPort.lastIndexOf(':');
+        InetSocketAddress a = new InetSocketAddress(InetAddress.getByName(hostPort.substring(0, colon)),
+                Integer.parseInt(hostPort.substring(colon + 1)));
+        if (!a.getAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException("the gateway must be on a loopback address: " + hostPort);
+        }
+        return a;
+    }
+}

@@ -132,6 +132,10 @@ public class DispatchBenchmark {
         }
 
         @Override
+        public void restoreSubscription(String filter, int qos) {
+        }
+
+        @Override
         public CompletableFuture<Void> unsubscribe(String filter) {
             return CompletableFuture.completedFuture(null);
         }

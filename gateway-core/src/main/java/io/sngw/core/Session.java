@@ -95,7 +95,8 @@ final class Session {
     private final Set<Integer> awaitingPubRel = new HashSet<>();
 
     /** Broker → client: messages not yet sent (window full, REGISTER pending, client asleep). */
-    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    /** Small at first: most of 100k sessions are asleep with nothing queued, and ArrayDeque starts at 17 slots. */
+    private final ArrayDeque<Delivery> queue = new ArrayDeque<>(2);
     /** Broker → client: what waits for an acknowledgement from the client, by message id. */
     private final Map<Integer, Awaiting> awaiting = new HashMap<>();
     private int publishesInFlight;
@@ -109,7 +110,16 @@ final class Session {
         int qos;
         long freshUntilNanos;
         /** Topics whose retained message this subscription already got since its last SUBSCRIBE. */
-        final Set<String> retainedDelivered = new HashSet<>();
+        /** Null until a retained message is delivered: few subscriptions ever see one. */
+        Set<String> retainedDelivered;
+
+        /** Whether this SUBSCRIBE has not had the retained message of {@code topic} yet; records that it now has. */
+        boolean firstRetained(String topic) {
+            if (retainedDelivered == null) {
+                retainedDelivered = new HashSet<>(4);
+            }
+            return retainedDelivered.add(topic);
+        }
 
         Subscription(int qos, long freshUntilNanos) {
             this.qos = qos;
@@ -474,7 +484,7 @@ final class Session {
         Subscription subscription = subscriptions.computeIfAbsent(filter, f -> new Subscription(qos, 0));
         subscription.qos = qos;
         subscription.freshUntilNanos = System.nanoTime() + RETAINED_WINDOW_NANOS;
-        subscription.retainedDelivered.clear();
+        subscription.retainedDelivered = null;
         if (!existed) {
             ctx.router.add(filter, this);
         }
@@ -602,9 +612,9 @@ final class Session {
                 qos = Math.max(qos, s.qos);
                 if (now - s.freshUntilNanos < 0) {
                     // A retained message goes once per SUBSCRIBE: another sensor's SUBSCRIBE makes the broker resend it.
-                    fresh |= !message.retain() || s.retainedDelivered.add(message.topic());
-                } else if (!s.retainedDelivered.isEmpty()) {
-                    s.retainedDelivered.clear(); // the window has passed: do not hold topic names for 100k sessions
+                    fresh |= !message.retain() || s.firstRetained(message.topic());
+                } else {
+                    s.retainedDelivered = null; // the window has passed: do not hold topic names for 100k sessions
                 }
             }
         }

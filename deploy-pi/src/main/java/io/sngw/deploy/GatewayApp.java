@@ -18,10 +18,9 @@ import io.sngw.transport.udp.UdpTransport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -119,36 +118,19 @@ public final class GatewayApp implements AutoCloseable {
 
     /** The configured store, or none; the default directory falls back to the user's when it cannot be written. */
     private static Store openStore(GatewayConfig.StoreSettings settings) {
-        if (settings.inMemory()) {
+        Optional<StoreLocation> location = StoreLocation.of(settings);
+        if (location.isEmpty()) {
             LOG.log(Level.WARNING, "store.dir is none: sessions and queued messages live in memory only and are "
                     + "lost on restart; sensors are acknowledged only after the broker's PUBACK");
             return NoStore.INSTANCE;
         }
-        Path dir;
-        if (settings.dir() == null) {
-            dir = Path.of(GatewayConfig.DEFAULT_STORE_DIR);
-            if (!writableOrCreatable(dir)) {
-                Path fallback = Path.of(System.getProperty("user.home"), ".local", "share", "sngw");
-                LOG.log(Level.WARNING, dir + " cannot be written (not running as the service?): using " + fallback
-                        + "; set store.dir to choose");
-                dir = fallback;
-            }
-        } else if (settings.dir().startsWith("~/")) {
-            dir = Path.of(System.getProperty("user.home"), settings.dir().substring(2));
-        } else {
-            dir = Path.of(settings.dir());
+        if (location.get().fellBack()) {
+            LOG.log(Level.WARNING, location.get().unwritableDefault() + " cannot be written (not running as the"
+                    + " service?): using " + location.get().dir() + "; set store.dir to choose");
         }
         StoreOptions options = StoreOptions.defaults().withOnCorrupt(
                 settings.failOnCorrupt() ? StoreOptions.OnCorrupt.FAIL : StoreOptions.OnCorrupt.MOVE_ASIDE);
-        return SqliteStore.open(dir, options);
-    }
-
-    private static boolean writableOrCreatable(Path dir) {
-        Path existing = dir;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        return existing != null && Files.isDirectory(existing) && Files.isWritable(existing);
+        return SqliteStore.open(location.get().dir(), options);
     }
 
     private BridgeOptions bridgeOptions(GatewayConfig.UpstreamSettings up, String host, int port) {

@@ -12,14 +12,15 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * The command line: {@code sngw run [--config FILE]}, {@code sngw check-config FILE}, {@code sngw version}.
+ * The command line: {@code sngw run [--config FILE]}, {@code sngw check-config FILE}, {@code sngw version}, and
+ * {@code sngw devices add|list|remove|disable|enable} ({@link DevicesCommand}).
  *
  * <p>Exit codes: 0 done; 1 the gateway could not start, or check-config found a problem; 2 a bad configuration at
  * {@code run}, or bad command-line usage.
  */
 @Command(name = "sngw", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "MQTT-SN gateway: bridges sensors speaking MQTT-SN over UDP to an MQTT broker.",
-        subcommands = {Main.Run.class, Main.CheckConfig.class, Main.PrintVersion.class,
+        subcommands = {Main.Run.class, Main.CheckConfig.class, DevicesCommand.class, Main.PrintVersion.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -51,6 +52,19 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * The configuration {@code --config} names, or the defaults without one; null after printing why it cannot be
+     * used (the caller exits with {@link #EXIT_BAD_CONFIG}).
+     */
+    static GatewayConfig loadConfig(Path config, PrintWriter err) {
+        try {
+            return config == null ? GatewayConfig.defaults() : ConfigLoader.load(config);
+        } catch (ConfigException e) {
+            err.println("sngw: bad configuration " + (config == null ? "" : config + ": ") + e.getMessage());
+            return null;
+        }
+    }
+
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "Runs the gateway in the foreground until SIGTERM or SIGINT.")
     static final class Run implements Callable<Integer> {
@@ -66,11 +80,8 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             PrintWriter err = spec.commandLine().getErr();
-            GatewayConfig cfg;
-            try {
-                cfg = config == null ? GatewayConfig.defaults() : ConfigLoader.load(config);
-            } catch (ConfigException e) {
-                err.println("sngw: bad configuration " + (config == null ? "" : config + ": ") + e.getMessage());
+            GatewayConfig cfg = loadConfig(config, err);
+            if (cfg == null) {
                 return EXIT_BAD_CONFIG;
             }
             LoggingSetup.apply(cfg.logging());

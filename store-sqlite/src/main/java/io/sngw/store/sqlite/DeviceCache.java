@@ -7,28 +7,44 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The device registry in memory, so that handshakes and CONNECTs never wait for the disk. Every change goes to the
  * cache first and is then queued for the writer, under one lock so that the cache and the queue see changes in
  * the same order; lookups take no lock.
+ *
+ * <p>Another process (the CLI) may change the table behind the cache's back: {@link #replace} swaps in what was
+ * read from the database, but only at a {@link Mark} when every put and remove made here is committed, so that a
+ * reload never takes back a change this process made and the writer has not written yet.
  */
 final class DeviceCache {
 
-    private final ConcurrentHashMap<String, Device> devices = new ConcurrentHashMap<>();
-    private final Consumer<WriteOp> writes;
+    private static final System.Logger LOG = System.getLogger(DeviceCache.class.getName());
+
+    /** Replaced whole by {@link #replace}; changed in place, under {@link #changes}, by put, remove and touch. */
+    private volatile ConcurrentHashMap<String, Device> devices;
+    private final Function<WriteOp, CompletableFuture<Void>> writes;
     private final Clock clock;
     private final Duration touchInterval;
     private final Object changes = new Object();
 
-    DeviceCache(Collection<Device> stored, Consumer<WriteOp> writes, Clock clock, Duration touchInterval) {
-        stored.forEach(device -> devices.put(device.clientId(), device));
+    // guarded by changes
+    private long putsAndRemoves;
+    private CompletableFuture<Void> lastPutOrRemove = CompletableFuture.completedFuture(null);
+
+    DeviceCache(Collection<Device> stored, Function<WriteOp, CompletableFuture<Void>> writes, Clock clock,
+                Duration touchInterval) {
+        this.devices = byClientId(stored);
         this.writes = writes;
         this.clock = clock;
         this.touchInterval = touchInterval;
@@ -40,8 +56,9 @@ final class DeviceCache {
     }
 
     List<Device> list() {
-        List<Device> all = new ArrayList<>(devices.size());
-        devices.values().forEach(device -> all.add(copy(device)));
+        Map<String, Device> now = devices;
+        List<Device> all = new ArrayList<>(now.size());
+        now.values().forEach(device -> all.add(copy(device)));
         all.sort(Comparator.comparing(Device::clientId));
         return all;
     }
@@ -50,7 +67,7 @@ final class DeviceCache {
         Device stored = normalized(device);
         synchronized (changes) {
             devices.put(stored.clientId(), stored);
-            writes.accept(new WriteOp.PutDevice(stored));
+            issued(writes.apply(new WriteOp.PutDevice(stored)));
         }
     }
 
@@ -58,7 +75,7 @@ final class DeviceCache {
         synchronized (changes) {
             boolean existed = devices.remove(clientId) != null;
             if (existed) {
-                writes.accept(new WriteOp.RemoveDevice(clientId));
+                issued(writes.apply(new WriteOp.RemoveDevice(clientId)));
             }
             return existed;
         }
@@ -80,8 +97,101 @@ final class DeviceCache {
                 return;
             }
             devices.put(clientId, withLastSeen(current, now));
-            writes.accept(new WriteOp.TouchDevice(clientId, now));
+            writes.apply(new WriteOp.TouchDevice(clientId, now));
         }
+    }
+
+    private void issued(CompletableFuture<Void> write) {
+        putsAndRemoves++;
+        lastPutOrRemove = write;
+    }
+
+    /**
+     * The puts and removes made here so far. {@link Mark#settled()}: all of them are committed (or failed), so a
+     * read that starts now sees them.
+     */
+    record Mark(long putsAndRemoves, CompletableFuture<Void> lastWrite) {
+        boolean settled() {
+            // The writer commits in queue order: the last write done means every earlier one is done too.
+            return lastWrite.isDone();
+        }
+    }
+
+    Mark mark() {
+        synchronized (changes) {
+            return new Mark(putsAndRemoves, lastPutOrRemove);
+        }
+    }
+
+    /**
+     * Swaps in the devices as read from the database, unless a put or remove was made here since {@code mark} (that
+     * read may not hold it: the caller tries again later). Last-seen times are not counted as changes and are
+     * merged, the later of the two kept: touches are written lazily and never wait for a reload.
+     *
+     * @param mark taken, settled, before the read started
+     * @return whether the cache was replaced
+     */
+    boolean replace(Mark mark, Collection<Device> stored) {
+        synchronized (changes) {
+            if (putsAndRemoves != mark.putsAndRemoves()) {
+                return false;
+            }
+            ConcurrentHashMap<String, Device> current = devices;
+            ConcurrentHashMap<String, Device> fresh = byClientId(stored);
+            List<String> added = new ArrayList<>();
+            List<String> changed = new ArrayList<>();
+            for (Device device : fresh.values()) {
+                Device old = current.get(device.clientId());
+                if (old == null) {
+                    added.add(device.clientId());
+                } else {
+                    if (!sameExceptLastSeen(old, device)) {
+                        changed.add(device.clientId());
+                    }
+                    if (seenLater(old, device)) {
+                        fresh.put(device.clientId(), withLastSeen(device, old.lastSeen()));
+                    }
+                }
+            }
+            List<String> removed = current.keySet().stream().filter(id -> !fresh.containsKey(id)).toList();
+            devices = fresh;
+            if (!added.isEmpty() || !changed.isEmpty() || !removed.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "device registry reloaded, changed in the database by another"
+                        + " process (sngw devices):" + names(" added", added) + names(" changed", changed)
+                        + names(" removed", removed) + " now " + fresh.size() + (fresh.size() == 1 ? " device"
+                        : " devices"));
+            }
+            return true;
+        }
+    }
+
+    private static boolean seenLater(Device a, Device b) {
+        return a.lastSeen() != null && (b.lastSeen() == null || a.lastSeen().isAfter(b.lastSeen()));
+    }
+
+    /** {@code " added a, b;"}, at most ten names; empty when there are none. */
+    private static String names(String what, List<String> clientIds) {
+        if (clientIds.isEmpty()) {
+            return "";
+        }
+        List<String> sorted = clientIds.stream().sorted().toList();
+        return what + " " + (sorted.size() <= 10 ? String.join(", ", sorted)
+                : String.join(", ", sorted.subList(0, 10)) + " and " + (sorted.size() - 10) + " more") + ";";
+    }
+
+    /** Credentials, ACLs, enabled flag and creation time: what a reload may change. */
+    private static boolean sameExceptLastSeen(Device a, Device b) {
+        return a.clientId().equals(b.clientId()) && Arrays.equals(a.psk(), b.psk())
+                && Objects.equals(a.certFingerprint(), b.certFingerprint())
+                && a.publishPatterns().equals(b.publishPatterns())
+                && a.subscribePatterns().equals(b.subscribePatterns()) && a.enabled() == b.enabled()
+                && Objects.equals(a.created(), b.created());
+    }
+
+    private static ConcurrentHashMap<String, Device> byClientId(Collection<Device> stored) {
+        ConcurrentHashMap<String, Device> map = new ConcurrentHashMap<>();
+        stored.forEach(device -> map.put(device.clientId(), device));
+        return map;
     }
 
     private boolean seenRecently(Device device, Instant now) {

@@ -19,6 +19,12 @@ final class Schema {
 
     private static final System.Logger LOG = System.getLogger(Schema.class.getName());
 
+    /**
+     * The row of {@code meta} counting changes to the devices table's credentials, ACLs and enabled flags, from any
+     * process (version 2 on).
+     */
+    static final String DEVICE_CHANGES = "device_changes";
+
     /** Migration i (0-based) takes the database from version i to version i + 1. */
     private static final List<List<String>> MIGRATIONS = List.of(
             List.of(
@@ -92,7 +98,35 @@ final class Schema {
                         enabled          INTEGER NOT NULL,
                         created          INTEGER,
                         last_seen        INTEGER
-                    )""")
+                    )"""),
+            List.of(
+                    // Another process (the devices commands of the CLI) writes the devices table while the gateway
+                    // answers from its cache: a counter that triggers bump on every change that matters lets the
+                    // gateway notice with one tiny read every few seconds. last_seen is left out of the UPDATE
+                    // trigger, so the gateway's own last-seen writes do not make it reload its cache.
+                    """
+                    CREATE TABLE meta (
+                        name  TEXT PRIMARY KEY,
+                        value INTEGER NOT NULL
+                    ) WITHOUT ROWID""",
+                    "INSERT INTO meta (name, value) VALUES ('" + DEVICE_CHANGES + "', 0)",
+                    """
+                    CREATE TRIGGER devices_inserted AFTER INSERT ON devices
+                    BEGIN
+                        UPDATE meta SET value = value + 1 WHERE name = '%1$s';
+                    END""".formatted(DEVICE_CHANGES),
+                    """
+                    CREATE TRIGGER devices_deleted AFTER DELETE ON devices
+                    BEGIN
+                        UPDATE meta SET value = value + 1 WHERE name = '%1$s';
+                    END""".formatted(DEVICE_CHANGES),
+                    """
+                    CREATE TRIGGER devices_updated
+                    AFTER UPDATE OF client_id, psk, cert_fingerprint, publish_acl, subscribe_acl, enabled, created
+                    ON devices
+                    BEGIN
+                        UPDATE meta SET value = value + 1 WHERE name = '%1$s';
+                    END""".formatted(DEVICE_CHANGES))
     );
 
     private Schema() {

@@ -21,6 +21,9 @@ import java.util.concurrent.CompletableFuture;
  * The store and the device registry in one SQLite file, {@code sngw.db}: WAL with synchronous=FULL, one writer
  * thread that commits whatever has queued in one transaction (group commit), and a separate connection for reads.
  * Thread-safe: any thread may call any method; only {@link #load()} and {@link #readOutbound} block.
+ *
+ * <p>Other processes may open the same directory (the CLI's {@code sngw devices}): device changes they commit are
+ * picked up within {@link StoreOptions#deviceWatch()}.
  */
 public final class SqliteStore implements Store, DeviceRegistry {
 
@@ -28,12 +31,14 @@ public final class SqliteStore implements Store, DeviceRegistry {
     private final StoreWriter writer;
     private final StoreReader reader;
     private final DeviceCache devices;
+    private final DeviceWatch watch;
 
-    private SqliteStore(Path file, StoreWriter writer, StoreReader reader, DeviceCache devices) {
+    private SqliteStore(Path file, StoreWriter writer, StoreReader reader, DeviceCache devices, DeviceWatch watch) {
         this.file = file;
         this.writer = writer;
         this.reader = reader;
         this.devices = devices;
+        this.watch = watch;
     }
 
     /**
@@ -50,10 +55,13 @@ public final class SqliteStore implements Store, DeviceRegistry {
         try {
             reader = new StoreReader(storeFile.openForReading());
             StoreWriter writer = new StoreWriter(writeConnection, options.maxBatch());
-            DeviceCache devices = new DeviceCache(reader.devices(), writer::submit, options.clock(),
+            StoreReader.Devices stored = reader.devices();
+            DeviceCache devices = new DeviceCache(stored.devices(), writer::submit, options.clock(),
                     options.touchInterval());
             writer.start();
-            return new SqliteStore(storeFile.path(), writer, reader, devices);
+            DeviceWatch watch = options.deviceWatch().isZero() ? null
+                    : new DeviceWatch(reader, devices, stored.changes(), options.deviceWatch());
+            return new SqliteStore(storeFile.path(), writer, reader, devices, watch);
         } catch (RuntimeException e) {
             Sql.closeQuietly(reader);
             Sql.closeQuietly(writeConnection);
@@ -68,6 +76,11 @@ public final class SqliteStore implements Store, DeviceRegistry {
     /** The database file. */
     public Path file() {
         return file;
+    }
+
+    /** Where {@link #open} keeps the database in {@code dir}; nothing is opened or created. */
+    public static Path fileIn(Path dir) {
+        return dir.resolve(StoreFile.NAME);
     }
 
     @Override
@@ -152,6 +165,9 @@ public final class SqliteStore implements Store, DeviceRegistry {
     /** Commits what is queued, checkpoints the WAL into the database file and closes it. Idempotent. */
     @Override
     public void close() {
+        if (watch != null) {
+            watch.close();
+        }
         writer.close();
         reader.close();
     }

@@ -14,9 +14,11 @@ import java.util.Objects;
  *                      batch behind a burst
  * @param touchInterval a device's last-seen time is written at most this often
  * @param clock         the time source for last-seen times and the names of moved-aside files
+ * @param deviceWatch   how often to check whether another process (the CLI) changed the devices table, and reload
+ *                      the device cache when it did; zero = never (a short-lived process such as the CLI itself)
  */
 public record StoreOptions(OnCorrupt onCorrupt, Duration busyTimeout, int maxBatch, Duration touchInterval,
-                           Clock clock) {
+                           Clock clock, Duration deviceWatch) {
 
     /** What {@link SqliteStore#open} does with a corrupt database file. */
     public enum OnCorrupt {
@@ -38,30 +40,37 @@ public record StoreOptions(OnCorrupt onCorrupt, Duration busyTimeout, int maxBat
         if (touchInterval.isNegative()) {
             throw new IllegalArgumentException("touchInterval must not be negative: " + touchInterval);
         }
+        if (deviceWatch.isNegative()) {
+            throw new IllegalArgumentException("deviceWatch must not be negative: " + deviceWatch);
+        }
     }
 
     public static StoreOptions defaults() {
         return new StoreOptions(OnCorrupt.MOVE_ASIDE, Duration.ofSeconds(5), 5_000, Duration.ofMinutes(1),
-                Clock.systemUTC());
+                Clock.systemUTC(), Duration.ofSeconds(2));
     }
 
     public StoreOptions withOnCorrupt(OnCorrupt value) {
-        return new StoreOptions(value, busyTimeout, maxBatch, touchInterval, clock);
+        return new StoreOptions(value, busyTimeout, maxBatch, touchInterval, clock, deviceWatch);
     }
 
     public StoreOptions withBusyTimeout(Duration value) {
-        return new StoreOptions(onCorrupt, value, maxBatch, touchInterval, clock);
+        return new StoreOptions(onCorrupt, value, maxBatch, touchInterval, clock, deviceWatch);
     }
 
     public StoreOptions withMaxBatch(int value) {
-        return new StoreOptions(onCorrupt, busyTimeout, value, touchInterval, clock);
+        return new StoreOptions(onCorrupt, busyTimeout, value, touchInterval, clock, deviceWatch);
     }
 
     public StoreOptions withTouchInterval(Duration value) {
-        return new StoreOptions(onCorrupt, busyTimeout, maxBatch, value, clock);
+        return new StoreOptions(onCorrupt, busyTimeout, maxBatch, value, clock, deviceWatch);
+    }
+
+    public StoreOptions withDeviceWatch(Duration value) {
+        return new StoreOptions(onCorrupt, busyTimeout, maxBatch, touchInterval, clock, value);
     }
 
     public StoreOptions withClock(Clock value) {
-        return new StoreOptions(onCorrupt, busyTimeout, maxBatch, touchInterval, value);
+        return new StoreOptions(onCorrupt, busyTimeout, maxBatch, touchInterval, value, deviceWatch);
     }
 }

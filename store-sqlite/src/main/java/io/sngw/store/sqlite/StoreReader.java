@@ -67,7 +67,50 @@ final class StoreReader implements AutoCloseable {
         }
     }
 
-    synchronized List<Device> devices() {
+    /** The devices table and its change counter, as of one commit. */
+    record Devices(List<Device> devices, long changes) {
+    }
+
+    /** Every device, and the change counter they go with, in one read transaction. */
+    synchronized Devices devices() {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                return new Devices(readDevices(), readDeviceChanges());
+            } finally {
+                connection.commit();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the device registry: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The devices table's change counter: bumped by triggers on every insert, delete, or change of credentials,
+     * ACLs or enabled flag, from whichever process; not by last-seen updates.
+     */
+    synchronized long deviceChanges() {
+        try {
+            return readDeviceChanges();
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the device registry's change counter: " + e.getMessage(), e);
+        }
+    }
+
+    private long readDeviceChanges() throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT value FROM meta WHERE name = ?")) {
+            select.setString(1, Schema.DEVICE_CHANGES);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    throw new StoreException("the store database has no " + Schema.DEVICE_CHANGES + " row in meta");
+                }
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private List<Device> readDevices() throws SQLException {
         List<Device> devices = new ArrayList<>();
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("""
@@ -79,8 +122,6 @@ final class StoreReader implements AutoCloseable {
                         Columns.patterns(rows.getString("subscribe_acl")), rows.getBoolean("enabled"),
                         Columns.instant(rows, "created"), Columns.instant(rows, "last_seen")));
             }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read the device registry: " + e.getMessage(), e);
         }
         return devices;
     }

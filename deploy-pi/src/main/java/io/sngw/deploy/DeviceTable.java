@@ -1,0 +1,105 @@
+package io.sngw.deploy;
+
+import io.sngw.core.security.Device;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How {@code sngw devices list} shows devices: a table for people, JSON for scripts. Never a key. */
+final class DeviceTable {
+
+    private static final List<String> HEADER = List.of("ID", "ENABLED", "CREDENTIALS", "PUBLISH", "SUBSCRIBE",
+            "CREATED", "LAST SEEN");
+
+    private DeviceTable() {
+    }
+
+    static String text(List<Device> devices) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(HEADER);
+        for (Device d : devices) {
+            rows.add(List.of(d.clientId(), d.enabled() ? "yes" : "no", DevicesCommand.credentials(d),
+                    DevicesCommand.patterns(d.publishPatterns()), DevicesCommand.patterns(d.subscribePatterns()),
+                    time(d.created(), "-"), time(d.lastSeen(), "never")));
+        }
+        int[] widths = new int[HEADER.size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).codePointCount(0, row.get(i).length()));
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                String cell = row.get(i);
+                line.append(cell);
+                if (i < row.size() - 1) {
+                    line.append(" ".repeat(widths[i] - cell.codePointCount(0, cell.length()) + 2));
+                }
+            }
+            text.append(line.toString().stripTrailing()).append(System.lineSeparator());
+        }
+        return text.toString();
+    }
+
+    /**
+     * {@code [{"id": …, "enabled": …, "psk": true|false, "certFingerprint": hex|null, "publish": […],
+     * "subscribe": […], "created": ISO-8601|null, "lastSeen": ISO-8601|null}, …]}: whether a device has a key,
+     * never the key. The certificate's fingerprint is whole here: it is public, and scripts compare it.
+     */
+    static String json(List<Device> devices) {
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < devices.size(); i++) {
+            Device d = devices.get(i);
+            json.append(i == 0 ? "\n  {" : ",\n  {")
+                    .append("\"id\": ").append(string(d.clientId()))
+                    .append(", \"enabled\": ").append(d.enabled())
+                    .append(", \"psk\": ").append(d.psk() != null)
+                    .append(", \"certFingerprint\": ").append(string(d.certFingerprint()))
+                    .append(", \"publish\": ").append(strings(d.publishPatterns()))
+                    .append(", \"subscribe\": ").append(strings(d.subscribePatterns()))
+                    .append(", \"created\": ").append(string(time(d.created(), null)))
+                    .append(", \"lastSeen\": ").append(string(time(d.lastSeen(), null)))
+                    .append('}');
+        }
+        return json.append(devices.isEmpty() ? "]" : "\n]").toString();
+    }
+
+    private static String time(Instant instant, String none) {
+        return instant == null ? none : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private static String strings(List<String> values) {
+        List<String> quoted = new ArrayList<>(values.size());
+        values.forEach(v -> quoted.add(string(v)));
+        return "[" + String.join(", ", quoted) + "]";
+    }
+
+    private static String string(String value) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder s = new StringBuilder("\"");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> s.append("\\\"");
+                case '\\' -> s.append("\\\\");
+                case '\n' -> s.append("\\n");
+                case '\r' -> s.append("\\r");
+                case '\t' -> s.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        s.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        s.append(c);
+                    }
+                }
+            }
+        }
+        return s.append('"').toString();
+    }
+}

@@ -20,6 +20,10 @@ import java.util.Properties;
  *   <li>a retained PUBLISH at QoS 0 clears the retained message but is not kept itself (the spec allows that);</li>
  *   <li>{@code getPort()} is filled in asynchronously after the bind, hence the wait in {@link #start()}.</li>
  * </ul>
+ *
+ * <p>One Moquette bug is patched in this module, by a corrected copy of {@code io.moquette.broker.Session}: an
+ * acknowledgement arriving after a client's DISCONNECT released an in-flight message a second time and stopped one of
+ * Moquette's session event loops for good (README, "The embedded broker").
  */
 public final class EmbeddedBroker implements AutoCloseable {
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,7 +38,7 @@ public final class StoreAndForwardUpstream implements Upstream {
     private final Upstream broker;
     private final Store store;
     private final OutboundOptions options;
-    private final ExecutorService owner = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService owner = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sngw-outbound");
         t.setDaemon(true);
         return t;
@@ -59,6 +59,8 @@ public final class StoreAndForwardUpstream implements Upstream {
     private final TreeMap<Long, OutboundMessage> resend = new TreeMap<>();
     /** A send failed: nothing more goes out until every in-flight message has its answer, so order holds. */
     private boolean rewinding;
+    /** A resend is scheduled after a failure while the broker looked connected (no hot loop on a refused message). */
+    private boolean pausedAfterFailure;
     private boolean connected;
     private boolean fullLogged;
     /** Set while a backlog found at (re)connection drains, so the operator learns when and how fast it did. */
@@ -254,7 +256,7 @@ public final class StoreAndForwardUpstream implements Upstream {
     }
 
     private void pump() {
-        if (!connected || rewinding) {
+        if (!connected || rewinding || pausedAfterFailure) {
             return;
         }
         long oldest = options.maxAge().isZero() ? Long.MIN_VALUE : System.currentTimeMillis() - options.maxAge().toMillis();
@@ -316,6 +318,15 @@ public final class StoreAndForwardUpstream implements Upstream {
         }
         if (rewinding && inFlight.isEmpty()) {
             rewinding = false;
+            if (failure != null && broker.isConnected() && !pausedAfterFailure) {
+                // Refused while connected (a full window, a connection going down): try again in a moment.
+                pausedAfterFailure = true;
+                owner.schedule(() -> {
+                    pausedAfterFailure = false;
+                    pump();
+                }, 1, TimeUnit.SECONDS);
+                return;
+            }
         }
         pump();
     }

@@ -5,4 +5,16 @@ package io.sngw.core.link;
  * forwarder. Implementations are immutable values with equals and hashCode; toString is used in logs.
  */
 public interface LinkAddress {
+
+    /**
+     * The identity a secure link proved for this peer (a DTLS PSK identity, or the subject of a client certificate
+     * verified against the configured CA), or null on plain links and wherever nothing was proved. The core can
+     * require it to equal the client id of a CONNECT from this address.
+     *
+     * <p>An identity is proved for the link peer itself: a sensor behind a forwarder on a secure link is not
+     * authenticated by the forwarder's identity, so {@link ForwardedAddress} answers null.
+     */
+    default String authenticatedIdentity() {
+        return null;
+    }
 }

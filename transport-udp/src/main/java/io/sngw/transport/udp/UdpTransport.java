@@ -144,6 +144,17 @@ public final class UdpTransport implements Link, AutoCloseable {
         enqueue(udp.socket(), message);
     }
 
+    /** See {@link UdpAddress#toPersistentForm()}; null for addresses of other links. */
+    @Override
+    public byte[] persistentForm(LinkAddress address) {
+        return address instanceof UdpAddress udp ? udp.toPersistentForm() : null;
+    }
+
+    @Override
+    public LinkAddress fromPersistentForm(byte[] form) {
+        return UdpAddress.fromPersistentForm(form);
+    }
+
     /** Sends to the configured broadcast address; a no-op when none is configured. */
     @Override
     public void broadcast(byte[] message) {

@@ -1,25 +1,11 @@
 package io.sngw.transport.udp;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFactory;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sngw.core.link.Link;
 import io.sngw.core.link.LinkAddress;
 import io.sngw.core.link.LinkReceiver;
 
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One UDP listener implementing the core's link port on a Netty NIO datagram channel with a single I/O thread.
@@ -31,11 +17,8 @@ import java.util.concurrent.TimeUnit;
 public final class UdpTransport implements Link, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(UdpTransport.class.getName());
 
-    /** The largest UDP payload there is; a smaller receive buffer would silently truncate big datagrams. */
-    static final int MAX_DATAGRAM_BYTES = 65535;
     /** Outbound datagrams allowed to wait for the I/O thread; past it they are dropped, as radio would. */
     static final int MAX_PENDING_OUT = 65536;
-    private static final long CLOSE_TIMEOUT_MILLIS = 3000;
 
     private enum State { NEW, RUNNING, CLOSED }
 
@@ -45,8 +28,7 @@ public final class UdpTransport implements Link, AutoCloseable {
     private final Object lifecycle = new Object();
 
     private State state = State.NEW; // guarded by lifecycle
-    private EventLoopGroup group; // guarded by lifecycle
-    private volatile Channel channel;
+    private volatile DatagramEndpoint endpoint;
     private volatile OutboundBatcher outbound;
     private volatile InetSocketAddress broadcastTo;
     private volatile String name;
@@ -75,44 +57,30 @@ public final class UdpTransport implements Link, AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new UdpBindException(options.bindAddress(), options.port(), e);
             }
-            // An IPv6 socket bound to "::" is dual stack; an IPv4 bind gets an IPv4 socket so broadcast works plainly.
-            SocketProtocolFamily family = bindTo.getAddress() instanceof Inet6Address
-                    ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
-            // Not a daemon thread: in the appliance the I/O thread is what keeps the JVM serving.
-            EventLoopGroup newGroup = new MultiThreadIoEventLoopGroup(1,
-                    new DefaultThreadFactory("sngw-udp-" + options.port(), false), NioIoHandler.newFactory());
-            Bootstrap bootstrap = new Bootstrap()
-                    .group(newGroup)
-                    .channelFactory((ChannelFactory<NioDatagramChannel>) () -> new NioDatagramChannel(family))
-                    .option(ChannelOption.SO_RCVBUF, options.receiveBufferBytes())
-                    .option(ChannelOption.SO_SNDBUF, options.sendBufferBytes())
-                    .option(ChannelOption.SO_BROADCAST, true)
-                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
-                    .handler(new InboundHandler(this, receiver, stats));
-            ChannelFuture bound = bootstrap.bind(bindTo).awaitUninterruptibly();
-            if (!bound.isSuccess()) {
-                newGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
+            DatagramEndpoint bound;
+            try {
+                bound = DatagramEndpoint.bind("sngw-udp-" + options.port(), options.bindAddress(), bindTo,
+                        options.receiveBufferBytes(), options.sendBufferBytes(),
+                        new InboundHandler(this, receiver, stats));
+            } catch (UdpBindException e) {
                 state = State.CLOSED;
-                throw new UdpBindException(options.bindAddress(), options.port(), bound.cause());
+                throw e;
             }
-            Channel ch = bound.channel();
-            group = newGroup;
-            channel = ch;
-            outbound = new OutboundBatcher(ch, stats, MAX_PENDING_OUT);
-            InetSocketAddress local = (InetSocketAddress) ch.localAddress();
-            name = formatName(options.bindAddress(), local.getPort());
+            endpoint = bound;
+            outbound = new OutboundBatcher(bound.channel(), stats, MAX_PENDING_OUT);
+            name = formatName(options.bindAddress(), bound.localAddress().getPort());
             state = State.RUNNING;
-            logBuffers(ch);
+            bound.logListening(name, options.receiveBufferBytes());
         }
     }
 
     /** The bound socket address (with the real port when the options asked for port 0). */
     public InetSocketAddress localAddress() {
-        Channel ch = channel;
-        if (ch == null) {
+        DatagramEndpoint e = endpoint;
+        if (e == null) {
             throw new IllegalStateException(name + " is not started");
         }
-        return (InetSocketAddress) ch.localAddress();
+        return e.localAddress();
     }
 
     /** "udp:BIND:PORT", e.g. "udp:0.0.0.0:1884" or "udp:[::]:1884"; the real port once started. */
@@ -186,18 +154,10 @@ public final class UdpTransport implements Link, AutoCloseable {
             }
             state = State.CLOSED;
             outbound = null;
-            Channel ch = channel;
-            if (ch != null) {
+            DatagramEndpoint e = endpoint;
+            if (e != null) {
                 // The close task queues behind any drain already scheduled, so queued datagrams go out first.
-                if (!ch.close().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS)) {
-                    LOG.log(System.Logger.Level.WARNING, name + ": socket did not close within "
-                            + CLOSE_TIMEOUT_MILLIS + " ms");
-                }
-            }
-            if (group != null && !group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
-                    .awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS)) {
-                LOG.log(System.Logger.Level.WARNING, name + ": I/O thread did not stop within "
-                        + CLOSE_TIMEOUT_MILLIS + " ms");
+                e.close(name);
             }
             LOG.log(System.Logger.Level.DEBUG, () -> name + " closed: " + stats);
         }
@@ -206,16 +166,6 @@ public final class UdpTransport implements Link, AutoCloseable {
     @Override
     public String toString() {
         return name;
-    }
-
-    private void logBuffers(Channel ch) {
-        int effective = ch.config().getOption(ChannelOption.SO_RCVBUF);
-        // Linux caps SO_RCVBUF at net.core.rmem_max without failing; a burst of waking sensors is then lost.
-        if (effective < options.receiveBufferBytes()) {
-            LOG.log(System.Logger.Level.WARNING, name + ": receive buffer is " + effective + " bytes, "
-                    + options.receiveBufferBytes() + " requested; raise net.core.rmem_max to get it");
-        }
-        LOG.log(System.Logger.Level.INFO, name + " listening (SO_RCVBUF " + effective + " bytes)");
     }
 
     private static String formatName(String bindAddress, int port) {

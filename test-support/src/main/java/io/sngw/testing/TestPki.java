@@ -10,6 +10,7 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -95,8 +96,20 @@ public final class TestPki {
         String base = name + "-" + commonName.replaceAll("[^A-Za-z0-9._-]", "_");
         Path certificatePem = write(dir.resolve(base + ".pem"), List.of(certificate));
         Path chainPem = write(dir.resolve(base + "-chain.pem"), List.of(certificate, ca));
-        Path keyPem = write(dir.resolve(base + "-key.pem"), List.of(keys.getPrivate()));
+        Path keyPem = write(dir.resolve(base + "-key.pem"), List.of(pkcs8(keys.getPrivate())));
         return new Issued(certificate, keys.getPrivate(), certificatePem, chainPem, keyPem);
+    }
+
+    /**
+     * PKCS #8 ("PRIVATE KEY"): the JDK's EC keys carry their curve only in the PKCS #8 wrapper, so a SEC 1
+     * ("EC PRIVATE KEY") rendering of them would lose it.
+     */
+    private static Object pkcs8(PrivateKey key) {
+        try {
+            return new JcaPKCS8Generator(key, null);
+        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+            throw new IllegalStateException("cannot encode a test key", e);
+        }
     }
 
     private static KeyPair newKeyPair() {

@@ -319,27 +319,33 @@ public final class DtlsTransport implements Link, AutoCloseable {
     private void handshake(PeerChannel peer, DTLSRequest request) {
         GatewayTlsServer server = new GatewayTlsServer(crypto, pskLookup, credentials, clientVerifier,
                 (int) options.handshakeTimeout().toMillis());
+        HandshakeFailure failure = null;
         try {
             DTLSTransport dtls = serverProtocol.accept(server, peer, request);
             DtlsPeerAddress address = new DtlsPeerAddress(peer.socket, server.identity(), server.fingerprint());
             if (!peer.establish(dtls, address)) {
-                stats.handshakeFailed(HandshakeFailure.CANCELLED);
+                failure = HandshakeFailure.CANCELLED;
                 closeQuietly(dtls);
                 return;
             }
-            stats.handshakesCompleted.increment();
             stats.peersActive.incrementAndGet();
             LOG.log(DEBUG, () -> name + ": DTLS session with " + address);
             evictBeyondMaxPeers(peer);
             schedule(peer); // records that came in while the last flight went out
         } catch (IOException | RuntimeException e) {
-            HandshakeFailure reason = classify(e, server, peer);
-            stats.handshakeFailed(reason);
+            failure = classify(e, server, peer);
             closePeer(peer, CloseReason.FAILED, false);
+            HandshakeFailure reason = failure;
             LOG.log(DEBUG, () -> name + ": DTLS handshake with " + peer.socket + " failed: " + reason + " (" + e + ")");
         } finally {
+            // The outcome is counted last, so that whoever sees it also sees the slot free and the state gone.
             stats.handshakesActive.decrementAndGet();
             handshakeSlots.release();
+            if (failure == null) {
+                stats.handshakesCompleted.increment();
+            } else {
+                stats.handshakeFailed(failure);
+            }
         }
     }
 

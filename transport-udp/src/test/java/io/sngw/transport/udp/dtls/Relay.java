@@ -19,6 +19,7 @@ final class Relay implements AutoCloseable {
     private final InetSocketAddress target;
     private final AtomicInteger duplicateNext = new AtomicInteger();
     private final AtomicInteger corruptNext = new AtomicInteger();
+    private volatile boolean dropUp;
     private volatile SocketAddress client;
 
     Relay(InetSocketAddress target) throws IOException {
@@ -44,6 +45,11 @@ final class Relay implements AutoCloseable {
         return (InetSocketAddress) back.getLocalSocketAddress();
     }
 
+    /** While set, nothing from the client reaches the listener (a client that vanishes without a goodbye). */
+    void dropFromClient(boolean drop) {
+        dropUp = drop;
+    }
+
     /** The next application data datagram from the client goes to the listener twice. */
     void duplicateNextApplicationData() {
         duplicateNext.incrementAndGet();
@@ -60,6 +66,9 @@ final class Relay implements AutoCloseable {
             try {
                 DatagramPacket p = new DatagramPacket(buffer, buffer.length);
                 front.receive(p);
+                if (dropUp) {
+                    continue;
+                }
                 client = p.getSocketAddress();
                 byte[] data = Arrays.copyOf(p.getData(), p.getLength());
                 boolean applicationData = data.length > 13 && data[0] == 23;

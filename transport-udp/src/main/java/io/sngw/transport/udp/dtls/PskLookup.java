@@ -9,8 +9,8 @@ public interface PskLookup {
 
     /**
      * The key for {@code identity}, or null when the identity is unknown, disabled or has no key: the handshake then
-     * fails. Called on handshake threads, so it must answer from memory. The listener may overwrite the returned
-     * array once the handshake is done: return a copy. Implementations never log the key.
+     * fails. Called on handshake threads, so it must answer from memory. Bouncy Castle keeps the returned array for
+     * the handshake: return a copy, never a registry's own. Implementations never log the key.
      *
      * @param identity the PSK identity the client sent, already checked to be printable UTF-8 of 1..128 bytes
      */

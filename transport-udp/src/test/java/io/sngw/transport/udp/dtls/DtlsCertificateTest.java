@@ -1,5 +1,6 @@
 package io.sngw.transport.udp.dtls;
 
+import io.sngw.testing.OpenSslDtlsClient;
 import io.sngw.testing.TestPki;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,8 +37,8 @@ class DtlsCertificateTest extends DtlsFixture {
                 .withPskSuites(false);
     }
 
-    private OpenSslClient certificateClient(DtlsTransport dtls, TestPki.Issued client, String cipher) {
-        return closeLater(OpenSslClient.certificate(target(dtls), pki.caPem(),
+    private OpenSslDtlsClient certificateClient(DtlsTransport dtls, TestPki.Issued client, String cipher) {
+        return closeLater(OpenSslDtlsClient.certificate(target(dtls), pki.caPem(),
                 client == null ? null : client.certificatePem(), client == null ? null : client.keyPem(), cipher));
     }
 
@@ -47,7 +48,7 @@ class DtlsCertificateTest extends DtlsFixture {
         Recorder core = new Recorder(true);
         DtlsTransport dtls = start(withGatewayCertificate(null), core);
 
-        OpenSslClient client = certificateClient(dtls, null, cipher);
+        OpenSslDtlsClient client = certificateClient(dtls, null, cipher);
 
         assertTrue(client.awaitHandshake(WAIT), client.output());
         assertEquals(cipher, client.cipher());
@@ -66,7 +67,7 @@ class DtlsCertificateTest extends DtlsFixture {
         DtlsTransport dtls = start(withGatewayCertificate(pki.caPem()), core);
         TestPki.Issued sensor = pki.client("sensor-7");
 
-        OpenSslClient client = certificateClient(dtls, sensor, "ECDHE-ECDSA-AES128-CCM8");
+        OpenSslDtlsClient client = certificateClient(dtls, sensor, "ECDHE-ECDSA-AES128-CCM8");
 
         assertTrue(client.awaitHandshake(WAIT), client.output());
         assertTrue(client.output().contains("Acceptable client certificate CA names\nCN = sngw-test-ca"),
@@ -84,16 +85,16 @@ class DtlsCertificateTest extends DtlsFixture {
         DtlsTransport dtls = start(withGatewayCertificate(pki.caPem()), new Recorder(true));
         TestPki stranger = TestPki.create(dir, "other-ca");
 
-        OpenSslClient none = certificateClient(dtls, null, "ECDHE-ECDSA-AES128-CCM8");
+        OpenSslDtlsClient none = certificateClient(dtls, null, "ECDHE-ECDSA-AES128-CCM8");
         assertTrue(none.awaitExit(WAIT), none.output());
-        OpenSslClient foreign = certificateClient(dtls, stranger.client("sensor-8"), "ECDHE-ECDSA-AES128-CCM8");
+        OpenSslDtlsClient foreign = certificateClient(dtls, stranger.client("sensor-8"), "ECDHE-ECDSA-AES128-CCM8");
         assertTrue(foreign.awaitExit(WAIT), foreign.output());
-        OpenSslClient expired = certificateClient(dtls, pki.expiredClient("sensor-9"), "ECDHE-ECDSA-AES128-CCM8");
+        OpenSslDtlsClient expired = certificateClient(dtls, pki.expiredClient("sensor-9"), "ECDHE-ECDSA-AES128-CCM8");
         assertTrue(expired.awaitExit(WAIT), expired.output());
 
         await("three refusals", () -> dtls.stats().handshakesFailed(HandshakeFailure.BAD_CERTIFICATE) == 3);
         assertEquals(0, dtls.peerCount());
-        OpenSslClient good = certificateClient(dtls, pki.client("sensor-7"), "ECDHE-ECDSA-AES128-CCM8");
+        OpenSslDtlsClient good = certificateClient(dtls, pki.client("sensor-7"), "ECDHE-ECDSA-AES128-CCM8");
         assertTrue(good.awaitHandshake(WAIT));
         good.write(CONNECT);
         assertTrue(good.awaitBytes(CONNECT, WAIT));
@@ -104,8 +105,8 @@ class DtlsCertificateTest extends DtlsFixture {
         Recorder core = new Recorder(true);
         DtlsTransport dtls = start(withGatewayCertificate(pki.caPem()).withPskSuites(true), core);
 
-        OpenSslClient byKey = connectedPsk(target(dtls), "sensor-1", KEY_1);
-        OpenSslClient byCertificate = certificateClient(dtls, pki.client("sensor-7"), "ECDHE-ECDSA-AES128-GCM-SHA256");
+        OpenSslDtlsClient byKey = connectedPsk(target(dtls), "sensor-1", KEY_1);
+        OpenSslDtlsClient byCertificate = certificateClient(dtls, pki.client("sensor-7"), "ECDHE-ECDSA-AES128-GCM-SHA256");
         assertTrue(byCertificate.awaitHandshake(WAIT));
         byKey.write(ascii("key"));
         byCertificate.write(ascii("certificate"));
@@ -126,7 +127,7 @@ class DtlsCertificateTest extends DtlsFixture {
         assertTrue(Files.readString(key).contains("BEGIN EC PRIVATE KEY"));
         DtlsTransport dtls = start(DtlsOptions.loopbackEphemeral().withCertificates(cert, key, null), new Recorder(true));
 
-        OpenSslClient client = closeLater(OpenSslClient.certificate(target(dtls), cert, null, null,
+        OpenSslDtlsClient client = closeLater(OpenSslDtlsClient.certificate(target(dtls), cert, null, null,
                 "ECDHE-ECDSA-AES128-CCM8"));
 
         assertTrue(client.awaitHandshake(WAIT));

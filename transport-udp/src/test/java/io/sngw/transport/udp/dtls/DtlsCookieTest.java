@@ -1,5 +1,6 @@
 package io.sngw.transport.udp.dtls;
 
+import io.sngw.testing.OpenSslDtlsClient;
 import org.junit.jupiter.api.Test;
 
 import java.net.DatagramSocket;
@@ -162,7 +163,7 @@ class DtlsCookieTest extends DtlsFixture {
         send(attacker, target(dtls), strayRecord);
         await("the stray record to be counted", () -> dtls.stats().recordsDroppedNoPeer() == 1);
 
-        OpenSslClient client = connectedPsk(target(dtls), "sensor-1", KEY_1);
+        OpenSslDtlsClient client = connectedPsk(target(dtls), "sensor-1", KEY_1);
         client.write(CONNECT);
         assertTrue(client.awaitBytes(CONNECT, WAIT));
     }

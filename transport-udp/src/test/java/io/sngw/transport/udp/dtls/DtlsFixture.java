@@ -1,5 +1,6 @@
 package io.sngw.transport.udp.dtls;
 
+import io.sngw.testing.OpenSslDtlsClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -33,7 +34,7 @@ abstract class DtlsFixture {
 
     @BeforeAll
     static void needsOpenSsl() {
-        assumeTrue(OpenSslClient.available(), "openssl is not installed");
+        assumeTrue(OpenSslDtlsClient.available(), "openssl is not installed");
     }
 
     @AfterEach
@@ -58,13 +59,13 @@ abstract class DtlsFixture {
         return new InetSocketAddress("127.0.0.1", transport.localAddress().getPort());
     }
 
-    OpenSslClient psk(InetSocketAddress to, String identity, byte[] key) {
-        return closeLater(OpenSslClient.psk(to, identity, key, "PSK-AES128-CCM8"));
+    OpenSslDtlsClient psk(InetSocketAddress to, String identity, byte[] key) {
+        return closeLater(OpenSslDtlsClient.psk(to, identity, key, "PSK-AES128-CCM8"));
     }
 
     /** A PSK client through a handshake, asserting that it completed. */
-    OpenSslClient connectedPsk(InetSocketAddress to, String identity, byte[] key) throws InterruptedException {
-        OpenSslClient client = psk(to, identity, key);
+    OpenSslDtlsClient connectedPsk(InetSocketAddress to, String identity, byte[] key) throws InterruptedException {
+        OpenSslDtlsClient client = psk(to, identity, key);
         // s_client prints the session summary on failure too: a live process without an error is the success.
         if (!client.awaitHandshake(WAIT) || !client.isAlive() || client.output().contains(":error:")) {
             throw new AssertionError("openssl did not complete the handshake:\n" + client.output());

@@ -1,5 +1,6 @@
 package io.sngw.transport.udp.dtls;
 
+import io.sngw.testing.OpenSslDtlsClient;
 import io.sngw.core.link.LinkAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +27,7 @@ class DtlsPskTest extends DtlsFixture {
     void openSslCompletesAPskHandshakeAndApplicationDataFlowsBothWays(String cipher) throws Exception {
         Recorder core = new Recorder(true);
         DtlsTransport dtls = start(DtlsOptions.loopbackEphemeral(), core);
-        OpenSslClient client = closeLater(OpenSslClient.psk(target(dtls), "sensor-1", KEY_1, cipher));
+        OpenSslDtlsClient client = closeLater(OpenSslDtlsClient.psk(target(dtls), "sensor-1", KEY_1, cipher));
 
         assertTrue(client.awaitHandshake(WAIT), client.output());
         assertEquals(cipher, client.cipher());
@@ -55,8 +56,8 @@ class DtlsPskTest extends DtlsFixture {
     void severalPeersAreServedAtOnceEachUnderItsOwnIdentity() throws Exception {
         Recorder core = new Recorder(true);
         DtlsTransport dtls = start(DtlsOptions.loopbackEphemeral(), core);
-        OpenSslClient one = connectedPsk(target(dtls), "sensor-1", KEY_1);
-        OpenSslClient two = connectedPsk(target(dtls), "sensor-2", KEY_2);
+        OpenSslDtlsClient one = connectedPsk(target(dtls), "sensor-1", KEY_1);
+        OpenSslDtlsClient two = connectedPsk(target(dtls), "sensor-2", KEY_2);
 
         two.write(ascii("from two"));
         one.write(ascii("from one"));
@@ -73,9 +74,9 @@ class DtlsPskTest extends DtlsFixture {
     void unknownIdentityFailsTheHandshakeWhileOtherSensorsAreServed() throws Exception {
         Recorder core = new Recorder(true);
         DtlsTransport dtls = start(DtlsOptions.loopbackEphemeral(), core);
-        OpenSslClient good = connectedPsk(target(dtls), "sensor-1", KEY_1);
+        OpenSslDtlsClient good = connectedPsk(target(dtls), "sensor-1", KEY_1);
 
-        OpenSslClient stranger = psk(target(dtls), "sensor-9", KEY_1);
+        OpenSslDtlsClient stranger = psk(target(dtls), "sensor-9", KEY_1);
         assertTrue(stranger.awaitExit(WAIT), "openssl gives up on the alert");
         assertTrue(stranger.output().contains("unknown psk identity"), stranger.output());
         await("the failure to be counted", () -> dtls.stats().handshakesFailed(HandshakeFailure.UNKNOWN_IDENTITY) == 1);
@@ -91,7 +92,7 @@ class DtlsPskTest extends DtlsFixture {
         keys.remove("sensor-2"); // what the registry adapter answers for a disabled device: null
         DtlsTransport dtls = start(DtlsOptions.loopbackEphemeral(), new Recorder(true));
 
-        OpenSslClient client = psk(target(dtls), "sensor-2", KEY_2);
+        OpenSslDtlsClient client = psk(target(dtls), "sensor-2", KEY_2);
 
         assertTrue(client.awaitExit(WAIT));
         await("the failure to be counted", () -> dtls.stats().handshakesFailed(HandshakeFailure.UNKNOWN_IDENTITY) == 1);
@@ -102,9 +103,9 @@ class DtlsPskTest extends DtlsFixture {
         Recorder core = new Recorder(true);
         DtlsTransport dtls = start(DtlsOptions.loopbackEphemeral().withHandshakeTimeout(Duration.ofMillis(1500)),
                 core);
-        OpenSslClient good = connectedPsk(target(dtls), "sensor-1", KEY_1);
+        OpenSslDtlsClient good = connectedPsk(target(dtls), "sensor-1", KEY_1);
 
-        OpenSslClient impostor = psk(target(dtls), "sensor-2", KEY_1);
+        OpenSslDtlsClient impostor = psk(target(dtls), "sensor-2", KEY_1);
 
         // Its Finished does not authenticate, so DTLS drops it without a word: the handshake runs out of time,
         // and the gateway's alert ends the client.
@@ -123,7 +124,7 @@ class DtlsPskTest extends DtlsFixture {
         Recorder core = new Recorder(false);
         DtlsTransport dtls = start(DtlsOptions.loopbackEphemeral(), core);
         Relay relay = closeLater(new Relay(target(dtls)));
-        OpenSslClient client = connectedPsk(relay.address(), "sensor-1", KEY_1);
+        OpenSslDtlsClient client = connectedPsk(relay.address(), "sensor-1", KEY_1);
 
         relay.duplicateNextApplicationData();
         client.write(CONNECT);
@@ -143,7 +144,7 @@ class DtlsPskTest extends DtlsFixture {
         Recorder core = new Recorder(false);
         DtlsTransport dtls = start(DtlsOptions.loopbackEphemeral(), core);
         Relay relay = closeLater(new Relay(target(dtls)));
-        OpenSslClient client = connectedPsk(relay.address(), "sensor-1", KEY_1);
+        OpenSslDtlsClient client = connectedPsk(relay.address(), "sensor-1", KEY_1);
 
         relay.corruptNextApplicationData();
         client.write(ascii("tampered"));
@@ -161,14 +162,14 @@ class DtlsPskTest extends DtlsFixture {
         Recorder core = new Recorder(false);
         DtlsTransport dtls = start(DtlsOptions.loopbackEphemeral(), core);
         Relay relay = closeLater(new Relay(target(dtls)));
-        OpenSslClient first = connectedPsk(relay.address(), "sensor-1", KEY_1);
+        OpenSslDtlsClient first = connectedPsk(relay.address(), "sensor-1", KEY_1);
         first.write(CONNECT);
         DtlsPeerAddress before = (DtlsPeerAddress) core.next(WAIT).from();
         relay.dropFromClient(true);
         first.close(); // gone without a close_notify reaching the listener, as a sensor that rebooted
         relay.dropFromClient(false);
 
-        OpenSslClient second = connectedPsk(relay.address(), "sensor-2", KEY_2);
+        OpenSslDtlsClient second = connectedPsk(relay.address(), "sensor-2", KEY_2);
         second.write(ascii("hello"));
 
         DtlsPeerAddress after = (DtlsPeerAddress) core.next(WAIT).from();
@@ -188,7 +189,7 @@ class DtlsPskTest extends DtlsFixture {
     void idleSessionsExpireAndTheirPeerIsToldSo() throws Exception {
         Recorder core = new Recorder(false);
         DtlsTransport dtls = start(DtlsOptions.loopbackEphemeral().withIdleTimeout(Duration.ofMillis(400)), core);
-        OpenSslClient client = connectedPsk(target(dtls), "sensor-1", KEY_1);
+        OpenSslDtlsClient client = connectedPsk(target(dtls), "sensor-1", KEY_1);
         client.write(CONNECT);
         LinkAddress address = core.next(WAIT).from();
 
@@ -205,7 +206,7 @@ class DtlsPskTest extends DtlsFixture {
     void trafficKeepsASessionAlivePastTheIdleTimeout() throws Exception {
         Recorder core = new Recorder(true);
         DtlsTransport dtls = start(DtlsOptions.loopbackEphemeral().withIdleTimeout(Duration.ofMillis(600)), core);
-        OpenSslClient client = connectedPsk(target(dtls), "sensor-1", KEY_1);
+        OpenSslDtlsClient client = connectedPsk(target(dtls), "sensor-1", KEY_1);
 
         for (int i = 0; i < 6; i++) {
             client.write(ascii("ping" + i));
@@ -221,13 +222,13 @@ class DtlsPskTest extends DtlsFixture {
     void beyondMaxPeersTheSessionIdleLongestIsClosed() throws Exception {
         Recorder core = new Recorder(true);
         DtlsTransport dtls = start(DtlsOptions.loopbackEphemeral().withMaxPeers(2), core);
-        OpenSslClient oldest = connectedPsk(target(dtls), "sensor-1", KEY_1);
-        OpenSslClient recent = connectedPsk(target(dtls), "sensor-2", KEY_2);
+        OpenSslDtlsClient oldest = connectedPsk(target(dtls), "sensor-1", KEY_1);
+        OpenSslDtlsClient recent = connectedPsk(target(dtls), "sensor-2", KEY_2);
         recent.write(ascii("recent"));
         assertTrue(recent.awaitOutput("recent", WAIT));
 
         keys.put("sensor-3", KEY_1);
-        OpenSslClient newcomer = connectedPsk(target(dtls), "sensor-3", KEY_1);
+        OpenSslDtlsClient newcomer = connectedPsk(target(dtls), "sensor-3", KEY_1);
 
         await("one eviction", () -> dtls.stats().peersEvicted() == 1);
         assertTrue(oldest.awaitExit(WAIT), "the oldest got close_notify: " + oldest.output());
@@ -251,7 +252,7 @@ class DtlsPskTest extends DtlsFixture {
             send(silent, target(dtls), ClientHellos.clientHello(random, cookie, 1));
             await("the silent handshake to start", () -> dtls.stats().handshakesActive() == 1);
 
-            OpenSslClient patient = psk(target(dtls), "sensor-1", KEY_1);
+            OpenSslDtlsClient patient = psk(target(dtls), "sensor-1", KEY_1);
 
             await("a ClientHello dropped for lack of a slot", () -> dtls.stats().clientHellosDroppedBusy() >= 1);
             // Once the silent one times out, the resent ClientHello gets the slot.

@@ -1,4 +1,4 @@
-package io.sngw.transport.udp.dtls;
+package io.sngw.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,15 +15,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code openssl s_client -dtls1_2} as a real, independent DTLS peer: what it prints is collected, bytes written to
- * it go out as application data (one record per write), application data it receives appears in its output.
+ * {@code openssl s_client -dtls1_2} (Debian's OpenSSL 3.0) as a real, independent DTLS 1.2 client: what it prints
+ * is collected, bytes written to it go out as application data (one record per write), application data it receives
+ * appears in its output. {@code -ign_eof} keeps it connected; {@link #close()} ends the process.
  */
-final class OpenSslClient implements AutoCloseable {
+public final class OpenSslDtlsClient implements AutoCloseable {
     private final Process process;
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final Thread reader;
 
-    private OpenSslClient(List<String> command) {
+    private OpenSslDtlsClient(List<String> command) {
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
@@ -35,7 +36,7 @@ final class OpenSslClient implements AutoCloseable {
     }
 
     /** Whether an openssl binary with DTLS and PSK support is on the PATH. */
-    static boolean available() {
+    public static boolean available() {
         try {
             Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
@@ -48,20 +49,21 @@ final class OpenSslClient implements AutoCloseable {
     }
 
     /** A PSK client; {@code cipher} in OpenSSL's naming, e.g. PSK-AES128-CCM8 or PSK-AES128-GCM-SHA256. */
-    static OpenSslClient psk(InetSocketAddress server, String identity, byte[] key, String cipher) {
+    public static OpenSslDtlsClient psk(InetSocketAddress server, String identity, byte[] key, String cipher) {
         List<String> command = base(server);
         command.addAll(List.of("-psk", HexFormat.of().formatHex(key), "-psk_identity", identity, "-cipher", cipher));
-        return new OpenSslClient(command);
+        return new OpenSslDtlsClient(command);
     }
 
     /** A certificate client verifying the gateway against {@code caFile}; {@code cert}/{@code key} null for none. */
-    static OpenSslClient certificate(InetSocketAddress server, Path caFile, Path cert, Path key, String cipher) {
+    public static OpenSslDtlsClient certificate(InetSocketAddress server, Path caFile, Path cert, Path key,
+                                                String cipher) {
         List<String> command = base(server);
         command.addAll(List.of("-CAfile", caFile.toString(), "-verify_return_error", "-cipher", cipher));
         if (cert != null) {
             command.addAll(List.of("-cert", cert.toString(), "-key", key.toString()));
         }
-        return new OpenSslClient(command);
+        return new OpenSslDtlsClient(command);
     }
 
     private static List<String> base(InetSocketAddress server) {
@@ -84,14 +86,14 @@ final class OpenSslClient implements AutoCloseable {
     }
 
     /** Everything printed so far, as ISO-8859-1 so that binary application data survives one to one. */
-    String output() {
+    public String output() {
         synchronized (output) {
             return output.toString(StandardCharsets.ISO_8859_1);
         }
     }
 
     /** Waits until the output contains {@code text}; false when it does not within {@code timeout}. */
-    boolean awaitOutput(String text, Duration timeout) throws InterruptedException {
+    public boolean awaitOutput(String text, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (output) {
             while (!output.toString(StandardCharsets.ISO_8859_1).contains(text)) {
@@ -106,18 +108,18 @@ final class OpenSslClient implements AutoCloseable {
     }
 
     /** Waits until the output contains these bytes. */
-    boolean awaitBytes(byte[] bytes, Duration timeout) throws InterruptedException {
+    public boolean awaitBytes(byte[] bytes, Duration timeout) throws InterruptedException {
         return awaitOutput(new String(bytes, StandardCharsets.ISO_8859_1), timeout);
     }
 
     /** The handshake completed: s_client printed the session summary, which ends with its last "---" line. */
-    boolean awaitHandshake(Duration timeout) throws InterruptedException {
+    public boolean awaitHandshake(Duration timeout) throws InterruptedException {
         return awaitOutput("SSL-Session:", timeout) && awaitOutput("\n---\n", timeout)
                 && awaitCondition(() -> output().indexOf("\n---\n", output().indexOf("SSL-Session:")) > 0, timeout);
     }
 
     /** The cipher s_client reports as negotiated, e.g. PSK-AES128-CCM8; null before the handshake completed. */
-    String cipher() {
+    public String cipher() {
         String out = output();
         int at = out.indexOf("Cipher is ");
         if (at < 0) {
@@ -143,18 +145,18 @@ final class OpenSslClient implements AutoCloseable {
     }
 
     /** Sends bytes as one application data record. */
-    void write(byte[] bytes) throws IOException {
+    public void write(byte[] bytes) throws IOException {
         OutputStream in = process.getOutputStream();
         in.write(bytes);
         in.flush();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits for the process to end by itself; false when it is still running after {@code timeout}. */
-    boolean awaitExit(Duration timeout) throws InterruptedException {
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -7,6 +7,9 @@ import io.sngw.core.GatewayMetrics;
 import io.sngw.core.config.GatewayOptions;
 import io.sngw.transport.udp.UdpOptions;
 import io.sngw.transport.udp.UdpTransport;
+import io.sngw.transport.udp.dtls.DtlsOptions;
+import io.sngw.transport.udp.dtls.DtlsTransport;
+import io.sngw.transport.udp.dtls.PskLookup;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -14,8 +17,8 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * The real gateway, wired as deploy-pi wires it: UDP transport → core → MQTT bridge, on an ephemeral loopback
- * port, against a real broker.
+ * The real gateway, wired as deploy-pi wires it: UDP transport (and, when asked, the DTLS listener) → core → MQTT
+ * bridge, on ephemeral loopback ports, against a real broker.
  */
 final class GatewayUnderTest implements AutoCloseable {
     static final Map<Integer, String> PREDEFINED = Map.of(1, "sensors/temp", 5, "predef/five");
@@ -31,15 +34,31 @@ final class GatewayUnderTest implements AutoCloseable {
     private final MqttBridge bridge;
     private final Gateway gateway;
     private final UdpTransport udp;
+    private final DtlsTransport dtls;
 
-    private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast) {
+    private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast, DtlsOptions dtlsOptions,
+                             PskLookup pskLookup) {
         bridge = new MqttBridge(BridgeOptions.fromUrl(brokerUrl, "sngw-test-" + System.nanoTime()));
         gateway = new Gateway(options, bridge);
         udp = new UdpTransport(new UdpOptions("127.0.0.1", 0, broadcast, 1 << 20, 1 << 20), gateway);
+        dtls = dtlsOptions == null ? null : new DtlsTransport(dtlsOptions, pskLookup, gateway);
         gateway.attach(udp);
         gateway.start();
         udp.start();
+        if (dtls != null) {
+            gateway.attach(dtls);
+            dtls.start();
+        }
         await("the bridge to connect to " + brokerUrl, bridge::isConnected);
+    }
+
+    private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast) {
+        this(brokerUrl, options, broadcast, null, null);
+    }
+
+    /** With a DTLS listener too (on an ephemeral loopback port), its PSKs from {@code pskLookup}. */
+    static GatewayUnderTest startWithDtls(String brokerUrl, DtlsOptions dtlsOptions, PskLookup pskLookup) {
+        return new GatewayUnderTest(brokerUrl, options(), null, dtlsOptions, pskLookup);
     }
 
     static GatewayUnderTest start(String brokerUrl) {
@@ -56,6 +75,15 @@ final class GatewayUnderTest implements AutoCloseable {
 
     InetSocketAddress address() {
         return udp.localAddress();
+    }
+
+    /** The DTLS listener; null unless started with {@link #startWithDtls}. */
+    DtlsTransport dtls() {
+        return dtls;
+    }
+
+    InetSocketAddress dtlsAddress() {
+        return dtls.localAddress();
     }
 
     Sensor sensor() {
@@ -88,6 +116,9 @@ final class GatewayUnderTest implements AutoCloseable {
     @Override
     public void close() {
         udp.close();
+        if (dtls != null) {
+            dtls.close();
+        }
         gateway.close();
     }
 }

@@ -106,6 +106,21 @@ class DtlsClientTransportTest {
     }
 
     @Test
+    void requestsBackToBackEachGetTheirAnswer() {
+        DtlsTransport dtls = listener(DtlsOptions.loopbackEphemeral());
+        MqttSnClient client = client(dtls, DtlsCredentials.psk("sensor-1", KEY));
+        client.connect("sensor-1", 60, true);
+
+        // The caller wakes as soon as its answer is in, possibly before the receiver thread has unregistered the
+        // finished request: the next identical request must not be taken for a second one at once.
+        for (int i = 0; i < 3000; i++) {
+            client.ping();
+        }
+
+        assertEquals(3001, dtls.stats().messagesIn());
+    }
+
+    @Test
     void aWrongKeyOrUnknownIdentityFailsTheHandshakeWithinItsTimeout() {
         DtlsTransport dtls = listener(DtlsOptions.loopbackEphemeral().withHandshakeTimeout(Duration.ofSeconds(1)));
 

@@ -1,5 +1,6 @@
 package io.sngw.deploy;
 
+import io.sngw.transport.udp.dtls.DtlsOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -10,6 +11,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,10 +32,12 @@ import java.util.logging.Level;
  */
 public final class ConfigLoader {
 
-    static final List<String> ROOT_KEYS = List.of("gateway", "udp", "upstream", "predefined-topics", "advertise",
-            "limits", "retry", "keep-alive-factor", "logging", "store", "security");
+    static final List<String> ROOT_KEYS = List.of("gateway", "udp", "dtls", "upstream", "predefined-topics",
+            "advertise", "limits", "retry", "keep-alive-factor", "logging", "store", "security");
     static final List<String> GATEWAY_KEYS = List.of("id", "session-loops");
-    static final List<String> UDP_KEYS = List.of("bind", "port", "broadcast");
+    static final List<String> UDP_KEYS = List.of("enabled", "bind", "port", "broadcast");
+    static final List<String> DTLS_KEYS = List.of("enabled", "bind", "port", "psk-suites", "certificate",
+            "private-key", "client-ca", "handshake-timeout", "max-handshakes", "max-peers", "idle-timeout");
     static final List<String> UPSTREAM_KEYS = List.of("url", "client-id", "username", "password", "keep-alive",
             "connect-timeout", "reconnect-min", "reconnect-max", "max-inflight", "embedded-bind", "embedded-port");
     static final List<String> ADVERTISE_KEYS = List.of("interval", "gwinfo-broadcast");
@@ -104,9 +109,15 @@ public final class ConfigLoader {
 
         ConfigSection u = root.section("udp", UDP_KEYS);
         var udp = new GatewayConfig.UdpSettings(
+                u.bool("enabled", d.udp().enabled()),
                 u.ipAddress("bind", d.udp().bind()),
                 u.integer("port", d.udp().port(), 0, 65535),
                 broadcast(u));
+        var dtls = dtls(root.section("dtls", DTLS_KEYS), d.dtls(), udp);
+        if (!udp.enabled() && !dtls.enabled()) {
+            throw ConfigException.invalid(u.pathOf("enabled"), false,
+                    "true while DTLS is off (dtls.enabled): the gateway needs a listener");
+        }
 
         var upstream = upstream(root.section("upstream", UPSTREAM_KEYS), d.upstream(), gateway.id());
         Map<Integer, String> topics = predefinedTopics(root);
@@ -148,7 +159,7 @@ public final class ConfigLoader {
                     "false while store.dir is none: the device registry lives in the store");
         }
 
-        return new GatewayConfig(gateway, udp, upstream, topics, advertise, limits, retry, keepAliveFactor, logging,
+        return new GatewayConfig(gateway, udp, dtls, upstream, topics, advertise, limits, retry, keepAliveFactor, logging,
                 store, security);
     }
 
@@ -170,6 +181,56 @@ public final class ConfigLoader {
                         "(0s keeps messages until the broker takes them)"),
                 s.integer("queue-window", d.queueWindow(), 1, 65535),
                 s.integer("qos0-offline", d.qos0Offline(), 0, 1_000_000));
+    }
+
+    private static GatewayConfig.DtlsSettings dtls(ConfigSection s, GatewayConfig.DtlsSettings d,
+                                                   GatewayConfig.UdpSettings udp) throws ConfigException {
+        boolean enabled = s.bool("enabled", d.enabled());
+        String bind = s.ipAddress("bind", d.bind());
+        int port = s.integer("port", d.port(), 0, 65535);
+        boolean psk = s.bool("psk-suites", d.pskSuites());
+        Path certificate = s.readableFile("certificate");
+        Path privateKey = s.readableFile("private-key");
+        Path clientCa = s.readableFile("client-ca");
+        if (certificate != null && privateKey == null) {
+            throw new ConfigException(s.pathOf("private-key"),
+                    "is missing: dtls.certificate needs the certificate's private key");
+        }
+        if (privateKey != null && certificate == null) {
+            throw new ConfigException(s.pathOf("certificate"),
+                    "is missing: dtls.private-key needs the certificate it belongs to");
+        }
+        if (clientCa != null && certificate == null) {
+            throw new ConfigException(s.pathOf("client-ca"), "needs dtls.certificate and dtls.private-key: client "
+                    + "certificates are asked for on the certificate suites only");
+        }
+        if (!psk && certificate == null) {
+            throw ConfigException.invalid(s.pathOf("psk-suites"), false,
+                    "true, or a dtls.certificate: otherwise DTLS offers no cipher suite");
+        }
+        Duration handshakeTimeout = s.duration("handshake-timeout", d.handshakeTimeout(), Duration.ofMillis(100),
+                DtlsOptions.MAX_HANDSHAKE_TIMEOUT, false, "");
+        int maxHandshakes = s.integer("max-handshakes", d.maxHandshakes(), 1, DtlsOptions.MAX_HANDSHAKES_LIMIT);
+        int maxPeers = s.integer("max-peers", d.maxPeers(), 1, DtlsOptions.MAX_PEERS_LIMIT);
+        Duration idleTimeout = s.duration("idle-timeout", d.idleTimeout(), Duration.ofSeconds(1),
+                DtlsOptions.MAX_IDLE_TIMEOUT, false, "(long enough for the longest sleep of a sleeping sensor)");
+        if (enabled && udp.enabled() && port != 0 && port == udp.port() && overlap(bind, udp.bind())) {
+            throw ConfigException.invalid(s.pathOf("port"), port, "a port other than udp.port (" + udp.port()
+                    + "): plain UDP listens there");
+        }
+        return new GatewayConfig.DtlsSettings(enabled, bind, port, psk, certificate, privateKey, clientCa,
+                handshakeTimeout, maxHandshakes, maxPeers, idleTimeout);
+    }
+
+    /** Whether two bind addresses (IP literals, so no lookup happens) can take the same port's datagrams. */
+    private static boolean overlap(String a, String b) {
+        try {
+            InetAddress x = InetAddress.getByName(a);
+            InetAddress y = InetAddress.getByName(b);
+            return x.equals(y) || x.isAnyLocalAddress() || y.isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return true;
+        }
     }
 
     private static String broadcast(ConfigSection u) throws ConfigException {

@@ -3,6 +3,9 @@ package io.sngw.deploy;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,6 +142,33 @@ final class ConfigSection {
             return s;
         }
         throw ConfigException.invalid(pathOf(key), value, IP_EXPECTED);
+    }
+
+    /**
+     * Null (absent or {@code null}), or the absolute path of a readable regular file. Relative paths are refused: a
+     * service's working directory is not where its configuration file is.
+     */
+    Path readableFile(String key) throws ConfigException {
+        Object value = values.get(key);
+        if (value == null) {
+            return null;
+        }
+        String expected = "null or the absolute path of a readable file";
+        Path file = null;
+        if (value instanceof String s && !s.isEmpty()) {
+            try {
+                file = Path.of(s);
+            } catch (InvalidPathException e) {
+                file = null;
+            }
+        }
+        if (file == null || !file.isAbsolute()) {
+            throw ConfigException.invalid(pathOf(key), value, expected);
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw ConfigException.invalid(pathOf(key), value, expected + "; there is no readable file there");
+        }
+        return file;
     }
 
     static boolean isIpLiteral(String s) {

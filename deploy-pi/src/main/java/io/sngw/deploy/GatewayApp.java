@@ -12,8 +12,14 @@ import io.sngw.core.store.StoredState;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.store.sqlite.SqliteStore;
 import io.sngw.store.sqlite.StoreOptions;
+import io.sngw.core.security.Device;
+import io.sngw.core.security.DeviceRegistry;
 import io.sngw.transport.udp.UdpOptions;
 import io.sngw.transport.udp.UdpTransport;
+import io.sngw.transport.udp.dtls.DtlsOptions;
+import io.sngw.transport.udp.dtls.DtlsStats;
+import io.sngw.transport.udp.dtls.DtlsTransport;
+import io.sngw.transport.udp.dtls.PskLookup;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -27,18 +33,22 @@ import java.util.concurrent.TimeUnit;
 /**
  * The whole gateway wired from a {@link GatewayConfig}: the embedded broker (when {@code upstream.url} is
  * {@code embedded}), the durable store, the MQTT bridge (behind the store-and-forward queue with
- * {@code store.ack: after-store}), the core and the UDP listener.
+ * {@code store.ack: after-store}), the core and the listeners (plain UDP and/or DTLS).
  *
  * <p>Started from the inside out, so that nothing receives work before what it hands the work to exists: broker →
- * store → sessions restored → UDP → bridge (started by {@link Gateway#start}) and ADVERTISE. Closed from
- * the outside in: UDP first, so that no sensor traffic arrives at a closing core, then the gateway (and with it the
- * upstream), the bridge, the store, the broker.
+ * store → listeners attached → sessions restored → listeners started → bridge (started by {@link Gateway#start})
+ * and ADVERTISE. Closed from the outside in: the listeners first, so that no sensor traffic arrives at a closing
+ * core, then the gateway (and with it the upstream), the bridge, the store, the broker.
+ *
+ * <p>The device registry (DTLS PSKs, {@code security.require-auth}) is the store's, unless one is given to the
+ * constructor: an enabled device with a PSK, its client id being the PSK identity.
  */
 public final class GatewayApp implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(GatewayApp.class.getName());
 
     private final GatewayConfig config;
+    private final DeviceRegistry devices;
     private final CountDownLatch closed = new CountDownLatch(1);
 
     // guarded by this
@@ -50,20 +60,39 @@ public final class GatewayApp implements AutoCloseable {
     private MqttBridge bridge;
     private Gateway gateway;
     private UdpTransport udp;
+    private DtlsTransport dtls;
     private InetSocketAddress udpAddress;
+    private InetSocketAddress dtlsAddress;
     private String upstreamUrl;
 
+    /** A gateway without a device registry: DTLS, if enabled, can only use certificate suites. */
     public GatewayApp(GatewayConfig config) {
+        this(config, null);
+    }
+
+    /** @param devices where DTLS PSK suites find keys; null when there is no registry */
+    public GatewayApp(GatewayConfig config, DeviceRegistry devices) {
         this.config = config;
+        this.devices = devices;
+    }
+
+    /** The PSK of an enabled device with one, as a copy (the registry's own array never leaves it); else null. */
+    static PskLookup pskLookup(DeviceRegistry devices) {
+        return identity -> devices.find(identity)
+                .filter(Device::enabled)
+                .map(Device::psk)
+                .filter(psk -> psk.length > 0)
+                .map(byte[]::clone)
+                .orElse(null);
     }
 
     /**
-     * Starts everything and returns the UDP address the gateway listens on (the real port when udp.port is 0). On
-     * failure whatever was started is closed again before the exception propagates.
+     * Starts everything and returns the plain UDP address the gateway listens on (the real port when udp.port is 0;
+     * null when plain UDP is off). On failure whatever was started is closed again before the exception propagates.
      *
      * @throws IOException      when the embedded broker cannot listen
-     * @throws RuntimeException when the UDP port cannot be bound ({@code UdpBindException}) or a part refuses its
-     *                          options
+     * @throws RuntimeException when a port cannot be bound ({@code UdpBindException}), a DTLS credential file is
+     *                          unusable, PSK suites are on without a device registry, or a part refuses its options
      */
     public synchronized InetSocketAddress start() throws IOException {
         if (started) {
@@ -93,17 +122,35 @@ public final class GatewayApp implements AutoCloseable {
                         st.queueMaxMessages(), st.queueMaxBytes(), st.queueMaxAge(), st.qos0Offline()), stored.outbound());
                 upstream = outbound;
             }
-            AccessPolicy access = store instanceof SqliteStore registry
+            DeviceRegistry registry = devices != null ? devices : store instanceof SqliteStore sqlite ? sqlite : null;
+            GatewayConfig.DtlsSettings ds = config.dtls();
+            if (ds.enabled() && ds.pskSuites() && registry == null) {
+                throw new IllegalStateException("dtls.psk-suites is on, but this gateway has no device registry to "
+                        + "find PSKs in (store.dir is none); set dtls.psk-suites: false (certificate suites only)");
+            }
+            AccessPolicy access = registry != null
                     ? new AccessPolicy(registry, config.security().requireAuth()) : AccessPolicy.open();
             gateway = new Gateway(config.toGatewayOptions(), upstream, store, access);
             GatewayConfig.UdpSettings u = config.udp();
-            udp = new UdpTransport(UdpOptions.defaults().withBindAddress(u.bind()).withPort(u.port())
-                    .withBroadcastAddress(u.broadcast()), gateway);
-            gateway.attach(udp); // first: restored sessions find their link by name
-            gateway.restore(stored); // before UDP delivers anything, so restored sensors are not told to reconnect
-            udp.start();
+            if (u.enabled()) {
+                udp = new UdpTransport(UdpOptions.defaults().withBindAddress(u.bind()).withPort(u.port())
+                        .withBroadcastAddress(u.broadcast()), gateway);
+                gateway.attach(udp); // before restoring: restored sessions find their link by name
+            }
+            if (ds.enabled()) {
+                dtls = new DtlsTransport(dtlsOptions(ds), ds.pskSuites() ? pskLookup(registry) : null, gateway);
+                gateway.attach(dtls);
+            }
+            gateway.restore(stored); // before the listeners deliver anything, so restored sensors are not told to reconnect
+            if (udp != null) {
+                udp.start();
+                udpAddress = udp.localAddress();
+            }
+            if (dtls != null) {
+                dtls.start();
+                dtlsAddress = dtls.localAddress();
+            }
             gateway.start();
-            udpAddress = udp.localAddress();
         } catch (IOException | RuntimeException | Error e) {
             close();
             throw e;
@@ -133,6 +180,13 @@ public final class GatewayApp implements AutoCloseable {
         return SqliteStore.open(location.get().dir(), options);
     }
 
+    private static DtlsOptions dtlsOptions(GatewayConfig.DtlsSettings ds) {
+        return DtlsOptions.defaults().withBindAddress(ds.bind()).withPort(ds.port())
+                .withCertificates(ds.certificate(), ds.privateKey(), ds.clientCa()).withPskSuites(ds.pskSuites())
+                .withHandshakeTimeout(ds.handshakeTimeout()).withMaxHandshakes(ds.maxHandshakes())
+                .withMaxPeers(ds.maxPeers()).withIdleTimeout(ds.idleTimeout());
+    }
+
     private BridgeOptions bridgeOptions(GatewayConfig.UpstreamSettings up, String host, int port) {
         return new BridgeOptions(host, port, false, up.clientId(), up.username(), up.password(), up.keepAlive(),
                 up.connectTimeout(), up.reconnectMin(), up.reconnectMax(), up.maxInflight());
@@ -141,9 +195,11 @@ public final class GatewayApp implements AutoCloseable {
     private String startupLine() {
         String upstream = broker != null ? "embedded broker at " + upstreamUrl : upstreamUrl;
         int topics = config.predefinedTopics().size();
-        return "sngw " + Version.get() + " started: MQTT-SN on udp " + hostPort(udpAddress) + ", upstream "
-                + upstream + " as " + config.upstream().clientId() + ", " + topics + " predefined topic"
-                + (topics == 1 ? "" : "s");
+        String listeners = (udpAddress == null ? "" : "udp " + hostPort(udpAddress))
+                + (udpAddress != null && dtlsAddress != null ? " and " : "")
+                + (dtlsAddress == null ? "" : "dtls " + hostPort(dtlsAddress));
+        return "sngw " + Version.get() + " started: MQTT-SN on " + listeners + ", upstream " + upstream + " as "
+                + config.upstream().clientId() + ", " + topics + " predefined topic" + (topics == 1 ? "" : "s");
     }
 
     private static String hostPort(InetSocketAddress a) {
@@ -151,9 +207,19 @@ public final class GatewayApp implements AutoCloseable {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    /** The UDP address listened on; null before a successful start. */
+    /** The plain UDP address listened on; null before a successful start and when plain UDP is off. */
     public synchronized InetSocketAddress udpAddress() {
         return udpAddress;
+    }
+
+    /** The DTLS address listened on; null before a successful start and when DTLS is off. */
+    public synchronized InetSocketAddress dtlsAddress() {
+        return dtlsAddress;
+    }
+
+    /** The DTLS listener's counters; null when DTLS is off or not started. */
+    public synchronized DtlsStats dtlsStats() {
+        return dtls == null ? null : dtls.stats();
     }
 
     /** The broker the bridge connects to, e.g. tcp://127.0.0.1:1883 for the embedded one; null before start. */
@@ -177,7 +243,7 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     /**
-     * Stops UDP, the gateway, the bridge and the embedded broker, in that order; idempotent, and safe from a
+     * Stops the listeners, the gateway, the bridge and the embedded broker, in that order; idempotent, and safe from a
      * shutdown hook. A part that fails to close is logged and the others are still closed.
      */
     @Override
@@ -188,10 +254,14 @@ public final class GatewayApp implements AutoCloseable {
                 return;
             }
             closing = true;
-            boolean wasRunning = udpAddress != null;
+            boolean wasRunning = udpAddress != null || dtlsAddress != null;
             if (udp != null) {
                 UdpTransport u = udp;
                 steps.add(() -> u.close());
+            }
+            if (dtls != null) {
+                DtlsTransport d = dtls;
+                steps.add(() -> d.close());
             }
             if (gateway != null) {
                 Gateway g = gateway;

@@ -2,7 +2,9 @@ package io.sngw.deploy;
 
 import io.sngw.bridge.mqtt.BridgeOptions;
 import io.sngw.core.config.GatewayOptions;
+import io.sngw.transport.udp.dtls.DtlsOptions;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -11,11 +13,12 @@ import java.util.logging.Level;
 
 /**
  * The gateway's configuration file, parsed and validated by {@link ConfigLoader}: one record per section of the
- * YAML file. {@link #defaults()} is what an absent or empty file means: a gateway on UDP port 1884 in front of the
- * embedded broker on 127.0.0.1:1883.
+ * YAML file. {@link #defaults()} is what an absent or empty file means: a gateway on UDP port 1884 (DTLS off) in
+ * front of the embedded broker on 127.0.0.1:1883.
  *
  * @param gateway          {@code gateway:} identity and threading
- * @param udp              {@code udp:} the MQTT-SN listener
+ * @param udp              {@code udp:} the MQTT-SN listener on plain UDP
+ * @param dtls             {@code dtls:} the MQTT-SN listener on DTLS 1.2
  * @param upstream         {@code upstream:} the MQTT broker the gateway bridges to
  * @param predefinedTopics {@code predefined-topics:} topic id → topic name agreed with the sensors in advance
  * @param advertise        {@code advertise:} ADVERTISE broadcasts
@@ -29,6 +32,7 @@ import java.util.logging.Level;
 public record GatewayConfig(
         GatewaySettings gateway,
         UdpSettings udp,
+        DtlsSettings dtls,
         UpstreamSettings upstream,
         Map<Integer, String> predefinedTopics,
         AdvertiseSettings advertise,
@@ -45,6 +49,7 @@ public record GatewayConfig(
     public GatewayConfig {
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(udp, "udp");
+        Objects.requireNonNull(dtls, "dtls");
         Objects.requireNonNull(upstream, "upstream");
         // Sorted, so that logs and the startup line list topics by id.
         predefinedTopics = predefinedTopics == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(predefinedTopics));
@@ -61,15 +66,64 @@ public record GatewayConfig(
     }
 
     /**
-     * {@code udp:} where the MQTT-SN listener binds.
+     * {@code udp:} where the plain MQTT-SN listener binds.
      *
+     * @param enabled   false: no plain UDP listener (a DTLS-only gateway)
      * @param bind      IP address to bind to; 0.0.0.0 (or ::) for every interface
      * @param port      UDP port; 0 lets the system pick one (tests)
      * @param broadcast "address:port" that ADVERTISE and GWINFO broadcasts go to, or null for none
      */
-    public record UdpSettings(String bind, int port, String broadcast) {
+    public record UdpSettings(boolean enabled, String bind, int port, String broadcast) {
         public UdpSettings {
             Objects.requireNonNull(bind, "bind");
+        }
+
+        /** An enabled listener. */
+        public UdpSettings(String bind, int port, String broadcast) {
+            this(true, bind, port, broadcast);
+        }
+    }
+
+    /**
+     * {@code dtls:} the DTLS 1.2 listener, beside (or instead of) plain UDP.
+     *
+     * @param enabled          off by default
+     * @param bind             IP address to bind to
+     * @param port             UDP port, 8884 by default; 0 lets the system pick one (tests)
+     * @param pskSuites        PSK suites with the device registry's keys (identity = client id)
+     * @param certificate      PEM chain of the gateway's certificate (ECDHE-ECDSA suites), or null for none
+     * @param privateKey       PEM EC private key of that certificate, or null
+     * @param clientCa         PEM CA certificate(s) client certificates must chain to (then required), or null
+     * @param handshakeTimeout a handshake not done by then fails
+     * @param maxHandshakes    handshakes running at once
+     * @param maxPeers         DTLS sessions kept; beyond, the one idle longest is closed
+     * @param idleTimeout      a session silent this long is closed; must cover the longest sensor sleep
+     */
+    public record DtlsSettings(boolean enabled, String bind, int port, boolean pskSuites, Path certificate,
+                               Path privateKey, Path clientCa, Duration handshakeTimeout, int maxHandshakes,
+                               int maxPeers, Duration idleTimeout) {
+        public DtlsSettings {
+            Objects.requireNonNull(bind, "bind");
+            Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+        }
+
+        /** The same settings, on (or off). */
+        public DtlsSettings withEnabled(boolean on) {
+            return new DtlsSettings(on, bind, port, pskSuites, certificate, privateKey, clientCa, handshakeTimeout,
+                    maxHandshakes, maxPeers, idleTimeout);
+        }
+
+        /** The same settings on another address (port 0 in tests). */
+        public DtlsSettings withBind(String newBind, int newPort) {
+            return new DtlsSettings(enabled, newBind, newPort, pskSuites, certificate, privateKey, clientCa,
+                    handshakeTimeout, maxHandshakes, maxPeers, idleTimeout);
+        }
+
+        /** The same settings with certificate suites (null paths: none) and PSK suites on or off. */
+        public DtlsSettings withSuites(boolean psk, Path newCertificate, Path newPrivateKey, Path newClientCa) {
+            return new DtlsSettings(enabled, bind, port, psk, newCertificate, newPrivateKey, newClientCa,
+                    handshakeTimeout, maxHandshakes, maxPeers, idleTimeout);
         }
     }
 
@@ -205,6 +259,9 @@ public record GatewayConfig(
         return new GatewayConfig(
                 new GatewaySettings(core.gatewayId(), core.sessionLoops()),
                 new UdpSettings("0.0.0.0", 1884, null),
+                new DtlsSettings(false, DtlsOptions.DEFAULT_BIND_ADDRESS, DtlsOptions.DEFAULT_PORT, true, null, null,
+                        null, DtlsOptions.DEFAULT_HANDSHAKE_TIMEOUT, DtlsOptions.DEFAULT_MAX_HANDSHAKES,
+                        DtlsOptions.DEFAULT_MAX_PEERS, DtlsOptions.DEFAULT_IDLE_TIMEOUT),
                 new UpstreamSettings(EMBEDDED, "sngw-" + core.gatewayId(), null, null, BridgeOptions.DEFAULT_KEEP_ALIVE,
                         BridgeOptions.DEFAULT_CONNECT_TIMEOUT, BridgeOptions.DEFAULT_RECONNECT_MIN,
                         BridgeOptions.DEFAULT_RECONNECT_MAX, BridgeOptions.DEFAULT_MAX_INFLIGHT, "127.0.0.1", 1883),
@@ -220,41 +277,47 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withUdp(UdpSettings newUdp) {
-        return new GatewayConfig(gateway, newUdp, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, store, security);
+        return new GatewayConfig(gateway, newUdp, dtls, upstream, predefinedTopics, advertise, limits, retry,
+                keepAliveFactor, logging, store, security);
+    }
+
+    public GatewayConfig withDtls(DtlsSettings newDtls) {
+        return new GatewayConfig(gateway, udp, newDtls, upstream, predefinedTopics, advertise, limits, retry,
+                keepAliveFactor, logging, store, security);
     }
 
     public GatewayConfig withUpstream(UpstreamSettings newUpstream) {
-        return new GatewayConfig(gateway, udp, newUpstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, store, security);
+        return new GatewayConfig(gateway, udp, dtls, newUpstream, predefinedTopics, advertise, limits, retry,
+                keepAliveFactor, logging, store, security);
     }
 
     public GatewayConfig withPredefinedTopics(Map<Integer, String> topics) {
-        return new GatewayConfig(gateway, udp, upstream, topics, advertise, limits, retry, keepAliveFactor, logging, store, security);
+        return new GatewayConfig(gateway, udp, dtls, upstream, topics, advertise, limits, retry, keepAliveFactor,
+                logging, store, security);
     }
 
     public GatewayConfig withAdvertise(AdvertiseSettings newAdvertise) {
-        return new GatewayConfig(gateway, udp, upstream, predefinedTopics, newAdvertise, limits, retry, keepAliveFactor,
-                logging, store, security);
+        return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, newAdvertise, limits, retry,
+                keepAliveFactor, logging, store, security);
     }
 
     public GatewayConfig withLimits(LimitsSettings newLimits) {
-        return new GatewayConfig(gateway, udp, upstream, predefinedTopics, advertise, newLimits, retry, keepAliveFactor,
-                logging, store, security);
+        return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, newLimits, retry,
+                keepAliveFactor, logging, store, security);
     }
 
     public GatewayConfig withRetry(RetrySettings newRetry) {
-        return new GatewayConfig(gateway, udp, upstream, predefinedTopics, advertise, limits, newRetry, keepAliveFactor,
-                logging, store, security);
+        return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, newRetry,
+                keepAliveFactor, logging, store, security);
     }
 
     public GatewayConfig withStore(StoreSettings newStore) {
-        return new GatewayConfig(gateway, udp, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
+        return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
                 logging, newStore, security);
     }
 
     public GatewayConfig withSecurity(SecuritySettings newSecurity) {
-        return new GatewayConfig(gateway, udp, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
+        return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
                 logging, store, newSecurity);
     }
 

@@ -116,9 +116,10 @@ public final class Main implements Runnable {
         public Integer call() {
             try {
                 GatewayConfig cfg = ConfigLoader.load(file);
-                spec.commandLine().getOut().println("OK: " + file + " (upstream " + cfg.upstream().url() + ", udp "
-                        + cfg.udp().bind() + ":" + cfg.udp().port() + ", " + cfg.predefinedTopics().size()
-                        + " predefined topics)");
+                String udp = cfg.udp().enabled() ? "udp " + cfg.udp().bind() + ":" + cfg.udp().port() : "udp off";
+                String dtls = cfg.dtls().enabled() ? ", dtls " + cfg.dtls().bind() + ":" + cfg.dtls().port() : "";
+                spec.commandLine().getOut().println("OK: " + file + " (upstream " + cfg.upstream().url() + ", " + udp
+                        + dtls + ", " + cfg.predefinedTopics().size() + " predefined topics)");
                 return 0;
             } catch (ConfigException e) {
                 spec.commandLine().getErr().println(file + ": " + e.getMessage());

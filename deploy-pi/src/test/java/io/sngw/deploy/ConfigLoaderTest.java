@@ -45,8 +45,18 @@ class ConfigLoaderTest {
     void defaultsAreTheDocumentedOnes() {
         GatewayConfig d = GatewayConfig.defaults();
         assertEquals(1, d.gateway().id());
+        assertTrue(d.udp().enabled());
         assertEquals("0.0.0.0", d.udp().bind());
         assertEquals(1884, d.udp().port());
+        assertFalse(d.dtls().enabled());
+        assertEquals("0.0.0.0", d.dtls().bind());
+        assertEquals(8884, d.dtls().port());
+        assertTrue(d.dtls().pskSuites());
+        assertNull(d.dtls().certificate());
+        assertEquals(Duration.ofSeconds(15), d.dtls().handshakeTimeout());
+        assertEquals(32, d.dtls().maxHandshakes());
+        assertEquals(10_000, d.dtls().maxPeers());
+        assertEquals(Duration.ofHours(24), d.dtls().idleTimeout());
         assertNull(d.udp().broadcast());
         assertTrue(d.upstream().embedded());
         assertEquals("sngw-1", d.upstream().clientId());
@@ -70,6 +80,7 @@ class ConfigLoaderTest {
         assertEquals(GatewayConfig.defaults(), ConfigLoader.parse("""
                 gateway:
                 udp: {}
+                dtls:
                 upstream:
                 predefined-topics:
                 advertise: {}
@@ -178,18 +189,96 @@ class ConfigLoaderTest {
         assertFalse(c.toString().contains("secret-pw"), c.toString());
     }
 
+    // ---- dtls -----------------------------------------------------------------------------------------------
+
+    private Path pem(String name) throws Exception {
+        return Files.writeString(dir.resolve(name), "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n");
+    }
+
+    @Test
+    void dtlsSectionIsReadIntoEveryField() throws Exception {
+        Path cert = pem("gw.pem");
+        Path key = pem("gw-key.pem");
+        Path ca = pem("ca.pem");
+        GatewayConfig c = ConfigLoader.parse("""
+                udp: { enabled: false }
+                dtls:
+                  enabled: true
+                  bind: "::"
+                  port: 18884
+                  psk-suites: false
+                  certificate: "%s"
+                  private-key: "%s"
+                  client-ca: "%s"
+                  handshake-timeout: 20s
+                  max-handshakes: 8
+                  max-peers: 500
+                  idle-timeout: 2d
+                """.formatted(cert, key, ca));
+
+        assertFalse(c.udp().enabled());
+        assertEquals(new GatewayConfig.DtlsSettings(true, "::", 18884, false, cert, key, ca, Duration.ofSeconds(20),
+                8, 500, Duration.ofDays(2)), c.dtls());
+    }
+
+    @Test
+    void dtlsKeysAreCheckedLikeAllOthers() throws Exception {
+        Path cert = pem("gw.pem");
+        assertMessage("dtls.prot: unknown key; expected one of: enabled, bind, port, psk-suites, certificate, "
+                + "private-key, client-ca, handshake-timeout, max-handshakes, max-peers, idle-timeout",
+                "dtls: { prot: 1 }");
+        assertMessage("dtls.enabled: \"yes\" is not valid: expected true or false", "dtls: { enabled: \"yes\" }");
+        assertMessage("dtls.port: 70000 is not valid: expected an integer 0..65535", "dtls: { port: 70000 }");
+        assertMessage("dtls.max-peers: 0 is not valid: expected an integer 1..1000000", "dtls: { max-peers: 0 }");
+        assertMessage("dtls.max-handshakes: 2000 is not valid: expected an integer 1..1024",
+                "dtls: { max-handshakes: 2000 }");
+        assertTrue(fails("dtls: { idle-timeout: 500ms }").getMessage().startsWith(
+                "dtls.idle-timeout: \"500ms\" is not valid: expected a duration such as"));
+        assertTrue(fails("dtls: { handshake-timeout: 1h }").getMessage().startsWith(
+                "dtls.handshake-timeout: \"1h\" is not valid"));
+        assertMessage("dtls.certificate: \"relative.pem\" is not valid: expected null or the absolute path of a "
+                + "readable file", "dtls: { certificate: relative.pem }");
+        assertMessage("dtls.certificate: \"" + dir.resolve("none.pem") + "\" is not valid: expected null or the "
+                + "absolute path of a readable file; there is no readable file there",
+                "dtls: { certificate: \"" + dir.resolve("none.pem") + "\" }");
+        assertMessage("dtls.private-key: is missing: dtls.certificate needs the certificate's private key",
+                "dtls: { certificate: \"" + cert + "\" }");
+        assertMessage("dtls.certificate: is missing: dtls.private-key needs the certificate it belongs to",
+                "dtls: { private-key: \"" + cert + "\" }");
+        assertMessage("dtls.client-ca: needs dtls.certificate and dtls.private-key: client certificates are asked "
+                + "for on the certificate suites only", "dtls: { client-ca: \"" + cert + "\" }");
+        assertMessage("dtls.psk-suites: false is not valid: expected true, or a dtls.certificate: otherwise DTLS "
+                + "offers no cipher suite", "dtls: { psk-suites: false }");
+    }
+
+    @Test
+    void theGatewayNeedsAListenerAndTwoListenersNeedTwoPorts() throws Exception {
+        assertMessage("udp.enabled: false is not valid: expected true while DTLS is off (dtls.enabled): the gateway "
+                + "needs a listener", "udp: { enabled: false }");
+        assertMessage("dtls.port: 1884 is not valid: expected a port other than udp.port (1884): plain UDP listens "
+                + "there", "dtls: { enabled: true, port: 1884 }");
+        assertMessage("dtls.port: 1884 is not valid: expected a port other than udp.port (1884): plain UDP listens "
+                + "there", "udp: { bind: 127.0.0.1 }\ndtls: { enabled: true, port: 1884 }");
+        // Different addresses, or one listener off: no clash.
+        assertEquals(1884, ConfigLoader.parse("udp: { bind: 127.0.0.1 }\ndtls: { enabled: true, bind: 127.0.0.2, "
+                + "port: 1884 }").dtls().port());
+        assertEquals(1884, ConfigLoader.parse("udp: { enabled: false }\ndtls: { enabled: true, port: 1884 }")
+                .dtls().port());
+        assertEquals(0, ConfigLoader.parse("udp: { port: 0 }\ndtls: { enabled: true, port: 0 }").dtls().port());
+    }
+
     // ---- unknown keys ---------------------------------------------------------------------------------------
 
     @Test
     void unknownKeyInASectionNamesItAndTheKnownOnes() {
-        assertMessage("udp.prot: unknown key; expected one of: bind, port, broadcast", "udp: { prot: 1884 }");
+        assertMessage("udp.prot: unknown key; expected one of: enabled, bind, port, broadcast", "udp: { prot: 1884 }");
     }
 
     @Test
     void unknownTopLevelKey() {
         ConfigException e = fails("gatway: { id: 1 }");
         assertEquals("gatway", e.path());
-        assertEquals("gatway: unknown key; expected one of: gateway, udp, upstream, predefined-topics, advertise,"
+        assertEquals("gatway: unknown key; expected one of: gateway, udp, dtls, upstream, predefined-topics, advertise,"
                 + " limits, retry, keep-alive-factor, logging, " + String.join(", ", later(ConfigLoader.ROOT_KEYS)),
                 e.getMessage());
     }
@@ -221,7 +310,7 @@ class ConfigLoaderTest {
 
     @Test
     void listAtTheTopLevel() {
-        assertMessage("(top level): a list is not valid: expected a mapping with the keys gateway, udp, upstream,"
+        assertMessage("(top level): a list is not valid: expected a mapping with the keys gateway, udp, dtls, upstream,"
                 + " predefined-topics, advertise, limits, retry, keep-alive-factor, logging, "
                 + String.join(", ", later(ConfigLoader.ROOT_KEYS)), "- a\n- b\n");
     }

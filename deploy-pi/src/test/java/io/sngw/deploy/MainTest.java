@@ -72,8 +72,8 @@ class MainTest {
         Path file = Files.writeString(dir.resolve("bad.yaml"), "udp: { prot: 1884 }\n");
         Result r = sngw("run", "--config", file.toString());
         assertEquals(Main.EXIT_BAD_CONFIG, r.code());
-        assertEquals("sngw: bad configuration " + file + ": udp.prot: unknown key; expected one of: bind, port,"
-                + " broadcast", r.err().strip());
+        assertEquals("sngw: bad configuration " + file + ": udp.prot: unknown key; expected one of: enabled, bind,"
+                + " port, broadcast", r.err().strip());
         assertFalse(r.err().contains("Exception"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
     }

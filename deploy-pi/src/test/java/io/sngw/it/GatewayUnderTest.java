@@ -14,6 +14,9 @@ import io.sngw.core.store.StoreAndForwardUpstream;
 import io.sngw.store.sqlite.SqliteStore;
 import io.sngw.transport.udp.UdpOptions;
 import io.sngw.transport.udp.UdpTransport;
+import io.sngw.transport.udp.dtls.DtlsOptions;
+import io.sngw.transport.udp.dtls.DtlsTransport;
+import io.sngw.transport.udp.dtls.PskLookup;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -41,10 +44,12 @@ final class GatewayUnderTest implements AutoCloseable {
     private final StoreAndForwardUpstream outbound;
     private final Gateway gateway;
     private final UdpTransport udp;
+    private final DtlsTransport dtls;
 
     /** With {@code storeDir}: a SQLite store there and store-and-forward (ack after-store), as deployed. */
     private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast, Path storeDir,
-                             OutboundOptions outboundOptions, boolean requireAuth) {
+                             OutboundOptions outboundOptions, boolean requireAuth, DtlsOptions dtlsOptions,
+                             PskLookup pskLookup) {
         bridge = new MqttBridge(BridgeOptions.fromUrl(brokerUrl, "sngw-test-" + System.nanoTime()));
         if (storeDir == null) {
             store = NoStore.INSTANCE;
@@ -57,14 +62,23 @@ final class GatewayUnderTest implements AutoCloseable {
             gateway = new Gateway(options, outbound, store, new AccessPolicy(sqlite, requireAuth));
         }
         udp = new UdpTransport(new UdpOptions("127.0.0.1", 0, broadcast, 1 << 20, 1 << 20), gateway);
+        // Without a lookup of its own, the DTLS listener takes its PSKs from the store's registry, as deployed.
+        PskLookup psks = pskLookup != null || !(store instanceof DeviceRegistry registry) ? pskLookup
+                : identity -> registry.find(identity).filter(d -> d.enabled() && d.psk() != null)
+                        .map(d -> d.psk().clone()).orElse(null);
+        dtls = dtlsOptions == null ? null : new DtlsTransport(dtlsOptions, psks, gateway);
         gateway.attach(udp);
         gateway.start();
         udp.start();
+        if (dtls != null) {
+            gateway.attach(dtls);
+            dtls.start();
+        }
         await("the bridge to connect to " + brokerUrl, bridge::isConnected);
     }
 
     private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast) {
-        this(brokerUrl, options, broadcast, null, null, false);
+        this(brokerUrl, options, broadcast, null, null, false, null, null);
     }
 
     static GatewayUnderTest startDurable(String brokerUrl, Path storeDir) {
@@ -72,12 +86,35 @@ final class GatewayUnderTest implements AutoCloseable {
     }
 
     static GatewayUnderTest startDurable(String brokerUrl, Path storeDir, OutboundOptions outbound) {
-        return new GatewayUnderTest(brokerUrl, options(), null, storeDir, outbound, false);
+        return new GatewayUnderTest(brokerUrl, options(), null, storeDir, outbound, false, null, null);
     }
 
     /** Durable, and admitting only the devices in the store's registry ({@link #devices()}), with their ACLs. */
     static GatewayUnderTest startWithAuth(String brokerUrl, Path storeDir) {
-        return new GatewayUnderTest(brokerUrl, options(), null, storeDir, OutboundOptions.defaults(), true);
+        return new GatewayUnderTest(brokerUrl, options(), null, storeDir, OutboundOptions.defaults(), true, null, null);
+    }
+
+    /** With a DTLS listener too (on an ephemeral loopback port), its PSKs from {@code pskLookup}. */
+    static GatewayUnderTest startWithDtls(String brokerUrl, DtlsOptions dtlsOptions, PskLookup pskLookup) {
+        return new GatewayUnderTest(brokerUrl, options(), null, null, null, false, dtlsOptions, pskLookup);
+    }
+
+    /**
+     * DTLS and authentication as deployed: the store's registry admits devices and gives the DTLS listener its PSKs
+     * (enabled devices only).
+     */
+    static GatewayUnderTest startWithDtlsAndAuth(String brokerUrl, Path storeDir, DtlsOptions dtlsOptions) {
+        return new GatewayUnderTest(brokerUrl, options(), null, storeDir, OutboundOptions.defaults(), true,
+                dtlsOptions, null);
+    }
+
+    /** The DTLS listener; null unless started with DTLS. */
+    DtlsTransport dtls() {
+        return dtls;
+    }
+
+    InetSocketAddress dtlsAddress() {
+        return dtls.localAddress();
     }
 
     /** The device registry; only with a store. */
@@ -135,6 +172,9 @@ final class GatewayUnderTest implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dtls != null) {
+            dtls.close();
+        }
         udp.close();
         gateway.close();
         store.close();

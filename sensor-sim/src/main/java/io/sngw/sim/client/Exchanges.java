@@ -60,7 +60,11 @@ final class Exchanges {
                                            RetryPolicy retry, Key... expected) {
         CompletableFuture<MqttSnMessage> answer = new CompletableFuture<>();
         for (int i = 0; i < expected.length; i++) {
-            if (waiting.putIfAbsent(expected[i], answer) != null) {
+            // A completed exchange may still be registered: its caller can wake (and start the next request) before
+            // the completing thread has run the cleanup below. It is over; take its place.
+            CompletableFuture<MqttSnMessage> registered = waiting.compute(expected[i],
+                    (k, previous) -> previous == null || previous.isDone() ? answer : previous);
+            if (registered != answer) {
                 for (int j = 0; j < i; j++) {
                     waiting.remove(expected[j], answer);
                 }

@@ -31,14 +31,8 @@ import io.sngw.core.codec.TopicRef;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +55,8 @@ import java.util.function.Consumer;
 import static io.sngw.sim.client.Exchanges.key;
 
 /**
- * An MQTT-SN 1.2 client over UDP, for tests, benchmarks and demos that drive the gateway as sensors would.
+ * An MQTT-SN 1.2 client over UDP or DTLS ({@link ClientTransport}), for tests, benchmarks and demos that drive the
+ * gateway as sensors would.
  *
  * <p>One daemon receiver thread per client decodes what the gateway sends: answers complete the request waiting for
  * them (matched by type and message id); PUBLISHes are acknowledged at their QoS and queued as
@@ -75,12 +70,10 @@ import static io.sngw.sim.client.Exchanges.key;
  */
 public final class MqttSnClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MqttSnClient.class.getName());
-    private static final int MAX_DATAGRAM_BYTES = 65535;
-    private static final int RECEIVE_BUFFER_BYTES = 1 << 20;
     private static final long CLOSE_JOIN_MILLIS = 2000;
 
+    private final ClientTransport transport;
     private final InetSocketAddress gateway;
-    private final DatagramChannel channel;
     private final InetSocketAddress localAddress;
     private final Map<Integer, String> predefinedNames;
     private final Map<String, Integer> predefinedIds;
@@ -107,6 +100,8 @@ public final class MqttSnClient implements AutoCloseable {
     private volatile Consumer<ReceivedMessage> listener;
     private volatile String clientId;
     private volatile boolean closed;
+    /** Why the transport ended under the client (a DTLS session the gateway closed), or null while it stands. */
+    private volatile String ended;
 
     /** A client of the gateway at that address, on an ephemeral local port, with the default options. */
     public MqttSnClient(InetSocketAddress gateway) {
@@ -118,11 +113,32 @@ public final class MqttSnClient implements AutoCloseable {
         this(gateway, ClientOptions.defaults().withLocalAddress(localAddress));
     }
 
+    /** A client over plain UDP; {@link ClientOptions#localAddress()} is the socket it binds. */
     public MqttSnClient(InetSocketAddress gateway, ClientOptions options) {
-        this.gateway = Objects.requireNonNull(gateway, "gateway");
-        if (gateway.isUnresolved()) {
-            throw new IllegalArgumentException("gateway address is not resolved: " + gateway);
-        }
+        this(UdpClientTransport.open(gateway, Objects.requireNonNull(options, "options").localAddress()), options);
+    }
+
+    /**
+     * A client over a DTLS session with the gateway's DTLS listener: binds {@link ClientOptions#localAddress()} and
+     * runs the handshake (for at most the options' timeout, or 10 s if that is longer) before returning.
+     *
+     * @throws UncheckedIOException when the handshake fails
+     */
+    public static MqttSnClient overDtls(InetSocketAddress gateway, DtlsCredentials credentials, ClientOptions options) {
+        Duration handshakeTimeout = options.timeout().compareTo(Duration.ofSeconds(10)) > 0
+                ? options.timeout() : Duration.ofSeconds(10);
+        return new MqttSnClient(DtlsClientTransport.connect(gateway, credentials, options.localAddress(),
+                handshakeTimeout), options);
+    }
+
+    /**
+     * A client over any transport, which it owns from here on ({@link #close()} closes it).
+     * {@link ClientOptions#localAddress()} is not used: the transport is already bound.
+     */
+    public MqttSnClient(ClientTransport transport, ClientOptions options) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.gateway = transport.remoteAddress();
+        this.localAddress = transport.localAddress();
         Objects.requireNonNull(options, "options");
         this.timeout = options.timeout();
         this.retry = options.retry();
@@ -132,27 +148,10 @@ public final class MqttSnClient implements AutoCloseable {
         predefinedNames.forEach((id, name) -> ids.put(name, id));
         this.predefinedIds = Map.copyOf(ids);
         this.window = new Semaphore(options.maxInFlight());
-        InetSocketAddress bindTo = options.localAddress() != null ? options.localAddress() : defaultLocal(gateway);
-        try {
-            channel = DatagramChannel.open(gateway.getAddress() instanceof Inet6Address
-                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-            // Room for a burst: a sleeping client that wakes gets everything buffered for it at once.
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
-            channel.bind(bindTo);
-            this.localAddress = (InetSocketAddress) channel.getLocalAddress();
-        } catch (IOException e) {
-            throw new UncheckedIOException("MQTT-SN client cannot bind UDP " + bindTo + ": " + e.getMessage(), e);
-        }
         this.exchanges = new Exchanges(this::transmit, this::describe);
         this.receiver = new Thread(this::receiveLoop, "mqttsn-client-" + localAddress.getPort());
         receiver.setDaemon(true);
         receiver.start();
-    }
-
-    /** Loopback talks to loopback: the gateway then sees exactly {@link #localAddress()}. */
-    private static InetSocketAddress defaultLocal(InetSocketAddress gateway) {
-        InetAddress address = gateway.getAddress();
-        return address.isLoopbackAddress() ? new InetSocketAddress(address, 0) : new InetSocketAddress(0);
     }
 
     // ------------------------------------------------------------------------------------------------- settings
@@ -163,6 +162,11 @@ public final class MqttSnClient implements AutoCloseable {
 
     public InetSocketAddress gateway() {
         return gateway;
+    }
+
+    /** The transport the client speaks over. */
+    public ClientTransport transport() {
+        return transport;
     }
 
     /** The client id of the last {@link #connect}, or null. */
@@ -581,11 +585,9 @@ public final class MqttSnClient implements AutoCloseable {
 
     /** Sends bytes as they are, for malformed-input tests. */
     public void sendRaw(byte[] datagram) {
-        if (closed) {
-            throw new MqttSnException(describe() + " is closed");
-        }
+        requireOpen();
         try {
-            channel.send(ByteBuffer.wrap(datagram), gateway);
+            transport.send(datagram);
         } catch (IOException e) {
             throw new UncheckedIOException(describe() + ": cannot send to the gateway: " + e.getMessage(), e);
         }
@@ -597,10 +599,18 @@ public final class MqttSnClient implements AutoCloseable {
 
     private CompletableFuture<MqttSnMessage> exchange(MqttSnMessage request, MqttSnMessage resend,
                                                       Exchanges.Key... expected) {
+        requireOpen();
+        return exchanges.start(request, resend, timeout, retry, expected);
+    }
+
+    private void requireOpen() {
         if (closed) {
             throw new MqttSnException(describe() + " is closed");
         }
-        return exchanges.start(request, resend, timeout, retry, expected);
+        String why = ended;
+        if (why != null) {
+            throw new MqttSnException(why);
+        }
     }
 
     /** Waits for a request's answer; failures are rethrown with this caller's stack on top. */
@@ -626,12 +636,17 @@ public final class MqttSnClient implements AutoCloseable {
     }
 
     private void receiveLoop() {
-        ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM_BYTES);
         while (!closed) {
-            buffer.clear();
+            byte[] datagram;
             try {
-                channel.receive(buffer);
+                datagram = transport.receive();
             } catch (ClosedChannelException e) {
+                if (!closed) {
+                    // The gateway ended the session (a DTLS close_notify): nothing more will arrive or go out.
+                    ended = describe() + ": the " + transport.kind() + " session was closed by the gateway";
+                    exchanges.failAll(new MqttSnException(ended));
+                    LOG.log(System.Logger.Level.DEBUG, ended);
+                }
                 break;
             } catch (IOException e) {
                 if (closed) {
@@ -640,9 +655,6 @@ public final class MqttSnClient implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, describe() + ": receive failed: " + e);
                 continue;
             }
-            buffer.flip();
-            byte[] datagram = new byte[buffer.remaining()];
-            buffer.get(datagram);
             try {
                 handle(datagram);
             } catch (RuntimeException e) {
@@ -744,8 +756,8 @@ public final class MqttSnClient implements AutoCloseable {
     // --------------------------------------------------------------------------------------------------- closing
 
     /**
-     * Closes the socket and stops the receiver thread; open requests fail. Sends nothing: call
-     * {@link #disconnect()} first for a clean goodbye. Idempotent.
+     * Closes the transport and stops the receiver thread; open requests fail. Sends no MQTT-SN message (a DTLS
+     * session does say close_notify): call {@link #disconnect()} first for a clean goodbye. Idempotent.
      */
     @Override
     public void close() {
@@ -754,11 +766,7 @@ public final class MqttSnClient implements AutoCloseable {
         }
         closed = true;
         exchanges.failAll(new MqttSnException(describe() + " is closed"));
-        try {
-            channel.close(); // wakes the receiver thread out of receive()
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, describe() + ": close failed: " + e);
-        }
+        transport.close(); // wakes the receiver thread out of receive()
         if (Thread.currentThread() != receiver) {
             try {
                 receiver.join(CLOSE_JOIN_MILLIS);
@@ -775,6 +783,7 @@ public final class MqttSnClient implements AutoCloseable {
 
     private String describe() {
         String id = clientId;
-        return "MQTT-SN client " + (id == null ? "" : "'" + id + "' ") + "(" + localAddress + " -> gateway " + gateway + ")";
+        return "MQTT-SN client " + (id == null ? "" : "'" + id + "' ") + "(" + localAddress + " -> gateway " + gateway
+                + (transport.kind().equals("udp") ? "" : " over " + transport.kind()) + ")";
     }
 }

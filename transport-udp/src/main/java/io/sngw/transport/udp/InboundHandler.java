@@ -10,8 +10,8 @@ import io.sngw.core.link.LinkReceiver;
 
 /**
  * Copies each datagram out of Netty's buffer (released on return by the superclass) and hands it to the core on the
- * I/O thread. Nothing a receiver does may stop the listener: its exceptions are counted and logged, never rethrown.
- * Shared by all of a transport's sockets: it holds no per-channel state, and its counters are LongAdders.
+ * I/O thread. Nothing a receiver does may stop the listener (see {@link ReceiverGuard}). Shared by all of a
+ * transport's sockets: it holds no per-channel state, and its counters are LongAdders.
  */
 @ChannelHandler.Sharable
 final class InboundHandler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -35,19 +35,7 @@ final class InboundHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         stats.datagramsIn.increment();
         stats.bytesIn.add(bytes.length);
         UdpAddress from = new UdpAddress(packet.sender());
-        try {
-            receiver.onReceive(link, from, bytes);
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Throwable e) {
-            stats.receiverErrors.increment();
-            long count = stats.receiverErrors.sum();
-            // The first failure in full, then a reminder now and then: a broken receiver must not flood the log.
-            if (count == 1 || count % 1000 == 0) {
-                LOG.log(System.Logger.Level.WARNING, link.name() + ": receiver failed on a datagram from " + from
-                        + " (" + count + " failures so far)", e);
-            }
-        }
+        ReceiverGuard.deliver(link, receiver, from, bytes, stats.receiverErrors);
     }
 
     @Override

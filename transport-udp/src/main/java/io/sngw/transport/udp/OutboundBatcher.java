@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Takes datagrams from any thread and writes them on the channel's event loop, with one flush per batch.
@@ -19,13 +20,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * drain task, which writes everything queued by the time it runs and flushes once. A sender that finds a drain
  * already scheduled needs no task of its own, because the drain clears the flag before it starts polling and so
  * sees every datagram queued before the flag was observed set.
+ *
+ * <p>Public only so that the DTLS listener ({@code io.sngw.transport.udp.dtls}) writes its records the same way; not
+ * an API for anyone else.
  */
-final class OutboundBatcher {
+public final class OutboundBatcher {
     /** Datagrams written per drain before giving reads a turn on the event loop. */
     private static final int MAX_PER_DRAIN = 1024;
 
     private final Channel channel;
-    private final UdpStats stats;
+    private final LongAdder datagramsOut;
+    private final LongAdder bytesOut;
+    private final LongAdder dropped;
     private final int maxPending;
     private final Queue<DatagramPacket> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
@@ -33,16 +39,27 @@ final class OutboundBatcher {
     private final Runnable drainTask = this::drain;
 
     OutboundBatcher(Channel channel, UdpStats stats, int maxPending) {
+        this(channel, stats.datagramsOut, stats.bytesOut, stats.dropped, maxPending);
+    }
+
+    /**
+     * @param datagramsOut counts datagrams written, {@code bytesOut} their bytes
+     * @param dropped      counts datagrams lost on our side (over the bound, channel inactive or shutting down)
+     */
+    public OutboundBatcher(Channel channel, LongAdder datagramsOut, LongAdder bytesOut, LongAdder dropped,
+                           int maxPending) {
         this.channel = channel;
-        this.stats = stats;
+        this.datagramsOut = datagramsOut;
+        this.bytesOut = bytesOut;
+        this.dropped = dropped;
         this.maxPending = maxPending;
     }
 
     /** Queues one datagram; never blocks. Over the bound, the datagram is dropped (loss is normal on this link). */
-    void enqueue(InetSocketAddress to, byte[] bytes) {
+    public void enqueue(InetSocketAddress to, byte[] bytes) {
         if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();
-            stats.dropped.increment();
+            dropped.increment();
             return;
         }
         // Wrapped, not copied: the core hands over a freshly encoded array and never touches it again.
@@ -71,14 +88,14 @@ final class OutboundBatcher {
             pending.decrementAndGet();
             if (!active) {
                 packet.release();
-                stats.dropped.increment();
+                dropped.increment();
                 continue;
             }
             int size = packet.content().readableBytes();
             // A failed write of a void promise is reported through exceptionCaught, where it is counted as dropped.
             channel.write(packet, channel.voidPromise());
-            stats.datagramsOut.increment();
-            stats.bytesOut.add(size);
+            datagramsOut.increment();
+            bytesOut.add(size);
             written++;
         }
         if (written > 0) {
@@ -94,7 +111,7 @@ final class OutboundBatcher {
         while ((packet = queue.poll()) != null) {
             pending.decrementAndGet();
             packet.release();
-            stats.dropped.increment();
+            dropped.increment();
         }
     }
 }

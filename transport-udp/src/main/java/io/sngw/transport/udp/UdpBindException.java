@@ -5,7 +5,7 @@ public final class UdpBindException extends RuntimeException {
     private final String address;
     private final int port;
 
-    UdpBindException(String address, int port, Throwable cause) {
+    public UdpBindException(String address, int port, Throwable cause) {
         super("cannot bind UDP " + format(address, port) + ": " + describe(cause), cause);
         this.address = address;
         this.port = port;

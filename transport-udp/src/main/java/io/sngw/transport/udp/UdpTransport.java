@@ -142,14 +142,15 @@ public final class UdpTransport implements Link, AutoCloseable {
     }
 
     /** "udp:BIND:PORT", e.g. "udp:0.0.0.0:1884" or "udp:[::]:1884"; the real port once started. */
+    /** See {@link UdpAddress#toPersistentForm()}; null for addresses of other links. */
     @Override
     public byte[] persistentForm(LinkAddress address) {
-        return address instanceof UdpAddress udp && udp.socket().getAddress() != null ? udp.toBytes() : null;
+        return address instanceof UdpAddress udp ? udp.toPersistentForm() : null;
     }
 
     @Override
     public LinkAddress fromPersistentForm(byte[] form) {
-        return UdpAddress.fromBytes(form);
+        return UdpAddress.fromPersistentForm(form);
     }
 
     @Override

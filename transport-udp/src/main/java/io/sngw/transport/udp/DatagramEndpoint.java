@@ -1,0 +1,107 @@
+package io.sngw.transport.udp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One bound Netty NIO datagram channel with its own single I/O thread: the socket under the plain UDP listener and
+ * under the DTLS listener. Public for {@code io.sngw.transport.udp.dtls}; not an API for anyone else.
+ */
+public final class DatagramEndpoint {
+    private static final System.Logger LOG = System.getLogger(DatagramEndpoint.class.getName());
+
+    /** The largest UDP payload there is; a smaller receive buffer would silently truncate big datagrams. */
+    public static final int MAX_DATAGRAM_BYTES = 65535;
+    private static final long CLOSE_TIMEOUT_MILLIS = 3000;
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    private DatagramEndpoint(EventLoopGroup group, Channel channel) {
+        this.group = group;
+        this.channel = channel;
+    }
+
+    /**
+     * Binds {@code bindTo} and starts reading into {@code handler} on a new I/O thread named {@code threadPrefix}.
+     * An IPv6 bind ("::") is dual stack; an IPv4 bind gets an IPv4 socket so that broadcast works plainly.
+     *
+     * @param bindAddress as configured, for the error message
+     * @throws UdpBindException when the socket cannot be bound; nothing is left running then
+     */
+    public static DatagramEndpoint bind(String threadPrefix, String bindAddress, InetSocketAddress bindTo,
+                                        int receiveBufferBytes, int sendBufferBytes, ChannelHandler handler) {
+        SocketProtocolFamily family = bindTo.getAddress() instanceof Inet6Address
+                ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+        // Not a daemon thread: in the appliance the I/O thread is what keeps the JVM serving.
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadPrefix, false),
+                NioIoHandler.newFactory());
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channelFactory((ChannelFactory<NioDatagramChannel>) () -> new NioDatagramChannel(family))
+                .option(ChannelOption.SO_RCVBUF, receiveBufferBytes)
+                .option(ChannelOption.SO_SNDBUF, sendBufferBytes)
+                .option(ChannelOption.SO_BROADCAST, true)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
+                .handler(handler);
+        ChannelFuture bound = bootstrap.bind(bindTo).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
+            throw new UdpBindException(bindAddress, bindTo.getPort(), bound.cause());
+        }
+        return new DatagramEndpoint(group, bound.channel());
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Warns when the kernel capped SO_RCVBUF below what was asked, and logs that {@code name} is listening. */
+    public void logListening(String name, int requestedReceiveBufferBytes) {
+        int effective = channel.config().getOption(ChannelOption.SO_RCVBUF);
+        // Linux caps SO_RCVBUF at net.core.rmem_max without failing; a burst of waking sensors is then lost.
+        if (effective < requestedReceiveBufferBytes) {
+            LOG.log(System.Logger.Level.WARNING, name + ": receive buffer is " + effective + " bytes, "
+                    + requestedReceiveBufferBytes + " requested; raise net.core.rmem_max to get it");
+        }
+        LOG.log(System.Logger.Level.INFO, name + " listening (SO_RCVBUF " + effective + " bytes)");
+    }
+
+    /**
+     * Closes the socket, then stops the I/O thread, each within a bounded time. Tasks already queued on the loop
+     * (a drain of outbound datagrams) run before the close.
+     */
+    public void close(String name) {
+        if (!channel.close().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS)) {
+            LOG.log(System.Logger.Level.WARNING, name + ": socket did not close within " + CLOSE_TIMEOUT_MILLIS + " ms");
+        }
+        if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS)) {
+            LOG.log(System.Logger.Level.WARNING, name + ": I/O thread did not stop within " + CLOSE_TIMEOUT_MILLIS
+                    + " ms");
+        }
+    }
+}

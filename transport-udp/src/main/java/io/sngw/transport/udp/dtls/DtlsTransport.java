@@ -424,7 +424,7 @@ public final class DtlsTransport implements Link, AutoCloseable {
                 }
                 processRecord(peer, record);
             }
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
             // A bug, not input: the session cannot be trusted further, the listener goes on.
             LOG.log(Level.WARNING, name + ": failed on a record of " + peer, e);
             closePeer(peer, CloseReason.FAILED, false);

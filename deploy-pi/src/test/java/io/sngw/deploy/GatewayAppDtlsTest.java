@@ -43,7 +43,9 @@ class GatewayAppDtlsTest {
         return d.withUdp(new GatewayConfig.UdpSettings(false, "127.0.0.1", 0, null))
                 .withDtls(d.dtls().withEnabled(true).withBind("127.0.0.1", 0))
                 .withUpstream(d.upstream().withEmbedded("127.0.0.1", 0))
-                .withPredefinedTopics(Map.of(1, "sensors/temp"));
+                .withPredefinedTopics(Map.of(1, "sensors/temp"))
+                // In memory: these tests give the registry themselves, or none.
+                .withStore(d.store().withDir(GatewayConfig.NO_STORE));
     }
 
     private static MqttSnClient client(InetSocketAddress dtls, DtlsCredentials credentials) {

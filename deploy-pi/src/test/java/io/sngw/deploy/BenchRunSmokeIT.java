@@ -38,7 +38,8 @@ class BenchRunSmokeIT {
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(0, process.exitValue(), "bench/run --short failed:\n" + output);
         for (String row : new String[]{"QoS 0, 100 sensors", "QoS 1, 100 sensors, window 10", "sleeping sessions",
-                "connect storm", "process start to first CONNACK", "idle RSS", "Mosquitto ingest, QoS 1"}) {
+                "connect storm", "DTLS PSK handshakes/s", "process start to first CONNACK", "idle RSS",
+                "Mosquitto ingest, QoS 1"}) {
             assertTrue(output.contains(row), "no '" + row + "' row in:\n" + output);
         }
     }

@@ -6,13 +6,20 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.sngw.core.codec.DecodeResult;
 import io.sngw.core.codec.MqttSnCodec;
 import io.sngw.core.codec.MqttSnMessage.ConnAck;
 import io.sngw.core.codec.MqttSnMessage.Connect;
 import io.sngw.core.codec.MqttSnMessage.Disconnect;
+import io.sngw.sim.client.DtlsClientTransport;
+import io.sngw.sim.client.DtlsCredentials;
 
 /**
  * Session-level load for {@code bench/run}, each printing one {@code key=value} line on stdout:
@@ -23,6 +30,9 @@ import io.sngw.core.codec.MqttSnMessage.Disconnect;
  *       The sessions are then closed again (DISCONNECT), not timed.</li>
  *   <li>{@code first-connack HOST:PORT}: CONNECT every 10 ms until the first CONNACK; prints its wall-clock time
  *       (ms since the epoch), so a script can subtract the moment it started the gateway.</li>
+ *   <li>{@code dtls-handshakes HOST:PORT SECONDS CONCURRENCY IDENTITY HEXKEY}: CONCURRENCY threads, each opening a
+ *       DTLS session with that PSK (the client library's {@link DtlsClientTransport}: the full handshake) and closing
+ *       it again, over and over for SECONDS ({@code 8}, {@code 8s} or {@code 500ms}); handshakes per second.</li>
  * </ul>
  * Loopback only, bounded in count and time.
  */
@@ -35,7 +45,8 @@ public final class SessionLoad {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: SessionLoad sleepers|storm HOST:PORT N  |  SessionLoad first-connack HOST:PORT");
+            System.err.println("usage: SessionLoad sleepers|storm HOST:PORT N  |  SessionLoad first-connack HOST:PORT"
+                    + "  |  SessionLoad dtls-handshakes HOST:PORT SECONDS CONCURRENCY IDENTITY HEXKEY");
             System.exit(2);
         }
         InetSocketAddress gateway = loopback(args[1]);
@@ -59,12 +70,62 @@ public final class SessionLoad {
                 new DialogueDriver(gateway, 60).run(n, 1000, i -> new Dialogue(java.util.List.of(
                         new Dialogue.Step(new Disconnect(), Disconnect.class))), 30);
             }
+            case "dtls-handshakes" -> dtlsHandshakes(gateway, args);
             case "first-connack" -> System.out.println("connack_epoch_ms=" + firstConnAck(gateway, tag));
             default -> {
                 System.err.println("unknown mode " + args[0]);
                 System.exit(2);
             }
         }
+    }
+
+    private static final int MAX_CONCURRENCY = 256;
+
+    /** Full DTLS handshakes (open, close) from CONCURRENCY threads for SECONDS; started ones run to their end. */
+    private static void dtlsHandshakes(InetSocketAddress gateway, String[] args) throws InterruptedException {
+        if (args.length != 6) {
+            throw new IllegalArgumentException("usage: dtls-handshakes HOST:PORT SECONDS CONCURRENCY IDENTITY HEXKEY");
+        }
+        long millis = millis(args[2]);
+        int concurrency = Integer.parseInt(args[3]);
+        if (millis < 1 || millis > 3_600_000 || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw new IllegalArgumentException("SECONDS must be up to an hour and CONCURRENCY 1.." + MAX_CONCURRENCY);
+        }
+        DtlsCredentials psk = DtlsCredentials.psk(args[4], HexFormat.of().parseHex(args[5]));
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long start = System.nanoTime();
+        long deadline = start + millis * 1_000_000;
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < concurrency; t++) {
+            Thread thread = new Thread(() -> {
+                while (System.nanoTime() < deadline) {
+                    try {
+                        DtlsClientTransport.connect(gateway, psk, null, Duration.ofSeconds(5)).close();
+                        done.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        if (failed.incrementAndGet() == 1) {
+                            System.err.println("dtls-handshakes: " + e.getMessage());
+                        }
+                    }
+                }
+            }, "dtls-handshakes-" + t);
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "handshakes=%d failed=%d seconds=%.3f rate=%.0f%n", done.get(), failed.get(),
+                seconds, done.get() / seconds);
+    }
+
+    private static long millis(String duration) {
+        if (duration.endsWith("ms")) {
+            return Long.parseLong(duration.substring(0, duration.length() - 2));
+        }
+        return 1000 * Long.parseLong(duration.endsWith("s") ? duration.substring(0, duration.length() - 1) : duration);
     }
 
     /** Polls CONNECT every 10 ms (for at most 60 s) and returns when the first CONNACK arrived. */

@@ -5,7 +5,6 @@ import io.sngw.core.codec.MqttSnMessage;
 import io.sngw.core.codec.MqttSnMessage.Connect;
 import io.sngw.core.codec.MqttSnMessage.ConnAck;
 import io.sngw.core.codec.MqttSnMessage.Disconnect;
-import io.sngw.core.codec.MqttSnMessage.PingReq;
 import io.sngw.core.codec.MqttSnMessage.PingResp;
 import io.sngw.core.codec.MqttSnMessage.PubAck;
 import io.sngw.core.codec.MqttSnMessage.PubComp;

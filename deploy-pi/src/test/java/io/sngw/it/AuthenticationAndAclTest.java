@@ -10,11 +10,6 @@ import io.sngw.core.codec.MqttSnMessage.Subscribe;
 import io.sngw.core.codec.ReturnCode;
 import io.sngw.core.codec.TopicRef;
 import io.sngw.core.security.Device;
-import io.sngw.testing.BrokerProbe;
-import io.sngw.testing.MosquittoBroker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,38 +24,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** security.require-auth over plain UDP: only enabled devices connect, and each within its ACL. */
-class AuthenticationAndAclTest {
-    private static MosquittoBroker broker;
-    private GatewayUnderTest gateway;
-    private BrokerProbe probe;
-
+class AuthenticationAndAclTest extends EndToEndTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = MosquittoBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
+    @Override
+    protected GatewayUnderTest startGateway() {
+        return GatewayUnderTest.startWithAuth(broker.url(), dir);
     }
 
     @BeforeEach
-    void startGateway() {
-        gateway = GatewayUnderTest.startWithAuth(broker.url(), dir);
+    void registerDevicesAndSubscribeProbe() {
         gateway.devices().put(new Device("meter-1", null, null, List.of("meters/%c/#"), List.of("commands/%c/+"),
                 true, Instant.now(), null));
         gateway.devices().put(new Device("meter-off", null, null, List.of("#"), List.of("#"), false, Instant.now(), null));
-        probe = new BrokerProbe(broker.url());
         probe.subscribe("#", 1);
-    }
-
-    @AfterEach
-    void stop() {
-        probe.close();
-        gateway.close();
     }
 
     private static byte[] bytes(String s) {

@@ -11,13 +11,7 @@ import io.sngw.core.codec.MqttSnMessage.PubAck;
 import io.sngw.core.codec.MqttSnMessage.Publish;
 import io.sngw.core.codec.ReturnCode;
 import io.sngw.core.codec.TopicRef;
-import io.sngw.testing.BrokerProbe;
-import io.sngw.testing.MosquittoBroker;
 import io.sngw.testing.ProbeMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -42,34 +36,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * unanswered, and the gateway keeps serving both the sender and everyone else. Messages from addresses without a
  * session get DISCONNECT where the protocol calls for it.
  */
-class BadInputTest {
+class BadInputTest extends EndToEndTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final Duration QUIET = Duration.ofMillis(250);
     private static final byte[] CONNECT_SENSOR1 = HEX.parseHex("0d04040100 3c73656e736f7231".replace(" ", ""));
 
-    private static MosquittoBroker broker;
     private final AtomicInteger clientIds = new AtomicInteger();
-    private GatewayUnderTest gateway;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = MosquittoBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
-    @BeforeEach
-    void startGateway() {
-        gateway = GatewayUnderTest.start(broker.url());
-    }
-
-    @AfterEach
-    void stopGateway() {
-        gateway.close();
-    }
 
     // ------------------------------------------------------------------------------------------ framing
 
@@ -237,7 +209,7 @@ class BadInputTest {
 
     @Test
     void qosMinusOnePublishWithoutASessionIsForwardedAndNotAnswered() {
-        try (BrokerProbe probe = new BrokerProbe(broker.url()); Sensor stranger = gateway.sensor()) {
+        try (Sensor stranger = gateway.sensor()) {
             probe.subscribe("ab", 1);
             stranger.sendBytes(bytes("09 0c 62 61 62 00 00 68 69"));
             ProbeMessage message = probe.awaitMessages(1, Duration.ofSeconds(5)).get(0);
@@ -252,8 +224,7 @@ class BadInputTest {
 
     @Test
     void aBurstOfGarbageDoesNotCostAnotherSensorAnyQos1Publish() throws Exception {
-        try (BrokerProbe probe = new BrokerProbe(broker.url()); Sensor noise = gateway.sensor();
-             Sensor sensor = gateway.sensor()) {
+        try (Sensor noise = gateway.sensor(); Sensor sensor = gateway.sensor()) {
             probe.subscribe("burst/#", 1);
             sensor.connect("burst-sensor");
             int topicId = sensor.register("burst/t", 1);

@@ -18,12 +18,7 @@ import io.sngw.core.codec.MqttSnMessage.WillTopicResp;
 import io.sngw.core.codec.MqttSnMessage.WillTopicUpd;
 import io.sngw.core.codec.ReturnCode;
 import io.sngw.core.codec.TopicRef;
-import io.sngw.testing.BrokerProbe;
-import io.sngw.testing.MosquittoBroker;
 import io.sngw.testing.ProbeMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,32 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** CONNECT, the will dialogue, will updates, keep-alive supervision, DISCONNECT and takeover, end to end. */
-class ConnectAndWillTest {
-    private static MosquittoBroker broker;
-    private GatewayUnderTest gateway;
-    private BrokerProbe probe;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = MosquittoBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
+class ConnectAndWillTest extends EndToEndTest {
     @BeforeEach
-    void startGateway() {
-        gateway = GatewayUnderTest.start(broker.url());
-        probe = new BrokerProbe(broker.url());
+    void subscribeProbe() {
         probe.subscribe("will/#", 1);
-    }
-
-    @AfterEach
-    void stop() {
-        probe.close();
-        gateway.close();
     }
 
     private void connectWithWill(Sensor sensor, String clientId, int keepAlive, String willTopic, String willMessage) {

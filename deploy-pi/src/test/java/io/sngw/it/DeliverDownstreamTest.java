@@ -24,9 +24,7 @@ import io.sngw.core.config.GatewayOptions;
 import io.sngw.testing.BrokerProbe;
 import io.sngw.testing.MosquittoBroker;
 import io.sngw.testing.ProbeMessage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -40,23 +38,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Broker → sensor: SUBSCRIBE in its three forms, REGISTER before unknown topics, QoS flows, retries, limits. */
-class DeliverDownstreamTest {
+class DeliverDownstreamTest extends SharedBrokerTest {
     /** Long enough to watch for an unwanted message, shorter than the test T_retry of 300 ms where it matters. */
     private static final Duration QUIET = Duration.ofMillis(250);
 
-    private static MosquittoBroker broker;
     private GatewayUnderTest gateway;
     private BrokerProbe probe;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = MosquittoBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     private void start(MosquittoBroker on, GatewayOptions options) {
         gateway = GatewayUnderTest.start(on.url(), options);

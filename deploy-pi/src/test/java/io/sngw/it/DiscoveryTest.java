@@ -2,9 +2,6 @@ package io.sngw.it;
 
 import io.sngw.deploy.GatewayApp;
 import io.sngw.deploy.GatewayConfig;
-import io.sngw.testing.MosquittoBroker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -25,21 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SEARCHGW → GWINFO, and the periodic ADVERTISE broadcast, end to end on real UDP sockets. */
-class DiscoveryTest {
+class DiscoveryTest extends SharedBrokerTest {
     private static final int GATEWAY_ID = 7;
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
-
-    private static MosquittoBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = MosquittoBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @Test
     void searchGwIsAnsweredWithGwInfoToTheSearchingAddress() {

@@ -8,12 +8,7 @@ import io.sngw.core.security.Device;
 import io.sngw.sim.client.ClientOptions;
 import io.sngw.sim.client.DtlsCredentials;
 import io.sngw.sim.client.MqttSnClient;
-import io.sngw.testing.BrokerProbe;
-import io.sngw.testing.MosquittoBroker;
 import io.sngw.transport.udp.dtls.DtlsOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,42 +28,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * DTLS PSKs from the store's device registry, with security.require-auth: a sensor proves its identity in the
  * handshake and may connect only as itself, within its ACL; the gateway keeps serving the others.
  */
-class DtlsAuthenticationTest {
+class DtlsAuthenticationTest extends EndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final byte[] ALICE_KEY = HexFormat.of().parseHex("a11ce000a11ce000a11ce000a11ce000");
     private static final byte[] BOB_KEY = HexFormat.of().parseHex("b0b00000b0b00000b0b00000b0b00000");
 
-    private static MosquittoBroker broker;
-    private GatewayUnderTest gateway;
-    private BrokerProbe probe;
-
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = MosquittoBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
+    @Override
+    protected GatewayUnderTest startGateway() {
+        return GatewayUnderTest.startWithDtlsAndAuth(broker.url(), dir, DtlsOptions.loopbackEphemeral());
     }
 
     @BeforeEach
-    void startGateway() {
-        gateway = GatewayUnderTest.startWithDtlsAndAuth(broker.url(), dir, DtlsOptions.loopbackEphemeral());
+    void registerDevicesAndSubscribeProbe() {
         gateway.devices().put(new Device("alice", ALICE_KEY, null, List.of("homes/%c/#"), List.of("#"), true,
                 Instant.now(), null));
         gateway.devices().put(new Device("bob", BOB_KEY, null, List.of("#"), List.of("#"), false, Instant.now(), null));
-        probe = new BrokerProbe(broker.url());
         probe.subscribe("homes/#", 1);
-    }
-
-    @AfterEach
-    void stop() {
-        probe.close();
-        gateway.close();
     }
 
     private MqttSnClient client(String identity, byte[] key) {

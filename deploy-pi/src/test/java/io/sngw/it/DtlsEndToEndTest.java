@@ -9,16 +9,11 @@ import io.sngw.sim.client.ClientOptions;
 import io.sngw.sim.client.DtlsCredentials;
 import io.sngw.sim.client.MqttSnClient;
 import io.sngw.sim.client.ReceivedMessage;
-import io.sngw.testing.BrokerProbe;
-import io.sngw.testing.MosquittoBroker;
 import io.sngw.testing.OpenSslDtlsClient;
 import io.sngw.testing.ProbeMessage;
 import io.sngw.transport.udp.dtls.DtlsOptions;
 import io.sngw.transport.udp.dtls.DtlsStats;
 import io.sngw.transport.udp.dtls.PskLookup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +32,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * MQTT-SN inside DTLS through the real gateway and a real Mosquitto: the project's client library (Bouncy Castle's
  * DTLS client) and OpenSSL's s_client, an independent implementation, as sensors.
  */
-class DtlsEndToEndTest {
+class DtlsEndToEndTest extends EndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Map<String, byte[]> KEYS = Map.of(
             "dtls-sensor", HexFormat.of().parseHex("6b6579206f662064746c732d73656e73"),
@@ -48,31 +43,14 @@ class DtlsEndToEndTest {
         return key == null ? null : key.clone();
     };
 
-    private static MosquittoBroker broker;
-    private GatewayUnderTest gateway;
-    private BrokerProbe probe;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = MosquittoBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
+    @Override
+    protected GatewayUnderTest startGateway() {
+        return GatewayUnderTest.startWithDtls(broker.url(), DtlsOptions.loopbackEphemeral(), KEY_LOOKUP);
     }
 
     @BeforeEach
-    void startGateway() {
-        gateway = GatewayUnderTest.startWithDtls(broker.url(), DtlsOptions.loopbackEphemeral(), KEY_LOOKUP);
-        probe = new BrokerProbe(broker.url());
+    void subscribeProbe() {
         probe.subscribe("dtls/#", 1);
-    }
-
-    @AfterEach
-    void stop() {
-        probe.close();
-        gateway.close();
     }
 
     private InetSocketAddress dtlsAddress() {

@@ -21,12 +21,7 @@ import io.sngw.core.codec.MqttSnMessage.SubAck;
 import io.sngw.core.codec.MqttSnMessage.Subscribe;
 import io.sngw.core.codec.ReturnCode;
 import io.sngw.core.codec.TopicRef;
-import io.sngw.testing.BrokerProbe;
-import io.sngw.testing.MosquittoBroker;
 import io.sngw.testing.ProbeMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,37 +37,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Sensors behind a forwarder: Encapsulated messages in, answers wrapped for the same wireless node out. */
-class ForwarderTest {
+class ForwarderTest extends EndToEndTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[] NODE_A = HEX.parseHex("0013a200");
     private static final byte[] NODE_B = HEX.parseHex("0013a201");
 
-    private static MosquittoBroker broker;
-    private GatewayUnderTest gateway;
-    private BrokerProbe probe;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = MosquittoBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
     @BeforeEach
-    void startGateway() {
-        gateway = GatewayUnderTest.start(broker.url());
-        probe = new BrokerProbe(broker.url());
+    void subscribeProbe() {
         probe.subscribe("fwd/#", 1);
         probe.subscribe("ab", 1);
-    }
-
-    @AfterEach
-    void stop() {
-        probe.close();
-        gateway.close();
     }
 
     @Test

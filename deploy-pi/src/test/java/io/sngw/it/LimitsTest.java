@@ -9,11 +9,6 @@ import io.sngw.core.codec.MqttSnMessage.PingReq;
 import io.sngw.core.codec.MqttSnMessage.PingResp;
 import io.sngw.core.codec.ReturnCode;
 import io.sngw.core.config.GatewayOptions;
-import io.sngw.testing.MosquittoBroker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,32 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The max-clients limit: CONNACK 0x01 (congestion) beyond it, and slots freed and reused. */
-class LimitsTest {
+class LimitsTest extends EndToEndTest {
     private static final int MAX_CLIENTS = 2;
     private static final byte[] CONNACK_CONGESTION = {0x03, 0x05, 0x01};
 
-    private static MosquittoBroker broker;
-    private GatewayUnderTest gateway;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = MosquittoBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
-    @BeforeEach
-    void startGateway() {
+    @Override
+    protected GatewayUnderTest startGateway() {
         GatewayOptions options = GatewayUnderTest.options().withLimits(MAX_CLIENTS, 1024, 10, 1000, 100, 1000);
-        gateway = GatewayUnderTest.start(broker.url(), options);
-    }
-
-    @AfterEach
-    void stopGateway() {
-        gateway.close();
+        return GatewayUnderTest.start(broker.url(), options);
     }
 
     @Test

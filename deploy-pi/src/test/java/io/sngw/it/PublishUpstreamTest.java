@@ -14,9 +14,7 @@ import io.sngw.core.config.GatewayOptions;
 import io.sngw.testing.BrokerProbe;
 import io.sngw.testing.MosquittoBroker;
 import io.sngw.testing.ProbeMessage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -28,24 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Sensor → broker: PUBLISH at every QoS and topic kind, its answers on the wire, and what arrives at the broker. */
-class PublishUpstreamTest {
+class PublishUpstreamTest extends SharedBrokerTest {
     private static final Duration ARRIVAL = Duration.ofSeconds(5);
     /** How long to watch the broker when asserting that nothing arrives there. */
     private static final Duration QUIET = Duration.ofMillis(400);
 
-    private static MosquittoBroker broker;
     private GatewayUnderTest gateway;
     private BrokerProbe probe;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = MosquittoBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     /** The gateway and probe of one test; a test with special options or its own broker calls this itself. */
     private void start(MosquittoBroker on, GatewayOptions options, String probeFilter) {

@@ -14,11 +14,7 @@ import io.sngw.sim.client.Qos2Result;
 import io.sngw.sim.client.ReceivedMessage;
 import io.sngw.sim.client.Will;
 import io.sngw.testing.BrokerProbe;
-import io.sngw.testing.MosquittoBroker;
 import io.sngw.testing.ProbeMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,34 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The project's own client library against the real gateway and Mosquitto: proof that the two agree. */
-class SensorSimulatorEndToEndTest {
+class SensorSimulatorEndToEndTest extends EndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private static MosquittoBroker broker;
-    private GatewayUnderTest gateway;
-    private BrokerProbe probe;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = MosquittoBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
     @BeforeEach
-    void startGateway() {
-        gateway = GatewayUnderTest.start(broker.url());
-        probe = new BrokerProbe(broker.url());
+    void subscribeProbe() {
         probe.subscribe("sim/#", 2);
-    }
-
-    @AfterEach
-    void stop() {
-        probe.close();
-        gateway.close();
     }
 
     private MqttSnClient client() {

@@ -17,13 +17,7 @@ import io.sngw.core.codec.MqttSnMessage.WillTopic;
 import io.sngw.core.codec.MqttSnMessage.WillTopicReq;
 import io.sngw.core.codec.ReturnCode;
 import io.sngw.core.codec.TopicRef;
-import io.sngw.testing.BrokerProbe;
-import io.sngw.testing.MosquittoBroker;
 import io.sngw.testing.ProbeMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -34,33 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Sleeping sensors (MQTT-SN 1.2 §6.14): messages kept while asleep, delivered on wake-up or reconnect. */
-class SleepingSensorTest {
-    private static MosquittoBroker broker;
-    private GatewayUnderTest gateway;
-    private BrokerProbe probe;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = MosquittoBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
-    @BeforeEach
-    void startGateway() {
-        gateway = GatewayUnderTest.start(broker.url());
-        probe = new BrokerProbe(broker.url());
-    }
-
-    @AfterEach
-    void stop() {
-        probe.close();
-        gateway.close();
-    }
-
+class SleepingSensorTest extends EndToEndTest {
     private int subscribeAndSleep(Sensor sensor, String clientId, String topic, int sleepSeconds) {
         sensor.connect(clientId, 60, false);
         int topicId = sensor.subscribe(topic, 1, 1).topicId();

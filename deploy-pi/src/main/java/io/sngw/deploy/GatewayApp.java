@@ -12,7 +12,6 @@ import io.sngw.core.store.StoredState;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.store.sqlite.SqliteStore;
 import io.sngw.store.sqlite.StoreOptions;
-import io.sngw.core.security.Device;
 import io.sngw.core.security.DeviceRegistry;
 import io.sngw.transport.udp.UdpOptions;
 import io.sngw.transport.udp.UdpTransport;
@@ -56,7 +55,6 @@ public final class GatewayApp implements AutoCloseable {
     private boolean closing;
     private EmbeddedBroker broker;
     private Store store;
-    private StoreAndForwardUpstream outbound;
     private MqttBridge bridge;
     private Gateway gateway;
     private UdpTransport udp;
@@ -74,16 +72,6 @@ public final class GatewayApp implements AutoCloseable {
     public GatewayApp(GatewayConfig config, DeviceRegistry devices) {
         this.config = config;
         this.devices = devices;
-    }
-
-    /** The PSK of an enabled device with one, as a copy (the registry's own array never leaves it); else null. */
-    static PskLookup pskLookup(DeviceRegistry devices) {
-        return identity -> devices.find(identity)
-                .filter(Device::enabled)
-                .map(Device::psk)
-                .filter(psk -> psk.length > 0)
-                .map(byte[]::clone)
-                .orElse(null);
     }
 
     /**
@@ -118,9 +106,8 @@ public final class GatewayApp implements AutoCloseable {
             Upstream upstream = bridge;
             if (store instanceof SqliteStore && config.store().ackAfterStore()) {
                 GatewayConfig.StoreSettings st = config.store();
-                outbound = new StoreAndForwardUpstream(bridge, store, new OutboundOptions(st.queueWindow(),
+                upstream = new StoreAndForwardUpstream(bridge, store, new OutboundOptions(st.queueWindow(),
                         st.queueMaxMessages(), st.queueMaxBytes(), st.queueMaxAge(), st.qos0Offline()), stored.outbound());
-                upstream = outbound;
             }
             DeviceRegistry registry = devices != null ? devices : store instanceof SqliteStore sqlite ? sqlite : null;
             GatewayConfig.DtlsSettings ds = config.dtls();
@@ -138,7 +125,7 @@ public final class GatewayApp implements AutoCloseable {
                 gateway.attach(udp); // before restoring: restored sessions find their link by name
             }
             if (ds.enabled()) {
-                dtls = new DtlsTransport(dtlsOptions(ds), ds.pskSuites() ? pskLookup(registry) : null, gateway);
+                dtls = new DtlsTransport(dtlsOptions(ds), ds.pskSuites() ? PskLookup.of(registry) : null, gateway);
                 gateway.attach(dtls);
             }
             gateway.restore(stored); // before the listeners deliver anything, so restored sensors are not told to reconnect

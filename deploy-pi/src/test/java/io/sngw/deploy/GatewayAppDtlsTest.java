@@ -122,7 +122,7 @@ class GatewayAppDtlsTest {
     void thePskLookupHandsOutCopiesOfEnabledDevicesKeysOnly() {
         MapDeviceRegistry devices = new MapDeviceRegistry().with("on", KEY, true).with("off", KEY, false)
                 .with("keyless", null, true).with("empty", new byte[0], true);
-        PskLookup lookup = GatewayApp.pskLookup(devices);
+        PskLookup lookup = PskLookup.of(devices);
 
         byte[] key = lookup.pskFor("on");
         assertArrayEquals(KEY, key);

@@ -64,8 +64,7 @@ final class GatewayUnderTest implements AutoCloseable {
         udp = new UdpTransport(new UdpOptions("127.0.0.1", 0, broadcast, 1 << 20, 1 << 20), gateway);
         // Without a lookup of its own, the DTLS listener takes its PSKs from the store's registry, as deployed.
         PskLookup psks = pskLookup != null || !(store instanceof DeviceRegistry registry) ? pskLookup
-                : identity -> registry.find(identity).filter(d -> d.enabled() && d.psk() != null)
-                        .map(d -> d.psk().clone()).orElse(null);
+                : PskLookup.of(registry);
         dtls = dtlsOptions == null ? null : new DtlsTransport(dtlsOptions, psks, gateway);
         gateway.attach(udp);
         gateway.start();

@@ -47,8 +47,17 @@ public final class DatagramEndpoint {
      */
     public static DatagramEndpoint bind(String threadPrefix, String bindAddress, InetSocketAddress bindTo,
                                         int receiveBufferBytes, int sendBufferBytes, ChannelHandler handler) {
-        SocketProtocolFamily family = bindTo.getAddress() instanceof Inet6Address
-                ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+        return bind(threadPrefix, bindAddress, bindTo, receiveBufferBytes, sendBufferBytes, handler, false);
+    }
+
+    /**
+     * As {@link #bind(String, String, InetSocketAddress, int, int, ChannelHandler)}, with SO_REUSEPORT set when
+     * {@code reusePort}: several endpoints then share one port, the kernel picking one per sender.
+     */
+    public static DatagramEndpoint bind(String threadPrefix, String bindAddress, InetSocketAddress bindTo,
+                                        int receiveBufferBytes, int sendBufferBytes, ChannelHandler handler,
+                                        boolean reusePort) {
+        SocketProtocolFamily family = familyOf(bindTo);
         // Not a daemon thread: in the appliance the I/O thread is what keeps the JVM serving.
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadPrefix, false),
                 NioIoHandler.newFactory());
@@ -60,12 +69,20 @@ public final class DatagramEndpoint {
                 .option(ChannelOption.SO_BROADCAST, true)
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
                 .handler(handler);
+        if (reusePort) {
+            bootstrap.option(ReusePort.OPTION, true);
+        }
         ChannelFuture bound = bootstrap.bind(bindTo).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
             throw new UdpBindException(bindAddress, bindTo.getPort(), bound.cause());
         }
         return new DatagramEndpoint(group, bound.channel());
+    }
+
+    /** An IPv6 bind ("::") gets a dual-stack socket; an IPv4 bind an IPv4 socket, so that broadcast works plainly. */
+    static SocketProtocolFamily familyOf(InetSocketAddress bindTo) {
+        return bindTo.getAddress() instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
     }
 
     public Channel channel() {
@@ -82,13 +99,19 @@ public final class DatagramEndpoint {
 
     /** Warns when the kernel capped SO_RCVBUF below what was asked, and logs that {@code name} is listening. */
     public void logListening(String name, int requestedReceiveBufferBytes) {
+        logListening(name, requestedReceiveBufferBytes, 1);
+    }
+
+    /** As {@link #logListening(String, int)}, for {@code sockets} endpoints sharing the port with SO_REUSEPORT. */
+    public void logListening(String name, int requestedReceiveBufferBytes, int sockets) {
         int effective = channel.config().getOption(ChannelOption.SO_RCVBUF);
         // Linux caps SO_RCVBUF at net.core.rmem_max without failing; a burst of waking sensors is then lost.
         if (effective < requestedReceiveBufferBytes) {
             LOG.log(System.Logger.Level.WARNING, name + ": receive buffer is " + effective + " bytes, "
                     + requestedReceiveBufferBytes + " requested; raise net.core.rmem_max to get it");
         }
-        LOG.log(System.Logger.Level.INFO, name + " listening (SO_RCVBUF " + effective + " bytes)");
+        LOG.log(System.Logger.Level.INFO, name + " listening (" + (sockets > 1 ? sockets + " sockets with SO_REUSEPORT, "
+                : "") + "SO_RCVBUF " + effective + " bytes)");
     }
 
     /**

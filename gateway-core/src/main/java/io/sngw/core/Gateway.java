@@ -15,7 +15,6 @@ import io.sngw.core.codec.MqttSnMessage.Publish;
 import io.sngw.core.codec.MalformedReason;
 import io.sngw.core.codec.MsgType;
 import io.sngw.core.codec.ReturnCode;
-import io.sngw.core.codec.TopicRef;
 import io.sngw.core.config.GatewayOptions;
 import io.sngw.core.link.ForwardedAddress;
 import io.sngw.core.link.Link;
@@ -305,12 +304,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
 
     /** QoS -1: no session, no answer; only predefined ids and short names can say where it goes. */
     private void publishWithoutConnection(LinkAddress from, Publish publish) {
-        String topic = null;
-        if (publish.topic() instanceof TopicRef.Predefined predefined) {
-            topic = options.predefinedTopics().get(predefined.id());
-        } else if (publish.topic() instanceof TopicRef.Short shortName) {
-            topic = shortName.name();
-        }
+        String topic = ctx.nameWithoutRegistration(publish.topic()); // a PUBLISH never carries a full name
         if (topic != null && !access.mayPublishWithoutSession(from, topic)) {
             metrics.increment(Counter.PUBLISH_IN_REFUSED_ACL);
             LOG.log(Level.DEBUG, "dropped QoS -1 publish from {0} to {1}: not an authenticated device allowed to", from, topic);

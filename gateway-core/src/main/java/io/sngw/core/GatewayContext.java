@@ -2,6 +2,7 @@ package io.sngw.core;
 
 import io.sngw.core.codec.MqttSnCodec;
 import io.sngw.core.codec.MqttSnMessage;
+import io.sngw.core.codec.TopicRef;
 import io.sngw.core.config.GatewayOptions;
 import io.sngw.core.link.ForwardedAddress;
 import io.sngw.core.link.Link;
@@ -49,6 +50,23 @@ final class GatewayContext {
         Map<String, Integer> byName = new HashMap<>();
         options.predefinedTopics().forEach((id, name) -> byName.put(name, id));
         this.predefinedIdsByName = Map.copyOf(byName);
+    }
+
+    /**
+     * The name or filter a message gives without a registered id (a name, a predefined id, a short name), or null:
+     * for a registered id, or a predefined id not configured.
+     */
+    String nameWithoutRegistration(TopicRef ref) {
+        if (ref instanceof TopicRef.Name name) {
+            return name.name();
+        }
+        if (ref instanceof TopicRef.Predefined predefined) {
+            return options.predefinedTopics().get(predefined.id());
+        }
+        if (ref instanceof TopicRef.Short shortName) {
+            return shortName.name();
+        }
+        return null;
     }
 
     /** Takes a slot for a new session; false when max-clients are already held. */

@@ -517,7 +517,7 @@ final class Session {
     }
 
     private void onUnsubscribe(Unsubscribe unsubscribe) {
-        String filter = filterOf(unsubscribe.topic());
+        String filter = ctx.nameWithoutRegistration(unsubscribe.topic());
         if (filter != null && subscriptions.remove(filter) != null) {
             ctx.router.remove(filter, this);
             ctx.upstream.unsubscribe(filter);
@@ -1070,21 +1070,7 @@ final class Session {
         if (ref instanceof TopicRef.Registered registered) {
             return registry.name(registered.id());
         }
-        return filterOf(ref);
-    }
-
-    /** The name or filter a SUBSCRIBE/UNSUBSCRIBE or PUBLISH names without a registered id, or null. */
-    private String filterOf(TopicRef ref) {
-        if (ref instanceof TopicRef.Name name) {
-            return name.name();
-        }
-        if (ref instanceof TopicRef.Predefined predefined) {
-            return ctx.options.predefinedTopics().get(predefined.id());
-        }
-        if (ref instanceof TopicRef.Short shortName) {
-            return shortName.name();
-        }
-        return null;
+        return ctx.nameWithoutRegistration(ref);
     }
 
     @Override

@@ -43,14 +43,14 @@ class BrokerOutageTest {
             }
             sensors.forEach(NumberedSensor::startSending);
 
-            awaitAcknowledged(sensors, 50L * SENSORS);
+            NumberedSensor.awaitAcknowledged(sensors, 50L * SENSORS);
             broker.stop();
-            long ackedWhenStopped = acknowledged(sensors);
+            long ackedWhenStopped = NumberedSensor.totalAcknowledged(sensors);
             GatewayUnderTest.await("the gateway to notice the outage", () -> !gateway.brokerConnected());
-            awaitAcknowledged(sensors, ackedWhenStopped + 50L * SENSORS); // acknowledged from the queue alone
+            NumberedSensor.awaitAcknowledged(sensors, ackedWhenStopped + 50L * SENSORS); // acknowledged from the queue alone
             long queuedAtRestart = gateway.outbound().queued();
             broker.restart();
-            awaitAcknowledged(sensors, acknowledged(sensors) + 50L * SENSORS);
+            NumberedSensor.awaitAcknowledged(sensors, NumberedSensor.totalAcknowledged(sensors) + 50L * SENSORS);
             sensors.forEach(NumberedSensor::stopSending);
             GatewayUnderTest.await("the queue to drain", () -> gateway.outbound().queued() == 0);
 
@@ -73,14 +73,6 @@ class BrokerOutageTest {
                 assertEquals(sorted, numbers, client + "'s messages arrived out of order");
             });
         }
-    }
-
-    private static long acknowledged(List<NumberedSensor> sensors) {
-        return sensors.stream().mapToLong(NumberedSensor::acknowledgedCount).sum();
-    }
-
-    private static void awaitAcknowledged(List<NumberedSensor> sensors, long atLeast) {
-        GatewayUnderTest.await(atLeast + " acknowledged messages", () -> acknowledged(sensors) >= atLeast);
     }
 
     /** Per client, its message numbers in the order they first arrived (a resent duplicate does not count twice). */

@@ -36,10 +36,7 @@ class CrashRecoveryTest {
              BrokerProbe probe = new BrokerProbe(broker.url())) {
             probe.subscribe("crash/#", 1);
             InetSocketAddress udp = new InetSocketAddress("127.0.0.1", FreePorts.udp());
-            String yaml = "udp: { bind: \"127.0.0.1\", port: " + udp.getPort() + " }\n"
-                    + "upstream: { url: \"" + broker.url() + "\", client-id: \"sngw-crash\" }\n"
-                    + "store: { dir: \"" + dir.resolve("data") + "\" }\n"
-                    + "logging: { level: warning }\n";
+            String yaml = GatewayProcess.config(udp, broker.url(), "sngw-crash", dir);
             try (GatewayProcess gateway = GatewayProcess.start(dir, yaml, udp)) {
                 List<NumberedSensor> sensors = new ArrayList<>();
                 for (int i = 0; i < SENSORS; i++) {
@@ -47,12 +44,12 @@ class CrashRecoveryTest {
                 }
                 sensors.forEach(NumberedSensor::startSending);
 
-                awaitAcknowledged(sensors, 20 * SENSORS);
+                NumberedSensor.awaitAcknowledged(sensors, 20 * SENSORS);
                 gateway.kill();
-                long ackedAtKill = totalAcknowledged(sensors);
+                long ackedAtKill = NumberedSensor.totalAcknowledged(sensors);
                 Thread.sleep(500);
                 gateway.restart();
-                awaitAcknowledged(sensors, ackedAtKill + 20L * SENSORS);
+                NumberedSensor.awaitAcknowledged(sensors, ackedAtKill + 20L * SENSORS);
                 sensors.forEach(NumberedSensor::stopSending);
 
                 Map<String, Set<Integer>> acknowledged = new HashMap<>();
@@ -73,14 +70,6 @@ class CrashRecoveryTest {
                 assertEquals(0, reconnectOrders, "sensors were told to reconnect after the restart");
             }
         }
-    }
-
-    private static long totalAcknowledged(List<NumberedSensor> sensors) {
-        return sensors.stream().mapToLong(NumberedSensor::acknowledgedCount).sum();
-    }
-
-    private static void awaitAcknowledged(List<NumberedSensor> sensors, long atLeast) {
-        GatewayUnderTest.await(atLeast + " acknowledged messages", () -> totalAcknowledged(sensors) >= atLeast);
     }
 
     private record Delivered(long distinct, long duplicates, List<String> missing) {

@@ -35,6 +35,17 @@ final class GatewayProcess implements AutoCloseable {
         this.udp = udp;
     }
 
+    /**
+     * The configuration of a gateway on {@code udp} in front of {@code brokerUrl} with its store in {@code dir}/data,
+     * logging warnings only.
+     */
+    static String config(InetSocketAddress udp, String brokerUrl, String clientId, Path dir) {
+        return "udp: { bind: \"127.0.0.1\", port: " + udp.getPort() + " }\n"
+                + "upstream: { url: \"" + brokerUrl + "\", client-id: \"" + clientId + "\" }\n"
+                + "store: { dir: \"" + dir.resolve("data") + "\" }\n"
+                + "logging: { level: warning }\n";
+    }
+
     /** Writes {@code yaml} to {@code dir}/gateway.yaml and starts the gateway; returns once it answers SEARCHGW. */
     static GatewayProcess start(Path dir, String yaml, InetSocketAddress udp) {
         try {

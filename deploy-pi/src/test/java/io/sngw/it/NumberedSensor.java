@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -81,6 +82,15 @@ final class NumberedSensor {
             Thread.currentThread().interrupt();
         }
         socket.close();
+    }
+
+    /** Messages the gateway acknowledged, over all {@code sensors}. */
+    static long totalAcknowledged(List<NumberedSensor> sensors) {
+        return sensors.stream().mapToLong(NumberedSensor::acknowledgedCount).sum();
+    }
+
+    static void awaitAcknowledged(List<NumberedSensor> sensors, long atLeast) {
+        GatewayUnderTest.await(atLeast + " acknowledged messages", () -> totalAcknowledged(sensors) >= atLeast);
     }
 
     synchronized Set<Integer> acknowledged() {

@@ -36,10 +36,7 @@ class SleeperAcrossRestartTest {
              BrokerProbe probe = new BrokerProbe(broker.url())) {
             probe.subscribe("restart/out", 1);
             InetSocketAddress udp = new InetSocketAddress("127.0.0.1", FreePorts.udp());
-            String yaml = "udp: { bind: \"127.0.0.1\", port: " + udp.getPort() + " }\n"
-                    + "upstream: { url: \"" + broker.url() + "\", client-id: \"sngw-restart\" }\n"
-                    + "store: { dir: \"" + dir.resolve("data") + "\" }\n"
-                    + "logging: { level: warning }\n";
+            String yaml = GatewayProcess.config(udp, broker.url(), "sngw-restart", dir);
             try (GatewayProcess gateway = GatewayProcess.start(dir, yaml, udp);
                  Sensor sensor = new Sensor(udp)) {
                 sensor.connect("restart-sleeper", 60, false);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -248,7 +249,7 @@ final class ConfigSection {
         if (value instanceof Integer || value instanceof Long) {
             bytes = ((Number) value).longValue();
         } else if (value instanceof String text) {
-            var m = SIZE.matcher(text.strip().toUpperCase(java.util.Locale.ROOT));
+            var m = SIZE.matcher(text.strip().toUpperCase(Locale.ROOT));
             if (m.matches()) {
                 int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
                     case "KB" -> 10;
@@ -266,7 +267,7 @@ final class ConfigSection {
     }
 
     /** One of a fixed set of words. */
-    String choice(String key, String fallback, java.util.List<String> allowed) throws ConfigException {
+    String choice(String key, String fallback, List<String> allowed) throws ConfigException {
         if (!values.containsKey(key)) {
             return fallback;
         }

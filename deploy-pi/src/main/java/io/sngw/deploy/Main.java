@@ -97,6 +97,10 @@ public final class Main implements Runnable {
                 app.close();
                 return 1;
             }
+            // Most of the heap is start-up garbage by now (configuration, class loading, the SQLite library's
+            // extraction, the store's load). One collection gives it back to the OS, so that an idle gateway on a Pi
+            // holds its live set (~10 MB) rather than the young generation that start-up filled: ~20 MB less RSS.
+            System.gc();
             app.awaitClosed();
             return 0;
         }

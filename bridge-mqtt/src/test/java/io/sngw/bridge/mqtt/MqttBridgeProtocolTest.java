@@ -243,6 +243,19 @@ class MqttBridgeProtocolTest {
     }
 
     @Test
+    void acknowledgementsLeaveInTheOrderOfThePublishesWhateverOrderTheyAreTakenIn() throws Exception {
+        connect();
+        listener.holdMessages();
+        broker.publish("in/1", "first", 1, 1, false);
+        broker.publish("in/1", "second", 1, 2, false);
+        listener.awaitPayload("second");
+        listener.take("second");
+        listener.take("first");
+        assertEquals(1, broker.await(PUBACK).packetId());
+        assertEquals(2, broker.await(PUBACK).packetId());
+    }
+
+    @Test
     void duplicateQos2MessageFromBrokerIsDeliveredOnce() throws Exception {
         connect();
         broker.publish("in/2", "once", 2, 7, false);

@@ -166,6 +166,23 @@ class MqttBridgeProtocolTest {
     }
 
     @Test
+    void qos2PublishCutOffInAPersistentSessionIsReleasedOnTheNextConnectionAndItsIdNotReused() throws Exception {
+        broker.sessionPresent = true;
+        connect(TestBridges.options(broker.port()).withCleanSession(false));
+        CompletableFuture<Void> cutOff = bridge.publish(message("p/2", "cut-off", 2, false));
+        int id = broker.await(PUBLISH).packetId();
+        broker.dropConnection();
+        failure(cutOff);
+        listener.awaitEvent(false);
+        listener.awaitEvent(true);
+
+        assertEquals(id, broker.await(PUBREL).packetId());
+        bridge.publish(message("p/2", "next", 2, false));
+        assertNotEquals(id, broker.await(PUBLISH).packetId());
+        broker.ack(PUBCOMP, id);
+    }
+
+    @Test
     void refusedFilterFailsSubscribeAndKeepsNoReference() throws Exception {
         connect();
         CompletableFuture<Integer> f = bridge.subscribe("denied/#", 1);

@@ -39,7 +39,8 @@ public final class ConfigLoader {
     static final List<String> DTLS_KEYS = List.of("enabled", "bind", "port", "psk-suites", "certificate",
             "private-key", "client-ca", "handshake-timeout", "max-handshakes", "max-peers", "idle-timeout");
     static final List<String> UPSTREAM_KEYS = List.of("url", "client-id", "username", "password", "keep-alive",
-            "connect-timeout", "reconnect-min", "reconnect-max", "max-inflight", "embedded-bind", "embedded-port");
+            "connect-timeout", "reconnect-min", "reconnect-max", "max-inflight", "embedded-bind", "embedded-port",
+            "clean-session");
     static final List<String> ADVERTISE_KEYS = List.of("interval", "gwinfo-broadcast");
     static final List<String> LIMITS_KEYS = List.of("max-clients", "max-payload", "max-inflight",
             "max-topics-per-client", "max-subscriptions-per-client", "max-buffered-per-client");
@@ -302,8 +303,11 @@ public final class ConfigLoader {
         int maxInflight = s.integer("max-inflight", d.maxInflight(), 1, 65535);
         String embeddedBind = s.ipAddress("embedded-bind", d.embeddedBind());
         int embeddedPort = s.integer("embedded-port", d.embeddedPort(), 0, 65535);
+        // Absent stays null: the default depends on store.dir (GatewayConfig.upstreamCleanSession).
+        Boolean cleanSession = s.has("clean-session") ? Boolean.valueOf(s.bool("clean-session", true))
+                : d.cleanSession();
         return new GatewayConfig.UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout,
-                reconnectMin, reconnectMax, maxInflight, embeddedBind, embeddedPort);
+                reconnectMin, reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession);
     }
 
     private static Map<Integer, String> predefinedTopics(ConfigSection root) throws ConfigException {

@@ -176,7 +176,8 @@ public final class GatewayApp implements AutoCloseable {
 
     private BridgeOptions bridgeOptions(GatewayConfig.UpstreamSettings up, String host, int port) {
         return new BridgeOptions(host, port, false, up.clientId(), up.username(), up.password(), up.keepAlive(),
-                up.connectTimeout(), up.reconnectMin(), up.reconnectMax(), up.maxInflight());
+                up.connectTimeout(), up.reconnectMin(), up.reconnectMax(), up.maxInflight(),
+                config.upstreamCleanSession());
     }
 
     private String startupLine() {

@@ -141,10 +141,12 @@ public record GatewayConfig(
      * @param maxInflight    QoS 1/2 publishes towards the broker not yet acknowledged
      * @param embeddedBind   address the embedded broker listens on (only with url embedded)
      * @param embeddedPort   port the embedded broker listens on; 0 lets the system pick one (tests)
+     * @param cleanSession   MQTT CleanSession of the bridge's connection; null: the default, a persistent session
+     *                       where the store is durable (see {@link GatewayConfig#upstreamCleanSession()})
      */
     public record UpstreamSettings(String url, String clientId, String username, String password, Duration keepAlive,
                                    Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
-                                   int maxInflight, String embeddedBind, int embeddedPort) {
+                                   int maxInflight, String embeddedBind, int embeddedPort, Boolean cleanSession) {
         public UpstreamSettings {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(clientId, "clientId");
@@ -162,13 +164,13 @@ public record GatewayConfig(
         /** The same settings with another url (e.g. a test's private Mosquitto). */
         public UpstreamSettings withUrl(String newUrl) {
             return new UpstreamSettings(newUrl, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
-                    reconnectMax, maxInflight, embeddedBind, embeddedPort);
+                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession);
         }
 
         /** The same settings with the embedded broker elsewhere (port 0 in tests). */
         public UpstreamSettings withEmbedded(String bind, int port) {
             return new UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
-                    reconnectMax, maxInflight, bind, port);
+                    reconnectMax, maxInflight, bind, port, cleanSession);
         }
 
         /** Never prints the password. */
@@ -177,7 +179,8 @@ public record GatewayConfig(
             return "UpstreamSettings[url=" + url + ", clientId=" + clientId + ", username=" + username
                     + ", password=" + (password == null ? "null" : "***") + ", keepAlive=" + keepAlive
                     + ", connectTimeout=" + connectTimeout + ", reconnectMin=" + reconnectMin + ", reconnectMax="
-                    + reconnectMax + ", maxInflight=" + maxInflight + ", embeddedBind=" + embeddedBind + ", embeddedPort=" + embeddedPort + "]";
+                    + reconnectMax + ", maxInflight=" + maxInflight + ", embeddedBind=" + embeddedBind + ", embeddedPort=" + embeddedPort
+                    + ", cleanSession=" + cleanSession + "]";
         }
     }
 
@@ -264,7 +267,7 @@ public record GatewayConfig(
                         DtlsOptions.DEFAULT_MAX_PEERS, DtlsOptions.DEFAULT_IDLE_TIMEOUT),
                 new UpstreamSettings(EMBEDDED, "sngw-" + core.gatewayId(), null, null, BridgeOptions.DEFAULT_KEEP_ALIVE,
                         BridgeOptions.DEFAULT_CONNECT_TIMEOUT, BridgeOptions.DEFAULT_RECONNECT_MIN,
-                        BridgeOptions.DEFAULT_RECONNECT_MAX, BridgeOptions.DEFAULT_MAX_INFLIGHT, "127.0.0.1", 1883),
+                        BridgeOptions.DEFAULT_RECONNECT_MAX, BridgeOptions.DEFAULT_MAX_INFLIGHT, "127.0.0.1", 1883, null),
                 core.predefinedTopics(),
                 new AdvertiseSettings(core.advertiseInterval(), core.broadcastGwInfo()),
                 new LimitsSettings(core.maxClients(), core.maxPayload(), core.maxInflight(), core.maxTopicsPerClient(),
@@ -319,6 +322,15 @@ public record GatewayConfig(
     public GatewayConfig withSecurity(SecuritySettings newSecurity) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
                 logging, store, newSecurity);
+    }
+
+    /**
+     * {@code upstream.clean-session}, or by default a persistent bridge session where the store is durable: the broker
+     * then keeps what it publishes while the gateway is down, and a gateway that forgets everything on restart has
+     * nothing to gain from it.
+     */
+    public boolean upstreamCleanSession() {
+        return upstream.cleanSession() != null ? upstream.cleanSession() : store.inMemory();
     }
 
     /** The core's view of this configuration. */

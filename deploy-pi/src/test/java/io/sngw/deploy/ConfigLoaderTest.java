@@ -109,6 +109,7 @@ class ConfigLoaderTest {
                   max-inflight: 200
                   embedded-bind: 0.0.0.0
                   embedded-port: 2883
+                  clean-session: true
                 predefined-topics:
                   1: "sensors/temp"
                   "2": sensors/humidity
@@ -131,7 +132,7 @@ class ConfigLoaderTest {
         assertEquals(new GatewayConfig.UdpSettings("::", 11884, "[ff02::1]:11884"), c.udp());
         assertEquals(new GatewayConfig.UpstreamSettings("tcp://broker.example:2883", "edge-7", "gw", "0123",
                 Duration.ofSeconds(45), Duration.ofMillis(1500), Duration.ofSeconds(2), Duration.ofMinutes(5), 200,
-                "0.0.0.0", 2883), c.upstream());
+                "0.0.0.0", 2883, true), c.upstream());
         assertFalse(c.upstream().embedded());
         assertEquals(Map.of(1, "sensors/temp", 2, "sensors/humidity", 65534, "last"), c.predefinedTopics());
         assertEquals(Duration.ofMinutes(15), c.advertise().interval());
@@ -168,6 +169,21 @@ class ConfigLoaderTest {
                 """);
         assertEquals("tcp://127.0.0.1:1883", c.upstream().url());
         assertEquals(2, c.predefinedTopics().size());
+    }
+
+    @Test
+    void bridgeSessionIsPersistentExactlyWhenTheStoreIsDurableUnlessGiven() throws Exception {
+        assertFalse(ConfigLoader.parse("store: { dir: /tmp/sngw-config-test }").upstreamCleanSession());
+        assertTrue(ConfigLoader.parse("store: { dir: none }").upstreamCleanSession());
+        assertTrue(ConfigLoader.parse("upstream: { clean-session: true }").upstreamCleanSession());
+        assertFalse(ConfigLoader.parse("store: { dir: none }\nupstream: { clean-session: false }")
+                .upstreamCleanSession());
+    }
+
+    @Test
+    void cleanSessionMustBeABoolean() {
+        assertMessage("upstream.clean-session: \"sometimes\" is not valid: expected true or false",
+                "upstream: { clean-session: sometimes }");
     }
 
     @Test

@@ -5,6 +5,10 @@ import io.sngw.core.codec.MqttSnCodec;
 import io.sngw.core.codec.MqttSnMessage;
 import io.sngw.core.codec.MqttSnMessage.ConnAck;
 import io.sngw.core.codec.MqttSnMessage.Connect;
+import io.sngw.core.codec.MqttSnMessage.PingReq;
+import io.sngw.core.codec.MqttSnMessage.PingResp;
+import io.sngw.core.codec.MqttSnMessage.PubAck;
+import io.sngw.core.codec.MqttSnMessage.Publish;
 import io.sngw.core.codec.MqttSnMessage.RegAck;
 import io.sngw.core.codec.MqttSnMessage.Register;
 import io.sngw.core.codec.MqttSnMessage.SubAck;
@@ -20,7 +24,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -130,6 +136,26 @@ final class Sensor implements AutoCloseable {
         SubAck ack = expect(SubAck.class);
         assertEquals(msgId, ack.msgId());
         return ack;
+    }
+
+    /**
+     * Wakes this sleeping sensor (PINGREQ with its client id) and acknowledges every QoS 1 PUBLISH on {@code topicId}
+     * until the PINGRESP that sends it back to sleep; returns what it got, in order.
+     */
+    List<Publish> wakeAndAcknowledge(String clientId, int topicId) {
+        send(new PingReq(clientId));
+        List<Publish> got = new ArrayList<>();
+        while (true) {
+            MqttSnMessage m = receive(WAIT);
+            if (m instanceof PingResp) {
+                return got;
+            }
+            if (!(m instanceof Publish p)) {
+                return fail("expected PUBLISH or PINGRESP after waking, got " + m + " after " + got.size() + " PUBLISHes");
+            }
+            got.add(p);
+            send(new PubAck(topicId, p.msgId(), ReturnCode.ACCEPTED));
+        }
     }
 
     @Override

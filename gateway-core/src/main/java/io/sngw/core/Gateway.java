@@ -54,7 +54,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     private final Store store;
     private final AccessPolicy access;
     private final GatewayMetrics metrics = new GatewayMetrics();
-    private final Router router = new Router();
+    private final Router router;
     private final SessionLoops loops;
     private final GatewayContext ctx;
     private final List<Link> links = new CopyOnWriteArrayList<>();
@@ -89,6 +89,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         this.upstream = upstream;
         this.store = store;
         this.access = access;
+        this.router = new Router(store);
         this.loops = new SessionLoops(options.sessionLoops());
         this.ctx = new GatewayContext(options, upstream, store, access, router, metrics, loops);
     }
@@ -112,9 +113,9 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         }
         upstream.start(new UpstreamListener() {
             @Override
-            public void onMessage(UpstreamMessage message) {
+            public void onMessage(UpstreamMessage message, Runnable taken) {
                 metrics.increment(Counter.UPSTREAM_MESSAGES_IN);
-                router.route(message);
+                router.route(message, taken);
             }
 
             @Override

@@ -23,9 +23,13 @@ import java.util.Locale;
  * @param reconnectMax   ... up to this (each delay gets up to 25 % jitter)
  * @param maxInflight    QoS 1/2 publishes towards the broker awaiting PUBACK/PUBREC, 1..65535; a publish beyond
  *                       it fails at once with {@code UpstreamUnavailableException("broker window full ...")}
+ * @param cleanSession   MQTT CleanSession of the connection; false keeps the gateway's subscriptions and its
+ *                       unacknowledged QoS 1/2 messages at the broker while the gateway is away, which needs a
+ *                       client id that stays the same across restarts
  */
 public record BridgeOptions(String host, int port, boolean tls, String clientId, String username, String password,
-        Duration keepAlive, Duration connectTimeout, Duration reconnectMin, Duration reconnectMax, int maxInflight) {
+        Duration keepAlive, Duration connectTimeout, Duration reconnectMin, Duration reconnectMax, int maxInflight,
+        boolean cleanSession) {
 
     public static final int DEFAULT_PORT = 1883;
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(30);
@@ -92,10 +96,10 @@ public record BridgeOptions(String host, int port, boolean tls, String clientId,
         }
     }
 
-    /** Plain TCP to {@code host:port} with every other option at its default. */
+    /** Plain TCP to {@code host:port} with every other option at its default (a clean session). */
     public static BridgeOptions of(String host, int port, String clientId) {
         return new BridgeOptions(host, port, false, clientId, null, null, DEFAULT_KEEP_ALIVE, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_RECONNECT_MIN, DEFAULT_RECONNECT_MAX, DEFAULT_MAX_INFLIGHT);
+                DEFAULT_RECONNECT_MIN, DEFAULT_RECONNECT_MAX, DEFAULT_MAX_INFLIGHT, true);
     }
 
     /**
@@ -152,27 +156,32 @@ public record BridgeOptions(String host, int port, boolean tls, String clientId,
 
     public BridgeOptions withCredentials(String username, String password) {
         return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
-                reconnectMin, reconnectMax, maxInflight);
+                reconnectMin, reconnectMax, maxInflight, cleanSession);
     }
 
     public BridgeOptions withKeepAlive(Duration keepAlive) {
         return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
-                reconnectMin, reconnectMax, maxInflight);
+                reconnectMin, reconnectMax, maxInflight, cleanSession);
     }
 
     public BridgeOptions withConnectTimeout(Duration connectTimeout) {
         return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
-                reconnectMin, reconnectMax, maxInflight);
+                reconnectMin, reconnectMax, maxInflight, cleanSession);
     }
 
     public BridgeOptions withReconnect(Duration reconnectMin, Duration reconnectMax) {
         return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
-                reconnectMin, reconnectMax, maxInflight);
+                reconnectMin, reconnectMax, maxInflight, cleanSession);
     }
 
     public BridgeOptions withMaxInflight(int maxInflight) {
         return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
-                reconnectMin, reconnectMax, maxInflight);
+                reconnectMin, reconnectMax, maxInflight, cleanSession);
+    }
+
+    public BridgeOptions withCleanSession(boolean cleanSession) {
+        return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
+                reconnectMin, reconnectMax, maxInflight, cleanSession);
     }
 
     /** The keep-alive as sent in CONNECT: whole seconds, rounded up. */
@@ -191,7 +200,7 @@ public record BridgeOptions(String host, int port, boolean tls, String clientId,
         return "BridgeOptions[" + (tls ? "ssl://" : "tcp://") + address() + ", clientId=" + clientId + ", username="
                 + username + ", password=" + (password == null ? "null" : "***") + ", keepAlive=" + keepAlive
                 + ", connectTimeout=" + connectTimeout + ", reconnect=" + reconnectMin + ".." + reconnectMax
-                + ", maxInflight=" + maxInflight + "]";
+                + ", maxInflight=" + maxInflight + ", cleanSession=" + cleanSession + "]";
     }
 
     private static void checkUtf8(String field, String value) {

@@ -2,12 +2,15 @@ package io.sngw.bridge.mqtt;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -51,6 +54,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sngw.core.upstream.Upstream;
@@ -69,7 +73,11 @@ import io.sngw.core.upstream.UpstreamUnavailableException;
  * and hand the rest to the loop. Futures complete, and listener methods run, on the loop.
  *
  * <h2>Connection</h2>
- * CONNECT with cleanSession=true (the bridge re-subscribes itself). After every accepted CONNACK all filters of the
+ * CONNECT with the configured CleanSession ({@link BridgeOptions#cleanSession()}; true unless the gateway's store is
+ * durable). With CleanSession=false the broker keeps the subscriptions and the QoS 1/2 messages for them while the
+ * gateway is away, and sends them when it is back; after a CONNACK with session-present the bridge releases
+ * (PUBREL) its own QoS 2 publishes that were on the wire when the last connection dropped, and unsubscribes filters
+ * whose last reference went while it was offline. After every accepted CONNACK all filters of the
  * subscription table are subscribed again (a few filters per SUBSCRIBE packet); when their SUBACKs are in, the bridge
  * counts as connected and calls {@code onConnectionChanged(true)}. A lost connection calls
  * {@code onConnectionChanged(false)} and is retried forever, until {@link #close()}, after a delay that starts at
@@ -97,15 +105,21 @@ import io.sngw.core.upstream.UpstreamUnavailableException;
  * subscribed with the highest QoS any reference asked for (never lowered until the last reference goes). A reference
  * is counted at once and taken back when the broker refuses the filter ({@link SubscriptionRefusedException}) or the
  * connection drops before the SUBACK ({@code UpstreamUnavailableException}). Subscribing while disconnected fails
- * and keeps nothing. Unsubscribing removes one reference; the last one sends UNSUBSCRIBE when connected, and always
- * completes normally (with a clean session a lost connection has no subscription left). Unsubscribing a filter that
+ * and keeps nothing. Unsubscribing removes one reference; the last one sends UNSUBSCRIBE when connected (with a
+ * persistent session, on the next connection otherwise), and always completes normally. Unsubscribing a filter that
  * holds no reference fails with {@code IllegalStateException}.
  *
  * <h2>Messages from the broker</h2>
- * Delivered to {@link UpstreamListener#onMessage} (payload copied to a byte array), then acknowledged: PUBACK for QoS
- * 1; PUBREC for QoS 2, whose packet id is remembered until PUBREL so a re-sent PUBLISH with that id is acknowledged but
- * not delivered again. A PUBLISH larger than {@value #MAX_INBOUND_PACKET_BYTES} bytes is acknowledged and dropped with
- * a warning (MQTT-SN could not carry it anyway).
+ * Delivered to {@link UpstreamListener#onMessage} (payload copied to a byte array), and acknowledged only when the
+ * listener runs the message's {@code taken} callback (once the core holds it durably): PUBACK for QoS 1; PUBREC for
+ * QoS 2, whose packet id is remembered until PUBREL so a re-sent PUBLISH with that id is acknowledged but not
+ * delivered again. The loop does not wait for it: later PUBLISHes are delivered meanwhile, and their acknowledgements
+ * leave in the order the PUBLISHes came (MQTT 3.1.1 §4.6), each once it and all before it are taken. An
+ * acknowledgement is written only on the connection the PUBLISH came on; if that one is gone, the broker sends the
+ * message again, and it is delivered again (for QoS 2 too when its PUBREC never left). How many messages the broker
+ * lets await acknowledgement at once (Mosquitto's max_inflight_messages, 20 by default) therefore bounds downstream
+ * QoS 1/2 throughput to that many per store commit. A PUBLISH larger than {@value #MAX_INBOUND_PACKET_BYTES} bytes is
+ * acknowledged and dropped with a warning (MQTT-SN could not carry it anyway).
  */
 public final class MqttBridge implements Upstream {
 
@@ -147,6 +161,20 @@ public final class MqttBridge implements Upstream {
     private ScheduledFuture<?> reconnectTask;
     private boolean outageReported;
     private boolean everUp;
+    /**
+     * QoS 2 packet ids from the broker answered with PUBREC and awaiting PUBREL: a PUBLISH re-sent with one of them is
+     * acknowledged, not delivered again. Kept across connections, like the broker's session, until a CONNACK says
+     * the broker has no session for us.
+     */
+    private final BitSet receivedQos2 = new BitSet(65536);
+    /**
+     * Our QoS 2 publishes that were on the wire when a persistent session's connection dropped: the broker may still
+     * hold them awaiting PUBREL and would take a new PUBLISH under the same id for a re-send. Released (PUBREL) on
+     * the next connection when the broker kept the session, and their ids stay taken until PUBCOMP.
+     */
+    private final List<Integer> unreleasedQos2 = new ArrayList<>();
+    /** Filters whose last reference went while a persistent session was offline: still subscribed at the broker. */
+    private final Set<String> unsubscribeOnConnect = new HashSet<>();
 
     public MqttBridge(BridgeOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -219,6 +247,7 @@ public final class MqttBridge implements Upstream {
             throw new IllegalArgumentException("cannot restore a subscription to '" + filter + "' at QoS " + qos);
         }
         loop.execute(() -> {
+            unsubscribeOnConnect.remove(filter);
             Subscription s = subscriptions.computeIfAbsent(filter, Subscription::new);
             s.refs++;
             s.qos = Math.max(s.qos, qos);
@@ -410,6 +439,7 @@ public final class MqttBridge implements Upstream {
             future.completeExceptionally(new UpstreamUnavailableException("no free MQTT packet id"));
             return;
         }
+        unsubscribeOnConnect.remove(filter);
         Subscription s = subscriptions.computeIfAbsent(filter, Subscription::new);
         s.refs++;
         s.qos = Math.max(s.qos, qos);
@@ -432,7 +462,10 @@ public final class MqttBridge implements Upstream {
         Link l = link;
         int id = l != null && l.sessionActive ? l.allocatePacketId() : 0;
         if (id == 0) {
-            future.complete(null); // no connection, so no subscription at the broker either (clean session)
+            if (!options.cleanSession()) {
+                unsubscribeOnConnect.add(filter); // the broker keeps it in our session until told otherwise
+            }
+            future.complete(null); // with a clean session, no connection means no subscription at the broker
             return;
         }
         l.pending.put(id, new PendingUnsubscribe(future));
@@ -568,9 +601,9 @@ public final class MqttBridge implements Upstream {
         }
     }
 
-    private void deliver(String topic, byte[] payload, int qos, boolean retain) {
+    private void deliver(String topic, byte[] payload, int qos, boolean retain, Runnable taken) {
         try {
-            listener.onMessage(new UpstreamMessage(topic, payload, qos, retain));
+            listener.onMessage(new UpstreamMessage(topic, payload, qos, retain), taken);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "upstream listener failed on a message for '" + topic + "'", e);
         }
@@ -603,7 +636,8 @@ public final class MqttBridge implements Upstream {
     private final class Link extends ChannelInboundHandlerAdapter {
 
         final IntObjectHashMap<Object> pending = new IntObjectHashMap<>();
-        final BitSet awaitingPubrel = new BitSet(65536);
+        /** QoS 1/2 PUBLISHes from the broker not acknowledged yet, in the order they came. */
+        final ArrayDeque<Acknowledgement> unacknowledged = new ArrayDeque<>();
         final Runnable flushTask = this::flushNow;
         Channel channel;
         boolean sessionActive;
@@ -682,6 +716,13 @@ public final class MqttBridge implements Upstream {
             if (pending.isEmpty()) {
                 return;
             }
+            if (!options.cleanSession()) {
+                for (IntObjectMap.PrimitiveEntry<Object> e : pending.entries()) {
+                    if (e.value() instanceof PendingPublish pp && pp.qos == 2) {
+                        unreleasedQos2.add(e.key());
+                    }
+                }
+            }
             List<Object> all = new ArrayList<>(pending.values());
             pending.clear();
             inflightPublishes = 0;
@@ -718,7 +759,7 @@ public final class MqttBridge implements Upstream {
             MqttMessageBuilders.ConnectBuilder connect = MqttMessageBuilders.connect()
                     .protocolVersion(MqttVersion.MQTT_3_1_1)
                     .clientId(options.clientId())
-                    .cleanSession(true)
+                    .cleanSession(options.cleanSession())
                     .keepAlive(options.keepAliveSeconds());
             if (options.username() != null) {
                 connect.hasUser(true).username(options.username());
@@ -851,7 +892,34 @@ public final class MqttBridge implements Upstream {
                 return;
             }
             sessionActive = true;
+            if (m.variableHeader().isSessionPresent()) {
+                releaseUnreleasedQos2();
+                unsubscribeOffline();
+            } else {
+                receivedQos2.clear();
+                unreleasedQos2.clear();
+                unsubscribeOnConnect.clear();
+            }
             resubscribe();
+        }
+
+        private void releaseUnreleasedQos2() {
+            for (int id : unreleasedQos2) {
+                PendingPublish released = new PendingPublish(null, 2);
+                released.released = true;
+                pending.put(id, released);
+                write(reply(MqttMessageType.PUBREL, id));
+            }
+            unreleasedQos2.clear();
+        }
+
+        private void unsubscribeOffline() {
+            for (String filter : unsubscribeOnConnect) {
+                int id = allocatePacketId();
+                pending.put(id, new PendingUnsubscribe(new CompletableFuture<>()));
+                write(MqttMessageBuilders.unsubscribe().messageId(id).addTopicFilter(filter).build());
+            }
+            unsubscribeOnConnect.clear();
         }
 
         private void resubscribe() {
@@ -878,16 +946,44 @@ public final class MqttBridge implements Upstream {
             int qos = p.fixedHeader().qosLevel().value();
             String topic = p.variableHeader().topicName();
             int id = p.variableHeader().packetId();
-            if (qos == 2 && awaitingPubrel.get(id)) {
-                write(reply(MqttMessageType.PUBREC, id)); // the broker re-sent a PUBLISH we already have
+            if (qos == 2 && receivedQos2.get(id)) {
+                acknowledgeNow(id, true); // the broker re-sent a PUBLISH we already have
                 return;
             }
-            deliver(topic, ByteBufUtil.getBytes(p.content()), qos, p.fixedHeader().isRetain());
-            if (qos == 1) {
-                write(reply(MqttMessageType.PUBACK, id));
-            } else if (qos == 2) {
-                awaitingPubrel.set(id);
-                write(reply(MqttMessageType.PUBREC, id));
+            Runnable taken = NOTHING_TO_ACKNOWLEDGE;
+            if (qos > 0) {
+                Acknowledgement a = new Acknowledgement(this, id, qos == 2);
+                unacknowledged.addLast(a);
+                taken = a;
+            }
+            deliver(topic, ByteBufUtil.getBytes(p.content()), qos, p.fixedHeader().isRetain(), taken);
+        }
+
+        /** Acknowledges a PUBLISH that needs nothing from the core, still behind those that came before it. */
+        private void acknowledgeNow(int id, boolean qos2) {
+            Acknowledgement a = new Acknowledgement(this, id, qos2);
+            a.taken = true;
+            unacknowledged.addLast(a);
+            releaseAcknowledgements();
+        }
+
+        /**
+         * Sends the acknowledgements the core has released, in the order their PUBLISHes came (MQTT 3.1.1 §4.6
+         * requires it), up to the first one still waiting.
+         */
+        void releaseAcknowledgements() {
+            if (ended || closeReason != null) {
+                return; // the broker sends them again on the next connection: these ids mean nothing there
+            }
+            Acknowledgement a;
+            while ((a = unacknowledged.peekFirst()) != null && a.taken) {
+                unacknowledged.pollFirst();
+                if (a.qos2) {
+                    receivedQos2.set(a.packetId);
+                    write(reply(MqttMessageType.PUBREC, a.packetId));
+                } else {
+                    write(reply(MqttMessageType.PUBACK, a.packetId));
+                }
             }
         }
 
@@ -896,17 +992,14 @@ public final class MqttBridge implements Upstream {
                 close("protocol error: PUBLISH from broker before CONNACK");
                 return;
             }
-            if (o.qos() == 2 && awaitingPubrel.get(o.packetId())) {
-                write(reply(MqttMessageType.PUBREC, o.packetId()));
+            if (o.qos() == 2 && receivedQos2.get(o.packetId())) {
+                acknowledgeNow(o.packetId(), true);
                 return;
             }
             LOG.log(Level.WARNING, "dropped a {0}-byte PUBLISH for ''{1}'' from the broker: larger than {2} bytes",
                     String.valueOf(o.remainingLength()), o.topic(), String.valueOf(MAX_INBOUND_PACKET_BYTES));
-            if (o.qos() == 1) {
-                write(reply(MqttMessageType.PUBACK, o.packetId()));
-            } else if (o.qos() == 2) {
-                awaitingPubrel.set(o.packetId());
-                write(reply(MqttMessageType.PUBREC, o.packetId()));
+            if (o.qos() > 0) {
+                acknowledgeNow(o.packetId(), o.qos() == 2);
             }
         }
 
@@ -922,7 +1015,7 @@ public final class MqttBridge implements Upstream {
 
         private void onPubRec(int id) {
             if (pending.get(id) instanceof PendingPublish pp && pp.qos == 2) {
-                if (!pp.released) {
+                if (!pp.released) { // a PUBREC for a publish released on reconnecting counts as released already
                     pp.released = true;
                     inflightPublishes--;
                     pp.future.complete(null);
@@ -942,7 +1035,7 @@ public final class MqttBridge implements Upstream {
         }
 
         private void onPubRel(int id) {
-            awaitingPubrel.clear(id);
+            receivedQos2.clear(id);
             write(reply(MqttMessageType.PUBCOMP, id));
         }
 
@@ -989,6 +1082,40 @@ public final class MqttBridge implements Upstream {
     }
 
     // ------------------------------------------------------------------------------------------------------------
+
+    private static final Runnable NOTHING_TO_ACKNOWLEDGE = () -> { };
+
+    /**
+     * The broker's PUBACK / PUBREC for one PUBLISH, released when the core has taken the message: run from any thread,
+     * it hops to the loop, and is written only on the connection the PUBLISH came on.
+     */
+    private final class Acknowledgement implements Runnable {
+        private final Link link;
+        final int packetId;
+        final boolean qos2;
+        /** Loop only. */
+        boolean taken;
+
+        Acknowledgement(Link link, int packetId, boolean qos2) {
+            this.link = link;
+            this.packetId = packetId;
+            this.qos2 = qos2;
+        }
+
+        @Override
+        public void run() {
+            if (loop.inEventLoop()) {
+                taken = true;
+                link.releaseAcknowledgements();
+                return;
+            }
+            try {
+                loop.execute(this);
+            } catch (RejectedExecutionException closed) {
+                // the bridge is closed: the broker sends the message again to whoever connects as us next
+            }
+        }
+    }
 
     /** One filter of the subscription table. */
     private static final class Subscription {

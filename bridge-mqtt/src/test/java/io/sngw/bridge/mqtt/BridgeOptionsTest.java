@@ -93,7 +93,7 @@ class BridgeOptionsTest {
     @Test
     void tlsTrueIsRefusedUntilSupported() {
         assertEquals("tls=true is not supported yet: the bridge connects over plain TCP only",
-                rejection(() -> new BridgeOptions("h", 8883, true, "gw", null, null, null, null, null, null, 1000)));
+                rejection(() -> new BridgeOptions("h", 8883, true, "gw", null, null, null, null, null, null, 1000, true)));
     }
 
     @Test

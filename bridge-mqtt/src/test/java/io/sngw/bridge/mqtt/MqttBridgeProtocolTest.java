@@ -166,6 +166,23 @@ class MqttBridgeProtocolTest {
     }
 
     @Test
+    void qos2PublishCutOffInAPersistentSessionIsReleasedOnTheNextConnectionAndItsIdNotReused() throws Exception {
+        broker.sessionPresent = true;
+        connect(TestBridges.options(broker.port()).withCleanSession(false));
+        CompletableFuture<Void> cutOff = bridge.publish(message("p/2", "cut-off", 2, false));
+        int id = broker.await(PUBLISH).packetId();
+        broker.dropConnection();
+        failure(cutOff);
+        listener.awaitEvent(false);
+        listener.awaitEvent(true);
+
+        assertEquals(id, broker.await(PUBREL).packetId());
+        bridge.publish(message("p/2", "next", 2, false));
+        assertNotEquals(id, broker.await(PUBLISH).packetId());
+        broker.ack(PUBCOMP, id);
+    }
+
+    @Test
     void refusedFilterFailsSubscribeAndKeepsNoReference() throws Exception {
         connect();
         CompletableFuture<Integer> f = bridge.subscribe("denied/#", 1);
@@ -240,6 +257,19 @@ class MqttBridgeProtocolTest {
         assertEquals(42, broker.await(PUBACK).packetId());
         UpstreamMessage m = listener.awaitPayload("hello").get(0);
         assertEquals(new UpstreamMessage("in/1", "hello".getBytes(), 1, false), m);
+    }
+
+    @Test
+    void acknowledgementsLeaveInTheOrderOfThePublishesWhateverOrderTheyAreTakenIn() throws Exception {
+        connect();
+        listener.holdMessages();
+        broker.publish("in/1", "first", 1, 1, false);
+        broker.publish("in/1", "second", 1, 2, false);
+        listener.awaitPayload("second");
+        listener.take("second");
+        listener.take("first");
+        assertEquals(1, broker.await(PUBACK).packetId());
+        assertEquals(2, broker.await(PUBACK).packetId());
     }
 
     @Test

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +25,39 @@ final class RecordingListener implements UpstreamListener {
     private final BlockingQueue<Boolean> events = new LinkedBlockingQueue<>();
     private final List<UpstreamMessage> messages = new ArrayList<>();
     private final List<String> threads = new ArrayList<>();
+    /** Null while messages are taken at once, as by a gateway without a durable store. */
+    private Map<String, Runnable> held;
 
     @Override
-    public synchronized void onMessage(UpstreamMessage message) {
+    public synchronized void onMessage(UpstreamMessage message, Runnable taken) {
         messages.add(message);
         threads.add(Thread.currentThread().getName());
+        if (held != null) {
+            held.put(payload(message), taken);
+        } else {
+            taken.run();
+        }
         notifyAll();
+    }
+
+    /** From now on messages are not taken until {@link #take}: the bridge must not acknowledge them. */
+    synchronized void holdMessages() {
+        held = new LinkedHashMap<>();
+    }
+
+    /**
+     * Takes the held message with this payload, from the test's thread (as the store's writer thread would), and
+     * goes on holding the others.
+     */
+    void take(String payload) {
+        Runnable taken;
+        synchronized (this) {
+            taken = held.remove(payload);
+        }
+        if (taken == null) {
+            fail("no message '" + payload + "' held");
+        }
+        taken.run();
     }
 
     @Override

@@ -75,6 +75,8 @@ final class ScriptedBroker implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Socket current;
     volatile int connAckCode = 0;
+    /** The CONNACK's session-present flag: whether the broker claims to have kept the client's session. */
+    volatile boolean sessionPresent;
     volatile boolean autoSubAck = false;
 
     ScriptedBroker() throws IOException {
@@ -241,7 +243,7 @@ final class ScriptedBroker implements AutoCloseable {
                 Packet p = new Packet(first >> 4, first & 0x0F, body);
                 packets.add(p);
                 if (p.type == CONNECT) {
-                    send(0x20, 2, 0, connAckCode);
+                    send(0x20, 2, sessionPresent ? 1 : 0, connAckCode);
                 } else if (p.type == SUBSCRIBE && autoSubAck) {
                     subAck(p.packetId(), p.requestedQos().stream().mapToInt(Integer::intValue).toArray());
                 }

@@ -98,8 +98,8 @@ public final class StoreAndForwardUpstream implements Upstream {
     public void start(UpstreamListener listener) {
         broker.start(new UpstreamListener() {
             @Override
-            public void onMessage(UpstreamMessage message) {
-                listener.onMessage(message);
+            public void onMessage(UpstreamMessage message, Runnable taken) {
+                listener.onMessage(message, taken);
             }
 
             @Override

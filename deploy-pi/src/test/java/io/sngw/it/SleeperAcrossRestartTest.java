@@ -1,6 +1,5 @@
 package io.sngw.it;
 
-import io.sngw.core.codec.MqttSnMessage;
 import io.sngw.core.codec.MqttSnMessage.Disconnect;
 import io.sngw.core.codec.MqttSnMessage.PingReq;
 import io.sngw.core.codec.MqttSnMessage.PingResp;
@@ -18,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -65,13 +65,8 @@ class SleeperAcrossRestartTest {
                 for (int attempt = 0; attempt < 20 && after == null; attempt++) {
                     probe.publish("restart/in", "after", 1, false);
                     sensor.expectNothing(Duration.ofMillis(300));
-                    sensor.send(new PingReq("restart-sleeper"));
-                    MqttSnMessage answer = sensor.receive(Duration.ofSeconds(5));
-                    if (answer instanceof Publish p) {
-                        after = p;
-                        sensor.send(new PubAck(inId, p.msgId(), ReturnCode.ACCEPTED));
-                        drainUntilPingResp(sensor, inId);
-                    }
+                    List<Publish> woke = sensor.wakeAndAcknowledge("restart-sleeper", inId);
+                    after = woke.isEmpty() ? null : woke.get(0); // a repeated "after" may follow it
                 }
                 assertNotNull(after, "nothing published after the restart reached the sleeper");
                 assertEquals("after", text(after));
@@ -80,20 +75,6 @@ class SleeperAcrossRestartTest {
                 sensor.expect(new PubAck(outId, 9, ReturnCode.ACCEPTED));
                 assertEquals("from-bed", probe.awaitMessages(1, Duration.ofSeconds(5)).get(0).payloadString());
             }
-        }
-    }
-
-    /** Acknowledges whatever else was kept (a repeated "after") until the PINGRESP ends the wake-up. */
-    private static void drainUntilPingResp(Sensor sensor, int topicId) {
-        while (true) {
-            MqttSnMessage m = sensor.receive(Duration.ofSeconds(5));
-            if (m instanceof PingResp) {
-                return;
-            }
-            if (!(m instanceof Publish p)) {
-                throw new AssertionError("expected PUBLISH or PINGRESP, got " + m);
-            }
-            sensor.send(new PubAck(topicId, p.msgId(), ReturnCode.ACCEPTED));
         }
     }
 

@@ -128,6 +128,9 @@ public final class GatewayApp implements AutoCloseable {
                 dtls = new DtlsTransport(dtlsOptions(ds), ds.pskSuites() ? PskLookup.of(registry) : null, gateway);
                 gateway.attach(dtls);
             }
+            if (registry != null) {
+                followDeviceChanges(registry, gateway, dtls);
+            }
             gateway.restore(stored); // before the listeners deliver anything, so restored sensors are not told to reconnect
             if (udp != null) {
                 udp.start();
@@ -148,6 +151,22 @@ public final class GatewayApp implements AutoCloseable {
         }
         LOG.log(Level.INFO, startupLine());
         return udpAddress;
+    }
+
+    /**
+     * Makes changes of the device registry (the CLI's {@code sngw devices}, or in-process) reach what runs: the core
+     * revokes or re-grants the sessions concerned, and only then does the DTLS listener close the sessions whose key
+     * was changed or revoked, so that a revoked client's DISCONNECT still goes out through its DTLS session.
+     *
+     * @param dtls null without a DTLS listener
+     */
+    public static void followDeviceChanges(DeviceRegistry registry, Gateway gateway, DtlsTransport dtls) {
+        registry.onChange(clientIds -> {
+            gateway.devicesChanged(clientIds).join();
+            if (dtls != null) {
+                clientIds.forEach(dtls::dropPeersWithRevokedKey);
+            }
+        });
     }
 
     /** The configured store, or none; the default directory falls back to the user's when it cannot be written. */

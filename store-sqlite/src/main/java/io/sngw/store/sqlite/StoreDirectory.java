@@ -17,7 +17,7 @@ import java.util.Set;
  * only, and a warning when an existing one is open to others. Where the file system has no POSIX permissions
  * (FAT on a USB stick, say) nothing is set and nothing is said: there is nothing to set.
  */
-public final class StoreDirectory {
+final class StoreDirectory {
 
     private static final System.Logger LOG = System.getLogger(StoreDirectory.class.getName());
     private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
@@ -35,7 +35,7 @@ public final class StoreDirectory {
      *
      * @throws StoreException when it cannot be created or is not a writable directory
      */
-    public static void prepare(Path dir) {
+    static void prepare(Path dir) {
         if (!Files.isDirectory(dir)) {
             create(dir);
         } else {

@@ -11,6 +11,7 @@ import io.sngw.core.store.StoreAndForwardUpstream;
 import io.sngw.core.store.StoredState;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.store.sqlite.SqliteStore;
+import io.sngw.store.sqlite.StoreLock;
 import io.sngw.store.sqlite.StoreOptions;
 import io.sngw.core.security.DeviceRegistry;
 import io.sngw.transport.udp.UdpOptions;
@@ -34,10 +35,11 @@ import java.util.concurrent.TimeUnit;
  * {@code embedded}), the durable store, the MQTT bridge (behind the store-and-forward queue with
  * {@code store.ack: after-store}), the core and the listeners (plain UDP and/or DTLS).
  *
- * <p>Started from the inside out, so that nothing receives work before what it hands the work to exists: broker →
- * store → listeners attached → sessions restored → listeners started → bridge (started by {@link Gateway#start})
- * and ADVERTISE. Closed from the outside in: the listeners first, so that no sensor traffic arrives at a closing
- * core, then the gateway (and with it the upstream), the bridge, the store, the broker.
+ * <p>Started from the inside out, so that nothing receives work before what it hands the work to exists: the store
+ * directory's lock ({@link StoreLock}: one gateway per store) → broker → store → listeners attached → sessions
+ * restored → listeners started → bridge (started by {@link Gateway#start}) and ADVERTISE. Closed from the outside in:
+ * the listeners first, so that no sensor traffic arrives at a closing core, then the gateway (and with it the
+ * upstream), the bridge, the store, its lock, the broker.
  *
  * <p>The device registry (DTLS PSKs, {@code security.require-auth}) is the store's, unless one is given to the
  * constructor: an enabled device with a PSK, its client id being the PSK identity.
@@ -54,6 +56,7 @@ public final class GatewayApp implements AutoCloseable {
     private boolean started;
     private boolean closing;
     private EmbeddedBroker broker;
+    private StoreLock storeLock;
     private Store store;
     private MqttBridge bridge;
     private Gateway gateway;
@@ -88,6 +91,11 @@ public final class GatewayApp implements AutoCloseable {
         }
         started = true;
         try {
+            // First: a second gateway on this store must fail on the lock, not on a port the first one holds.
+            Optional<StoreLocation> location = StoreLocation.of(config.store());
+            if (location.isPresent()) {
+                storeLock = StoreLock.acquire(location.get().dir());
+            }
             BridgeOptions bridgeOptions;
             GatewayConfig.UpstreamSettings up = config.upstream();
             if (up.embedded()) {
@@ -100,7 +108,7 @@ public final class GatewayApp implements AutoCloseable {
                 bridgeOptions = bridgeOptions(up, url.host(), url.port());
                 upstreamUrl = url.toString();
             }
-            store = openStore(config.store());
+            store = openStore(config.store(), location);
             StoredState stored = store.load();
             bridge = new MqttBridge(bridgeOptions);
             Upstream upstream = bridge;
@@ -128,6 +136,9 @@ public final class GatewayApp implements AutoCloseable {
                 dtls = new DtlsTransport(dtlsOptions(ds), ds.pskSuites() ? PskLookup.of(registry) : null, gateway);
                 gateway.attach(dtls);
             }
+            if (registry != null) {
+                followDeviceChanges(registry, gateway, dtls);
+            }
             gateway.restore(stored); // before the listeners deliver anything, so restored sensors are not told to reconnect
             if (udp != null) {
                 udp.start();
@@ -150,9 +161,24 @@ public final class GatewayApp implements AutoCloseable {
         return udpAddress;
     }
 
+    /**
+     * Makes changes of the device registry (the CLI's {@code sngw devices}, or in-process) reach what runs: the core
+     * revokes or re-grants the sessions concerned, and only then does the DTLS listener close the sessions whose key
+     * was changed or revoked, so that a revoked client's DISCONNECT still goes out through its DTLS session.
+     *
+     * @param dtls null without a DTLS listener
+     */
+    public static void followDeviceChanges(DeviceRegistry registry, Gateway gateway, DtlsTransport dtls) {
+        registry.onChange(clientIds -> {
+            gateway.devicesChanged(clientIds).join();
+            if (dtls != null) {
+                clientIds.forEach(dtls::dropPeersWithRevokedKey);
+            }
+        });
+    }
+
     /** The configured store, or none; the default directory falls back to the user's when it cannot be written. */
-    private static Store openStore(GatewayConfig.StoreSettings settings) {
-        Optional<StoreLocation> location = StoreLocation.of(settings);
+    private static Store openStore(GatewayConfig.StoreSettings settings, Optional<StoreLocation> location) {
         if (location.isEmpty()) {
             LOG.log(Level.WARNING, "store.dir is none: sessions and queued messages live in memory only and are "
                     + "lost on restart; sensors are acknowledged only after the broker's PUBACK");
@@ -262,6 +288,10 @@ public final class GatewayApp implements AutoCloseable {
             if (store != null) {
                 Store st = store;
                 steps.add(() -> st.close());
+            }
+            if (storeLock != null) {
+                StoreLock lock = storeLock;
+                steps.add(() -> lock.close());
             }
             if (broker != null) {
                 EmbeddedBroker eb = broker;

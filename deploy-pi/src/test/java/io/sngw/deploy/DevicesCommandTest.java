@@ -53,29 +53,23 @@ class DevicesCommandTest {
     private Path data;
     private Path config;
 
-    private record Result(int code, String out, String err) {
-    }
-
     @BeforeEach
     void configFile() throws Exception {
         data = dir.resolve("data");
         config = Files.writeString(dir.resolve("sngw.yaml"), "store: { dir: \"" + data + "\" }\n");
     }
 
-    private Result devices(String... args) {
+    private CliRun devices(String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "devices";
         all[1] = args[0];
         all[2] = "--config=" + config;
         System.arraycopy(args, 1, all, 3, args.length - 1); // after the subcommand and its --config
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), all);
-        return new Result(code, out.toString(), err.toString());
+        return CliRun.sngw(all);
     }
 
-    private Result ok(String... args) {
-        Result r = devices(args);
+    private CliRun ok(String... args) {
+        CliRun r = devices(args);
         assertEquals(0, r.code(), r.err());
         return r;
     }
@@ -94,24 +88,24 @@ class DevicesCommandTest {
 
     @Test
     void addedDeviceIsListedWithItsPatternsButNeverItsKey() {
-        Result added = ok("add", "sensor-1", "--psk", KEY, "--publish", "sensors/%c/#", "--publish", "status/%c",
+        CliRun added = ok("add", "sensor-1", "--psk", KEY, "--publish", "sensors/%c/#", "--publish", "status/%c",
                 "--subscribe", "config/%c/+");
         assertTrue(added.out().startsWith("added sensor-1 in " + data.resolve("sngw.db") + ": psk; publish"
                 + " sensors/%c/#,status/%c; subscribe config/%c/+"), added.out());
 
-        Result list = ok("list");
+        CliRun list = ok("list");
         String[] lines = list.out().split("\\R");
         assertEquals(2, lines.length, list.out());
         assertTrue(lines[0].matches("ID +ENABLED +CREDENTIALS +PUBLISH +SUBSCRIBE +CREATED +LAST SEEN"), lines[0]);
         assertTrue(lines[1].matches("sensor-1 +yes +psk +sensors/%c/#,status/%c +config/%c/\\+ +\\d{4}-\\d\\d-\\d\\dT"
                 + "\\d\\d:\\d\\d:\\d\\dZ +never"), lines[1]);
 
-        Result json = ok("list", "--json");
+        CliRun json = ok("list", "--json");
         assertTrue(json.out().contains("\"id\": \"sensor-1\", \"enabled\": true, \"psk\": true, \"certFingerprint\":"
                 + " null, \"publish\": [\"sensors/%c/#\", \"status/%c\"], \"subscribe\": [\"config/%c/+\"]"),
                 json.out());
 
-        for (Result r : List.of(added, list, json)) {
+        for (CliRun r : List.of(added, list, json)) {
             assertFalse(r.out().toLowerCase().contains(KEY), r.out());
             assertEquals("", r.err());
         }
@@ -123,7 +117,7 @@ class DevicesCommandTest {
 
     @Test
     void generatedKeyIsPrintedOnceAsHexAndIsTheOneStored() {
-        Result r = ok("add", "sensor-1", "--generate-psk");
+        CliRun r = ok("add", "sensor-1", "--generate-psk");
 
         Matcher key = Pattern.compile("(?m)^psk: ([0-9a-f]{64})$").matcher(r.out());
         assertTrue(key.find(), r.out());
@@ -195,7 +189,7 @@ class DevicesCommandTest {
                 "sngw devices add: --cert: " + notACertificate + " is not valid: expected an X.509 certificate, PEM"
                         + " or DER");
         for (int i = 0; i < cases.size(); i++) {
-            Result r = devices(cases.get(i).toArray(String[]::new));
+            CliRun r = devices(cases.get(i).toArray(String[]::new));
             assertEquals(Main.EXIT_BAD_CONFIG, r.code(), cases.get(i) + ": " + r.err());
             assertTrue(r.err().startsWith(expected.get(i)), cases.get(i) + ": " + r.err());
             assertEquals("", r.out());
@@ -206,7 +200,7 @@ class DevicesCommandTest {
 
     @Test
     void pskAndGeneratedPskTogetherAreAUsageError() {
-        Result r = devices("add", "sensor-1", "--psk", KEY, "--generate-psk");
+        CliRun r = devices("add", "sensor-1", "--psk", KEY, "--generate-psk");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("mutually exclusive"), r.err());
         assertFalse(r.err().contains(KEY), r.err());
@@ -217,7 +211,7 @@ class DevicesCommandTest {
         ok("add", "sensor-1", "--psk", KEY);
         Device first = stored("sensor-1");
 
-        Result again = devices("add", "sensor-1", "--generate-psk");
+        CliRun again = devices("add", "sensor-1", "--generate-psk");
         assertEquals(1, again.code());
         assertEquals("sngw: device \"sensor-1\" exists in " + data.resolve("sngw.db") + "; add --replace to replace"
                 + " its credentials and patterns", again.err().strip());
@@ -225,7 +219,7 @@ class DevicesCommandTest {
         assertArrayEquals(first.psk(), stored("sensor-1").psk());
 
         ok("disable", "sensor-1");
-        Result replaced = ok("add", "sensor-1", "--replace", "--generate-psk", "--subscribe", "config/%c");
+        CliRun replaced = ok("add", "sensor-1", "--replace", "--generate-psk", "--subscribe", "config/%c");
         assertTrue(replaced.out().startsWith("replaced sensor-1"), replaced.out());
         Device now = stored("sensor-1");
         assertFalse(java.util.Arrays.equals(first.psk(), now.psk()));
@@ -256,7 +250,7 @@ class DevicesCommandTest {
     @Test
     void anUnknownIdExitsWithOneNamingIt() {
         for (String command : List.of("remove", "disable", "enable")) {
-            Result r = devices(command, "ghost");
+            CliRun r = devices(command, "ghost");
             assertEquals(1, r.code(), command);
             assertEquals("sngw: no device \"ghost\" in " + data.resolve("sngw.db") + " (there is no store database"
                     + " yet)", r.err().strip());
@@ -268,7 +262,7 @@ class DevicesCommandTest {
         ok("add", "sensor-1");
         withStore(store -> assertTrue(store.find("sensor-1").isPresent()));
         for (String command : List.of("remove", "disable", "enable")) {
-            Result r = devices(command, "ghost");
+            CliRun r = devices(command, "ghost");
             assertEquals(1, r.code(), command);
             assertEquals("sngw: no device \"ghost\" in " + data.resolve("sngw.db"), r.err().strip());
         }
@@ -278,7 +272,7 @@ class DevicesCommandTest {
     void withoutAStoreThereIsNoRegistry() throws Exception {
         Files.writeString(config, "store: { dir: none }\n");
         for (String command : List.of("list", "add", "remove")) {
-            Result r = command.equals("list") ? devices(command) : devices(command, "sensor-1");
+            CliRun r = command.equals("list") ? devices(command) : devices(command, "sensor-1");
             assertEquals(Main.EXIT_BAD_CONFIG, r.code(), command);
             assertEquals("sngw: store.dir is none in " + config + ": the device registry lives in the store; set"
                     + " store.dir to a directory", r.err().strip());
@@ -288,7 +282,7 @@ class DevicesCommandTest {
     @Test
     void aBadConfigurationExitsWithTwoAsForRun() throws Exception {
         Files.writeString(config, "store: { dir: relative/path }\n");
-        Result r = devices("list");
+        CliRun r = devices("list");
         assertEquals(Main.EXIT_BAD_CONFIG, r.code());
         assertEquals("sngw: bad configuration " + config + ": store.dir: \"relative/path\" is not valid: expected an"
                 + " absolute path (or ~/...), or \"none\" to keep everything in memory", r.err().strip());

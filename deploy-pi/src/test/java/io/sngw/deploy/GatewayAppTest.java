@@ -145,6 +145,39 @@ class GatewayAppTest {
     }
 
     @Test
+    void aSecondGatewayOnTheSameStoreDirectoryFailsToStartNamingTheDirectoryAndThePidHoldingIt() throws Exception {
+        try (GatewayApp first = new GatewayApp(onFreePorts())) {
+            first.start();
+            GatewayApp second = new GatewayApp(onFreePorts());
+            RuntimeException e = assertThrows(RuntimeException.class, second::start);
+            assertTrue(e.getMessage().contains(dataDir + " is in use by another gateway (pid "
+                    + ProcessHandle.current().pid() + ")"), e.getMessage());
+            assertTrue(second.awaitClosed(10, TimeUnit.SECONDS));
+            assertNull(second.upstreamUrl(), "it failed before starting its broker");
+        }
+    }
+
+    @Test
+    void theStoreDirectoryIsFreeForAnotherGatewayOnceTheFirstIsClosed() throws Exception {
+        GatewayApp first = new GatewayApp(onFreePorts());
+        first.start();
+        first.close();
+        try (GatewayApp next = new GatewayApp(onFreePorts())) {
+            assertNotEquals(0, next.start().getPort());
+        }
+    }
+
+    @Test
+    void gatewaysWithoutAStoreTakeNoLock() throws Exception {
+        GatewayConfig inMemory = onFreePorts().withStore(GatewayConfig.defaults().store().withDir(GatewayConfig.NO_STORE));
+        try (GatewayApp one = new GatewayApp(inMemory); GatewayApp two = new GatewayApp(inMemory)) {
+            one.start();
+            two.start();
+            assertNotEquals(one.udpAddress(), two.udpAddress());
+        }
+    }
+
+    @Test
     void closeBeforeStartIsHarmless() throws Exception {
         GatewayApp app = new GatewayApp(onFreePorts());
         app.close();

@@ -3,11 +3,10 @@ package io.sngw.deploy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static io.sngw.deploy.CliRun.sngw;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,20 +17,10 @@ class MainTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result sngw(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @Test
     void checkConfigAcceptsAValidFile() throws Exception {
         Path file = Files.writeString(dir.resolve("ok.yaml"), "udp: { port: 1884 }\npredefined-topics: { 1: a }\n");
-        Result r = sngw("check-config", file.toString());
+        CliRun r = sngw("check-config", file.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("OK: " + file), r.out());
         assertEquals("", r.err());
@@ -46,7 +35,7 @@ class MainTest {
     @Test
     void checkConfigRefusesABadFileWithTheMessage() throws Exception {
         Path file = Files.writeString(dir.resolve("bad.yaml"), "udp: { port: 70000 }\n");
-        Result r = sngw("check-config", file.toString());
+        CliRun r = sngw("check-config", file.toString());
         assertEquals(1, r.code());
         assertEquals(file + ": udp.port: 70000 is not valid: expected an integer 0..65535", r.err().strip());
         assertEquals("", r.out());
@@ -55,14 +44,14 @@ class MainTest {
     @Test
     void checkConfigRefusesAMissingFile() {
         Path file = dir.resolve("missing.yaml");
-        Result r = sngw("check-config", file.toString());
+        CliRun r = sngw("check-config", file.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("no such file"), r.err());
     }
 
     @Test
     void checkConfigWithoutFileIsAUsageError() {
-        Result r = sngw("check-config");
+        CliRun r = sngw("check-config");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("Missing required parameter: 'FILE'"), r.err());
     }
@@ -70,7 +59,7 @@ class MainTest {
     @Test
     void runWithABadConfigExitsWithTwoAndNoStackTrace() throws Exception {
         Path file = Files.writeString(dir.resolve("bad.yaml"), "udp: { prot: 1884 }\n");
-        Result r = sngw("run", "--config", file.toString());
+        CliRun r = sngw("run", "--config", file.toString());
         assertEquals(Main.EXIT_BAD_CONFIG, r.code());
         assertEquals("sngw: bad configuration " + file + ": udp.prot: unknown key; expected one of: enabled, bind,"
                 + " port, broadcast", r.err().strip());
@@ -80,14 +69,14 @@ class MainTest {
 
     @Test
     void runWithAMissingConfigExitsWithTwo() {
-        Result r = sngw("run", "-c", dir.resolve("missing.yaml").toString());
+        CliRun r = sngw("run", "-c", dir.resolve("missing.yaml").toString());
         assertEquals(Main.EXIT_BAD_CONFIG, r.code());
         assertTrue(r.err().contains("no such file"), r.err());
     }
 
     @Test
     void versionPrintsTheProjectVersion() {
-        Result r = sngw("version");
+        CliRun r = sngw("version");
         assertEquals(0, r.code());
         assertTrue(r.out().matches("sngw \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R"), r.out());
         assertEquals(r.out(), sngw("--version").out());
@@ -95,14 +84,14 @@ class MainTest {
 
     @Test
     void unknownCommandIsAUsageError() {
-        Result r = sngw("fly");
+        CliRun r = sngw("fly");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("Unmatched argument"), r.err());
     }
 
     @Test
     void noCommandPrintsUsage() {
-        Result r = sngw();
+        CliRun r = sngw();
         assertEquals(0, r.code());
         assertTrue(r.out().contains("check-config"), r.out());
     }
@@ -114,7 +103,7 @@ class MainTest {
         Path file = Files.writeString(dir.resolve("corrupt.yaml"), "udp: { bind: \"127.0.0.1\", port: 0 }\n"
                 + "upstream: { embedded-port: 0 }\n"
                 + "store: { dir: \"" + data + "\", on-corrupt: fail }\n");
-        Result r = sngw("run", "--config", file.toString());
+        CliRun r = sngw("run", "--config", file.toString());
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().startsWith("sngw: cannot start: "), r.err());
         assertTrue(r.err().contains(db.toString()), r.err());

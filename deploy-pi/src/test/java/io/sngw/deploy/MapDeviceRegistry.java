@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /** The device registry port backed by a map: enough to wire DTLS in tests until the durable registry exists. */
 final class MapDeviceRegistry implements DeviceRegistry {
@@ -43,5 +45,10 @@ final class MapDeviceRegistry implements DeviceRegistry {
     public void touch(String clientId) {
         devices.computeIfPresent(clientId, (id, d) -> new Device(d.clientId(), d.psk(), d.certFingerprint(),
                 d.publishPatterns(), d.subscribePatterns(), d.enabled(), d.created(), Instant.now()));
+    }
+
+    /** Changes are not announced: the tests using this map change no device while a gateway runs. */
+    @Override
+    public void onChange(Consumer<Set<String>> listener) {
     }
 }

@@ -12,10 +12,8 @@ import io.sngw.core.codec.TopicRef;
 import io.sngw.core.security.Device;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,15 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** security.require-auth over plain UDP: only enabled devices connect, and each within its ACL. */
-class AuthenticationAndAclTest extends EndToEndTest {
-    @TempDir
-    Path dir;
-
-    @Override
-    protected GatewayUnderTest startGateway() {
-        return GatewayUnderTest.startWithAuth(broker.url(), dir);
-    }
-
+class AuthenticationAndAclTest extends AuthenticatedEndToEndTest {
     @BeforeEach
     void registerDevicesAndSubscribeProbe() {
         gateway.devices().put(new Device("meter-1", null, null, List.of("meters/%c/#"), List.of("commands/%c/+"),

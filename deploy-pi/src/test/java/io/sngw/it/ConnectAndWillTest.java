@@ -8,11 +8,8 @@ import io.sngw.core.codec.MqttSnMessage.PingReq;
 import io.sngw.core.codec.MqttSnMessage.PingResp;
 import io.sngw.core.codec.MqttSnMessage.PubAck;
 import io.sngw.core.codec.MqttSnMessage.Publish;
-import io.sngw.core.codec.MqttSnMessage.WillMsg;
-import io.sngw.core.codec.MqttSnMessage.WillMsgReq;
 import io.sngw.core.codec.MqttSnMessage.WillMsgResp;
 import io.sngw.core.codec.MqttSnMessage.WillMsgUpd;
-import io.sngw.core.codec.MqttSnMessage.WillTopic;
 import io.sngw.core.codec.MqttSnMessage.WillTopicReq;
 import io.sngw.core.codec.MqttSnMessage.WillTopicResp;
 import io.sngw.core.codec.MqttSnMessage.WillTopicUpd;
@@ -36,15 +33,6 @@ class ConnectAndWillTest extends EndToEndTest {
         probe.subscribe("will/#", 1);
     }
 
-    private void connectWithWill(Sensor sensor, String clientId, int keepAlive, String willTopic, String willMessage) {
-        sensor.send(new Connect(true, true, keepAlive, clientId));
-        sensor.expect(new WillTopicReq());
-        sensor.send(new WillTopic(1, false, willTopic));
-        sensor.expect(new WillMsgReq());
-        sensor.send(new WillMsg(willMessage.getBytes(StandardCharsets.UTF_8)));
-        sensor.expect(new ConnAck(ReturnCode.ACCEPTED));
-    }
-
     @Test
     void connectIsAnsweredWithConnAckAccepted() {
         try (Sensor sensor = gateway.sensor()) {
@@ -56,7 +44,7 @@ class ConnectAndWillTest extends EndToEndTest {
     @Test
     void willDialogueAsksForTopicThenMessageThenAccepts() {
         try (Sensor sensor = gateway.sensor()) {
-            connectWithWill(sensor, "will-dialogue", 60, "will/dialogue", "gone");
+            sensor.connectWithWill("will-dialogue", 60, true, "will/dialogue", "gone");
             sensor.send(new PingReq());
             sensor.expect(new PingResp());
         }
@@ -65,7 +53,7 @@ class ConnectAndWillTest extends EndToEndTest {
     @Test
     void keepAliveExpiryPublishesTheWillAtTheBroker() {
         try (Sensor sensor = gateway.sensor()) {
-            connectWithWill(sensor, "will-expiry", 1, "will/expiry", "sensor went silent");
+            sensor.connectWithWill("will-expiry", 1, true, "will/expiry", "sensor went silent");
             List<ProbeMessage> wills = probe.awaitMessages(1, Duration.ofSeconds(5));
             assertEquals("will/expiry", wills.get(0).topic());
             assertEquals("sensor went silent", wills.get(0).payloadString());
@@ -77,7 +65,7 @@ class ConnectAndWillTest extends EndToEndTest {
     @Test
     void keepAliveIsHonouredWhileTheSensorPings() throws InterruptedException {
         try (Sensor sensor = gateway.sensor()) {
-            connectWithWill(sensor, "will-pinging", 1, "will/pinging", "x");
+            sensor.connectWithWill("will-pinging", 1, true, "will/pinging", "x");
             for (int i = 0; i < 6; i++) {
                 Thread.sleep(400);
                 sensor.send(new PingReq());
@@ -104,7 +92,7 @@ class ConnectAndWillTest extends EndToEndTest {
     @Test
     void disconnectIsAnsweredAndPublishesNoWill() {
         try (Sensor sensor = gateway.sensor()) {
-            connectWithWill(sensor, "will-disconnect", 1, "will/disconnect", "x");
+            sensor.connectWithWill("will-disconnect", 1, true, "will/disconnect", "x");
             sensor.send(new Disconnect());
             sensor.expect(new Disconnect());
             sensor.expectNothing(Duration.ofMillis(2000));
@@ -115,7 +103,7 @@ class ConnectAndWillTest extends EndToEndTest {
     @Test
     void willUpdatesChangeWhatIsPublishedOnLoss() {
         try (Sensor sensor = gateway.sensor()) {
-            connectWithWill(sensor, "will-update", 1, "will/old", "old");
+            sensor.connectWithWill("will-update", 1, true, "will/old", "old");
             sensor.send(new WillTopicUpd(0, false, "will/new"));
             sensor.expect(new WillTopicResp(ReturnCode.ACCEPTED));
             sensor.send(new WillMsgUpd("new".getBytes(StandardCharsets.UTF_8)));
@@ -130,7 +118,7 @@ class ConnectAndWillTest extends EndToEndTest {
     @Test
     void emptyWillTopicUpdateDeletesTheWill() {
         try (Sensor sensor = gateway.sensor()) {
-            connectWithWill(sensor, "will-delete", 1, "will/delete", "x");
+            sensor.connectWithWill("will-delete", 1, true, "will/delete", "x");
             sensor.sendBytes(new byte[] {0x02, 0x1A});
             sensor.expect(new WillTopicResp(ReturnCode.ACCEPTED));
             GatewayUnderTest.await("the client to be lost", () -> gateway.metrics().get(Counter.CLIENTS_LOST) == 1);

@@ -1,8 +1,6 @@
 package io.sngw.it;
 
 import io.sngw.core.GatewayMetrics.Counter;
-import io.sngw.core.codec.MqttSnMessage.ConnAck;
-import io.sngw.core.codec.MqttSnMessage.Connect;
 import io.sngw.core.codec.MqttSnMessage.PubAck;
 import io.sngw.core.codec.MqttSnMessage.PubComp;
 import io.sngw.core.codec.MqttSnMessage.PubRec;
@@ -14,10 +12,6 @@ import io.sngw.core.codec.MqttSnMessage.SubAck;
 import io.sngw.core.codec.MqttSnMessage.Subscribe;
 import io.sngw.core.codec.MqttSnMessage.UnsubAck;
 import io.sngw.core.codec.MqttSnMessage.Unsubscribe;
-import io.sngw.core.codec.MqttSnMessage.WillMsg;
-import io.sngw.core.codec.MqttSnMessage.WillMsgReq;
-import io.sngw.core.codec.MqttSnMessage.WillTopic;
-import io.sngw.core.codec.MqttSnMessage.WillTopicReq;
 import io.sngw.core.codec.ReturnCode;
 import io.sngw.core.codec.TopicRef;
 import io.sngw.core.config.GatewayOptions;
@@ -279,12 +273,7 @@ class DeliverDownstreamTest extends SharedBrokerTest {
         start();
         probe.subscribe("will/down-retry", 1);
         try (Sensor sensor = gateway.sensor()) {
-            sensor.send(new Connect(true, true, 60, "down-retry"));
-            sensor.expect(new WillTopicReq());
-            sensor.send(new WillTopic(1, false, "will/down-retry"));
-            sensor.expect(new WillMsgReq());
-            sensor.send(new WillMsg(utf8("no acks")));
-            sensor.expect(new ConnAck(ReturnCode.ACCEPTED));
+            sensor.connectWithWill("down-retry", 60, true, "will/down-retry", "no acks");
             sensor.subscribe("down-retry/t", 1, 1);
 
             probe.publish("down-retry/t", "ack me", 1, false);

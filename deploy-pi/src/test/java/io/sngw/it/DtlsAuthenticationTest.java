@@ -90,6 +90,27 @@ class DtlsAuthenticationTest extends EndToEndTest {
     }
 
     @Test
+    void aDeviceWhoseKeyChangedLosesItsDtlsSessionAndConnectsAgainOnlyWithTheNewKey() {
+        try (MqttSnClient alice = client("alice", ALICE_KEY)) {
+            assertEquals(new ConnAck(ReturnCode.ACCEPTED), alice.connect("alice", 60, true));
+
+            gateway.devices().put(new Device("alice", BOB_KEY, null, List.of("homes/%c/#"), List.of("#"), true,
+                    Instant.now(), null));
+
+            GatewayUnderTest.await("the session made with the old key to be closed",
+                    () -> gateway.dtls().stats().peersKeyRevoked() == 1);
+        }
+        assertThrows(RuntimeException.class, () -> {
+            try (MqttSnClient stale = client("alice", ALICE_KEY)) {
+                stale.connect("alice", 60, true);
+            }
+        });
+        try (MqttSnClient renewed = client("alice", BOB_KEY)) {
+            assertEquals(new ConnAck(ReturnCode.ACCEPTED), renewed.connect("alice", 60, true));
+        }
+    }
+
+    @Test
     void aDeviceEnabledAfterStartIsServedWithoutARestart() {
         gateway.devices().put(new Device("carol", BOB_KEY, null, List.of("#"), List.of("#"), true, Instant.now(), null));
         try (MqttSnClient carol = client("carol", BOB_KEY)) {

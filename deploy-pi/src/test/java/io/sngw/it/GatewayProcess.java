@@ -59,6 +59,20 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** The running gateway's process id. */
+    long pid() {
+        return process.pid();
+    }
+
+    InetSocketAddress udpAddress() {
+        return udp;
+    }
+
+    /** The configuration file it was started with. */
+    Path config() {
+        return config;
+    }
+
     /** Starts the same configuration again, after {@link #kill()}. */
     void restart() {
         launch();

@@ -11,6 +11,7 @@ import io.sngw.core.store.NoStore;
 import io.sngw.core.store.OutboundOptions;
 import io.sngw.core.store.Store;
 import io.sngw.core.store.StoreAndForwardUpstream;
+import io.sngw.deploy.GatewayApp;
 import io.sngw.store.sqlite.SqliteStore;
 import io.sngw.transport.udp.UdpOptions;
 import io.sngw.transport.udp.UdpTransport;
@@ -66,6 +67,9 @@ final class GatewayUnderTest implements AutoCloseable {
         PskLookup psks = pskLookup != null || !(store instanceof DeviceRegistry registry) ? pskLookup
                 : PskLookup.of(registry);
         dtls = dtlsOptions == null ? null : new DtlsTransport(dtlsOptions, psks, gateway);
+        if (store instanceof DeviceRegistry registry) {
+            GatewayApp.followDeviceChanges(registry, gateway, dtls);
+        }
         gateway.attach(udp);
         gateway.start();
         udp.start();
@@ -114,6 +118,11 @@ final class GatewayUnderTest implements AutoCloseable {
 
     InetSocketAddress dtlsAddress() {
         return dtls.localAddress();
+    }
+
+    /** The durable store, or {@link NoStore}. */
+    Store store() {
+        return store;
     }
 
     /** The device registry; only with a store. */

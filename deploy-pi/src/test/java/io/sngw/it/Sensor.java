@@ -13,6 +13,10 @@ import io.sngw.core.codec.MqttSnMessage.RegAck;
 import io.sngw.core.codec.MqttSnMessage.Register;
 import io.sngw.core.codec.MqttSnMessage.SubAck;
 import io.sngw.core.codec.MqttSnMessage.Subscribe;
+import io.sngw.core.codec.MqttSnMessage.WillMsg;
+import io.sngw.core.codec.MqttSnMessage.WillMsgReq;
+import io.sngw.core.codec.MqttSnMessage.WillTopic;
+import io.sngw.core.codec.MqttSnMessage.WillTopicReq;
 import io.sngw.core.codec.ReturnCode;
 import io.sngw.core.codec.TopicRef;
 
@@ -23,6 +27,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -120,6 +125,16 @@ final class Sensor implements AutoCloseable {
 
     void connect(String clientId, int keepAlive, boolean cleanSession) {
         send(new Connect(false, cleanSession, keepAlive, clientId));
+        expect(new ConnAck(ReturnCode.ACCEPTED));
+    }
+
+    /** CONNECT with a will: the whole dialogue (QoS 1, not retained) up to CONNACK accepted. */
+    void connectWithWill(String clientId, int keepAlive, boolean cleanSession, String willTopic, String willMessage) {
+        send(new Connect(true, cleanSession, keepAlive, clientId));
+        expect(new WillTopicReq());
+        send(new WillTopic(1, false, willTopic));
+        expect(new WillMsgReq());
+        send(new WillMsg(willMessage.getBytes(StandardCharsets.UTF_8)));
         expect(new ConnAck(ReturnCode.ACCEPTED));
     }
 

@@ -36,8 +36,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -301,6 +303,49 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
             return;
         }
         session.onWake(link, from);
+    }
+
+    /**
+     * Applies a change of these clients' devices to their sessions, each on its own loop: with authentication on, a
+     * client whose device was disabled or removed loses its session (see {@link Session#revoke}), and one whose ACL
+     * changed gets its new grants. Call it from a thread of the caller's own, never from a session loop: the wiring
+     * gives it the {@link io.sngw.core.security.DeviceRegistry#onChange} notifications.
+     *
+     * @return completes (never exceptionally) when every session concerned has applied the change, so that the caller
+     *         may then close what a revoked client's DISCONNECT still had to pass through (its DTLS session)
+     */
+    public CompletableFuture<Void> devicesChanged(Set<String> clientIds) {
+        if (!access.requiresAuth()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<Void>> applied = new ArrayList<>();
+        for (String clientId : clientIds) {
+            try {
+                applied.add(CompletableFuture.runAsync(() -> review(clientId), loops.loopFor(clientId))
+                        .exceptionally(failure -> {
+                            metrics.increment(Counter.INTERNAL_ERRORS);
+                            LOG.log(Level.ERROR, "applying a device change to " + clientId + " failed", failure);
+                            return null;
+                        }));
+            } catch (RejectedExecutionException closing) {
+                // the gateway is closing: its sessions go away with it
+            }
+        }
+        return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new));
+    }
+
+    /** On the loop owning the client id. */
+    private void review(String clientId) {
+        Session session = ctx.sessionsById.get(clientId);
+        if (session == null) {
+            return;
+        }
+        AccessPolicy.Admission admission = access.current(clientId);
+        if (admission instanceof AccessPolicy.Admission.Refused refused) {
+            session.revoke(refused.reason());
+        } else {
+            session.updateGrants(((AccessPolicy.Admission.Admitted) admission).grants());
+        }
     }
 
     /** QoS -1: no session, no answer; only predefined ids and short names can say where it goes. */

@@ -21,6 +21,10 @@ public final class GatewayMetrics {
         CONNECTS_REJECTED_CONGESTION,
         CONNECTS_REFUSED_AUTH,
         TAKEOVERS,
+        /** Sessions ended because their device was disabled or removed while the gateway ran. */
+        SESSIONS_REVOKED,
+        /** Live sessions given new grants because their device's ACL changed. */
+        GRANTS_UPDATED,
         CLIENTS_LOST,
         WILLS_PUBLISHED,
         WILLS_LOST,

@@ -518,12 +518,20 @@ final class Session {
 
     private void onUnsubscribe(Unsubscribe unsubscribe) {
         String filter = ctx.nameWithoutRegistration(unsubscribe.topic());
-        if (filter != null && subscriptions.remove(filter) != null) {
-            ctx.router.remove(filter, this);
-            ctx.upstream.unsubscribe(filter);
+        if (filter != null && unsubscribe(filter)) {
             save();
         }
         send(new UnsubAck(unsubscribe.msgId()));
+    }
+
+    /** @return whether the session held the subscription */
+    private boolean unsubscribe(String filter) {
+        if (subscriptions.remove(filter) == null) {
+            return false;
+        }
+        ctx.router.remove(filter, this);
+        ctx.upstream.unsubscribe(filter);
+        return true;
     }
 
     private void onPing() {
@@ -989,10 +997,7 @@ final class Session {
         }
         stopTimers();
         requeueInFlight();
-        if (address != null) {
-            ctx.sessionsByAddress.remove(address, this);
-            address = null;
-        }
+        unbindAddress();
         if (cleanSession) {
             remove();
         } else {
@@ -1000,6 +1005,61 @@ final class Session {
             dropQos0();
             save();
         }
+    }
+
+    /** Datagrams from the client's address no longer reach this session: they get the no-session DISCONNECT. */
+    private void unbindAddress() {
+        if (address != null) {
+            ctx.sessionsByAddress.remove(address, this);
+            address = null;
+        }
+    }
+
+    /**
+     * The client's device was disabled or removed while the gateway ran: the session ends at once, persistent or not,
+     * and its stored record and messages go with it. A client that is listening hears DISCONNECT (a sleeping one
+     * learns when it wakes: its PINGREQ finds no session). The will is not published: an administrator revoked the
+     * client, the client did not vanish, and a will would announce a failure that did not happen.
+     */
+    void revoke(String reason) {
+        if (state == SessionState.REMOVED) {
+            return;
+        }
+        LinkAddress listening = state != SessionState.ASLEEP ? address : null;
+        // Unbound before the DISCONNECT leaves: whatever the client sends once it has it must find no session.
+        unbindAddress();
+        if (listening != null) {
+            ctx.send(link, listening, new Disconnect());
+        }
+        LOG.log(Level.INFO, "client {0}: session revoked, {1}{2}", clientId, reason,
+                listening != null ? "; sent DISCONNECT" : "");
+        ctx.metrics.increment(Counter.SESSIONS_REVOKED);
+        stopTimers();
+        remove();
+    }
+
+    /**
+     * The client's device has a new ACL: it applies from the next message on, and subscriptions and a will the new
+     * grants no longer allow are dropped, so that nothing keeps flowing under rights the device lost.
+     */
+    void updateGrants(ClientGrants updated) {
+        if (state == SessionState.REMOVED || updated.equals(grants)) {
+            return;
+        }
+        grants = updated;
+        ctx.metrics.increment(Counter.GRANTS_UPDATED);
+        List<String> dropped = subscriptions.keySet().stream().filter(filter -> !grants.maySubscribe(filter)).toList();
+        dropped.forEach(this::unsubscribe);
+        boolean willDropped = will != null && !grants.mayPublish(will.topic());
+        if (willDropped) {
+            will = null;
+        }
+        if (!dropped.isEmpty() || willDropped) {
+            save();
+        }
+        LOG.log(Level.INFO, "client {0}: ACL changed, new grants applied{1}{2}", clientId,
+                dropped.isEmpty() ? "" : "; dropped subscriptions it no longer may have: " + String.join(", ", dropped),
+                willDropped ? "; dropped its will, to a topic it no longer may publish to" : "");
     }
 
     /** An offline persistent session keeps QoS 1 and 2 only, as MQTT does. */

@@ -45,6 +45,21 @@ public final class AccessPolicy {
         if (proved != null && !proved.equals(clientId)) {
             return new Admission.Refused("the link authenticated " + proved + ", not " + clientId);
         }
+        Admission admission = current(clientId);
+        if (admission instanceof Admission.Admitted) {
+            registry.touch(clientId);
+        }
+        return admission;
+    }
+
+    /**
+     * What the registry says of a client that is connected already, after its device changed: its grants now, or why
+     * it may no longer be connected. The link's proof was checked at CONNECT and does not change.
+     */
+    public Admission current(String clientId) {
+        if (!requireAuth) {
+            return new Admission.Admitted(ClientGrants.ALL);
+        }
         Optional<Device> device = registry.find(clientId);
         if (device.isEmpty()) {
             return new Admission.Refused("unknown device");
@@ -52,7 +67,6 @@ public final class AccessPolicy {
         if (!device.get().enabled()) {
             return new Admission.Refused("device disabled");
         }
-        registry.touch(clientId);
         return new Admission.Admitted(ClientGrants.of(device.get()));
     }
 

@@ -10,12 +10,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -26,6 +29,9 @@ import java.util.function.Function;
  * <p>Another process (the CLI) may change the table behind the cache's back: {@link #replace} swaps in what was
  * read from the database, but only at a {@link Mark} when every put and remove made here is committed, so that a
  * reload never takes back a change this process made and the writer has not written yet.
+ *
+ * <p>Every put, remove and reload that changed a device, other than its last-seen time, is announced to
+ * {@code changed} with the client ids concerned, after the lock is released.
  */
 final class DeviceCache {
 
@@ -37,14 +43,16 @@ final class DeviceCache {
     private final Clock clock;
     private final Duration touchInterval;
     private final Object changes = new Object();
+    private final Consumer<Set<String>> changed;
 
     // guarded by changes
     private long putsAndRemoves;
     private CompletableFuture<Void> lastPutOrRemove = CompletableFuture.completedFuture(null);
 
     DeviceCache(Collection<Device> stored, Function<WriteOp, CompletableFuture<Void>> writes, Clock clock,
-                Duration touchInterval) {
+                Duration touchInterval, Consumer<Set<String>> changed) {
         this.devices = byClientId(stored);
+        this.changed = changed;
         this.writes = writes;
         this.clock = clock;
         this.touchInterval = touchInterval;
@@ -65,20 +73,28 @@ final class DeviceCache {
 
     void put(Device device) {
         Device stored = normalized(device);
+        Device old;
         synchronized (changes) {
-            devices.put(stored.clientId(), stored);
+            old = devices.put(stored.clientId(), stored);
             issued(writes.apply(new WriteOp.PutDevice(stored)));
+        }
+        if (old == null || !sameExceptLastSeen(old, stored)) {
+            changed.accept(Set.of(stored.clientId()));
         }
     }
 
     boolean remove(String clientId) {
+        boolean existed;
         synchronized (changes) {
-            boolean existed = devices.remove(clientId) != null;
+            existed = devices.remove(clientId) != null;
             if (existed) {
                 issued(writes.apply(new WriteOp.RemoveDevice(clientId)));
             }
-            return existed;
         }
+        if (existed) {
+            changed.accept(Set.of(clientId));
+        }
+        return existed;
     }
 
     /** Writes last-seen at most once per interval: a CONNECT storm must not become a write storm. */
@@ -132,6 +148,7 @@ final class DeviceCache {
      * @return whether the cache was replaced
      */
     boolean replace(Mark mark, Collection<Device> stored) {
+        Set<String> differ = new HashSet<>();
         synchronized (changes) {
             if (putsAndRemoves != mark.putsAndRemoves()) {
                 return false;
@@ -139,14 +156,14 @@ final class DeviceCache {
             ConcurrentHashMap<String, Device> current = devices;
             ConcurrentHashMap<String, Device> fresh = byClientId(stored);
             List<String> added = new ArrayList<>();
-            List<String> changed = new ArrayList<>();
+            List<String> altered = new ArrayList<>();
             for (Device device : fresh.values()) {
                 Device old = current.get(device.clientId());
                 if (old == null) {
                     added.add(device.clientId());
                 } else {
                     if (!sameExceptLastSeen(old, device)) {
-                        changed.add(device.clientId());
+                        altered.add(device.clientId());
                     }
                     if (seenLater(old, device)) {
                         fresh.put(device.clientId(), withLastSeen(device, old.lastSeen()));
@@ -155,14 +172,20 @@ final class DeviceCache {
             }
             List<String> removed = current.keySet().stream().filter(id -> !fresh.containsKey(id)).toList();
             devices = fresh;
-            if (!added.isEmpty() || !changed.isEmpty() || !removed.isEmpty()) {
+            differ.addAll(added);
+            differ.addAll(altered);
+            differ.addAll(removed);
+            if (!differ.isEmpty()) {
                 LOG.log(System.Logger.Level.INFO, "device registry reloaded, changed in the database by another"
-                        + " process (sngw devices):" + names(" added", added) + names(" changed", changed)
+                        + " process (sngw devices):" + names(" added", added) + names(" changed", altered)
                         + names(" removed", removed) + " now " + fresh.size() + (fresh.size() == 1 ? " device"
                         : " devices"));
             }
-            return true;
         }
+        if (!differ.isEmpty()) {
+            changed.accept(Set.copyOf(differ));
+        }
+        return true;
     }
 
     private static boolean seenLater(Device a, Device b) {

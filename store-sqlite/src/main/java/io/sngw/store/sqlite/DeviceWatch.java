@@ -2,7 +2,6 @@ package io.sngw.store.sqlite;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -32,11 +31,7 @@ final class DeviceWatch implements AutoCloseable {
         this.reader = reader;
         this.cache = cache;
         this.seen = seen;
-        this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "sngw-store-devices");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer = StoreThread.start("sngw-store-devices");
         long millis = Math.max(1, interval.toMillis());
         timer.scheduleWithFixedDelay(this::checkQuietly, millis, millis, TimeUnit.MILLISECONDS);
     }
@@ -76,13 +71,6 @@ final class DeviceWatch implements AutoCloseable {
     /** Stops the timer and waits for a check under way. */
     @Override
     public void close() {
-        timer.shutdownNow();
-        try {
-            if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.log(Level.WARNING, "device registry: a check for changes did not finish within 10 s of close");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        StoreThread.stop(timer, "a check for changes");
     }
 }

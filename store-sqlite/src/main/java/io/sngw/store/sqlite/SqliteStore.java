@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The store and the device registry in one SQLite file, {@code sngw.db}: WAL with synchronous=FULL, one writer
@@ -32,13 +34,16 @@ public final class SqliteStore implements Store, DeviceRegistry {
     private final StoreReader reader;
     private final DeviceCache devices;
     private final DeviceWatch watch;
+    private final DeviceChangeNotifier notifier;
 
-    private SqliteStore(Path file, StoreWriter writer, StoreReader reader, DeviceCache devices, DeviceWatch watch) {
+    private SqliteStore(Path file, StoreWriter writer, StoreReader reader, DeviceCache devices, DeviceWatch watch,
+                        DeviceChangeNotifier notifier) {
         this.file = file;
         this.writer = writer;
         this.reader = reader;
         this.devices = devices;
         this.watch = watch;
+        this.notifier = notifier;
     }
 
     /**
@@ -56,12 +61,13 @@ public final class SqliteStore implements Store, DeviceRegistry {
             reader = new StoreReader(storeFile.openForReading());
             StoreWriter writer = new StoreWriter(writeConnection, options.maxBatch());
             StoreReader.Devices stored = reader.devices();
+            DeviceChangeNotifier notifier = new DeviceChangeNotifier();
             DeviceCache devices = new DeviceCache(stored.devices(), writer::submit, options.clock(),
-                    options.touchInterval());
+                    options.touchInterval(), notifier);
             writer.start();
             DeviceWatch watch = options.deviceWatch().isZero() ? null
                     : new DeviceWatch(reader, devices, stored.changes(), options.deviceWatch());
-            return new SqliteStore(storeFile.path(), writer, reader, devices, watch);
+            return new SqliteStore(storeFile.path(), writer, reader, devices, watch, notifier);
         } catch (RuntimeException e) {
             Sql.closeQuietly(reader);
             Sql.closeQuietly(writeConnection);
@@ -162,12 +168,19 @@ public final class SqliteStore implements Store, DeviceRegistry {
         }
     }
 
+    /** Changes made here and, within {@link StoreOptions#deviceWatch()}, those committed by other processes. */
+    @Override
+    public void onChange(Consumer<Set<String>> listener) {
+        notifier.add(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** Commits what is queued, checkpoints the WAL into the database file and closes it. Idempotent. */
     @Override
     public void close() {
         if (watch != null) {
             watch.close();
         }
+        notifier.close();
         writer.close();
         reader.close();
     }

@@ -40,16 +40,9 @@ final class StoreFile {
         this.options = options;
     }
 
-    /** The store's file in {@code dir}, creating the directory when it is missing. */
+    /** The store's file in {@code dir}, creating the directory (private to its owner) when it is missing. */
     static StoreFile in(Path dir, StoreOptions options) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new StoreException("cannot create store directory " + dir + ": " + e, e);
-        }
-        if (!Files.isWritable(dir)) {
-            throw new StoreException("store directory " + dir + " is not writable");
-        }
+        StoreDirectory.prepare(dir);
         return new StoreFile(dir.resolve(NAME), options);
     }
 
@@ -65,6 +58,8 @@ final class StoreFile {
         boolean existed = exists();
         if (!existed) {
             LOG.log(Level.INFO, "no store database at {0}: starting an empty one", path);
+            // Made by us before SQLite opens it, so that it, and the -wal and -shm SQLite gives its mode, are 0600.
+            StoreDirectory.createPrivateFile(path);
         }
         try {
             return openChecked(existed);
@@ -74,6 +69,7 @@ final class StoreFile {
                         + "); move it away to start with an empty store", e.getCause());
             }
             Path moved = moveAside();
+            StoreDirectory.createPrivateFile(path);
             LOG.log(Level.ERROR, "store database {0} is corrupt ({1}): moved it to {2} and started with an empty "
                     + "store; sessions, queued messages and paired devices in it are not restored",
                     path, e.getMessage(), moved);

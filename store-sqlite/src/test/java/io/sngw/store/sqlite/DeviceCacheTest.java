@@ -27,7 +27,7 @@ class DeviceCacheTest {
         CompletableFuture<Void> done = new CompletableFuture<>();
         writes.add(done);
         return done;
-    }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
+    }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO, changed -> { });
 
     private static Device device(String clientId, boolean enabled, Instant lastSeen) {
         return new Device(clientId, null, null, List.of("#"), List.of("#"), enabled, null, lastSeen);

@@ -10,6 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static io.sngw.store.sqlite.Fixtures.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -127,6 +132,47 @@ class DeviceChangesTest {
                 cli.flush().join();
             }
             await("the gateway sees the device disabled", () -> !gateway.find("old").orElseThrow().enabled());
+        }
+    }
+
+    @Test
+    void changesCommittedByAnotherConnectionAreAnnouncedToListenersWithTheClientIdsConcerned() throws Exception {
+        StoreOptions watchful = StoreOptions.defaults().withDeviceWatch(Duration.ofMillis(20));
+        try (SqliteStore cli = SqliteStore.open(dir, CLI)) {
+            cli.put(device("stays", true));
+            cli.put(device("disabled", true));
+            cli.put(device("removed", true));
+        }
+        try (SqliteStore gateway = SqliteStore.open(dir, watchful); SqliteStore cli = SqliteStore.open(dir, CLI)) {
+            Set<String> announced = ConcurrentHashMap.newKeySet();
+            gateway.onChange(announced::addAll);
+
+            cli.put(device("disabled", false));
+            cli.remove("removed");
+            cli.put(device("added", true));
+            cli.flush().join();
+
+            await("the changes to be announced", () -> announced.size() == 3);
+            assertEquals(Set.of("disabled", "removed", "added"), announced);
+        }
+    }
+
+    @Test
+    void putAndRemoveInThisProcessAreAnnouncedButATouchOrAnUnchangedPutIsNot() throws Exception {
+        try (SqliteStore store = SqliteStore.open(dir, CLI.withTouchInterval(Duration.ZERO))) {
+            BlockingQueue<Set<String>> announced = new LinkedBlockingQueue<>();
+            store.onChange(announced::add);
+
+            store.put(device("sensor-1", true));
+            assertEquals(Set.of("sensor-1"), announced.poll(10, TimeUnit.SECONDS));
+            store.touch("sensor-1");
+            store.put(device("sensor-1", true));
+            store.put(device("sensor-1", false));
+            assertEquals(Set.of("sensor-1"), announced.poll(10, TimeUnit.SECONDS));
+            assertTrue(store.remove("sensor-1"));
+            assertEquals(Set.of("sensor-1"), announced.poll(10, TimeUnit.SECONDS));
+            store.flush().join();
+            assertTrue(announced.isEmpty(), "announced without a change: " + announced);
         }
     }
 

@@ -7,7 +7,6 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
 
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateException;
@@ -106,11 +105,7 @@ final class ClientCertificateVerifier {
 
     /** Lowercase hex SHA-256 of the DER encoding, as the device registry stores certificate fingerprints. */
     static String fingerprint(byte[] der) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(der));
     }
 
     private static X509Certificate parse(byte[] der) throws CertificateException {

@@ -37,6 +37,7 @@ public final class DtlsStats {
     final LongAdder peersExpired = new LongAdder();
     final LongAdder peersEvicted = new LongAdder();
     final LongAdder peersReplaced = new LongAdder();
+    final LongAdder peersKeyRevoked = new LongAdder();
 
     final AtomicInteger peersActive = new AtomicInteger();
     final AtomicInteger handshakesActive = new AtomicInteger();
@@ -163,6 +164,11 @@ public final class DtlsStats {
     /** Sessions replaced by a new handshake from the same address. */
     public long peersReplaced() {
         return peersReplaced.sum();
+    }
+
+    /** Sessions closed because their PSK changed, or their device was disabled or removed, since the handshake. */
+    public long peersKeyRevoked() {
+        return peersKeyRevoked.sum();
     }
 
     /** Established sessions now. */

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
@@ -104,7 +105,7 @@ public final class DtlsTransport implements Link, AutoCloseable {
 
     private enum State { NEW, RUNNING, CLOSED }
 
-    private enum CloseReason { BY_PEER, EXPIRED, EVICTED, REPLACED, FAILED, SHUTDOWN }
+    private enum CloseReason { BY_PEER, EXPIRED, EVICTED, REPLACED, KEY_REVOKED, FAILED, SHUTDOWN }
 
     private final DtlsOptions options;
     private final PskLookup pskLookup;
@@ -323,7 +324,7 @@ public final class DtlsTransport implements Link, AutoCloseable {
         try {
             DTLSTransport dtls = serverProtocol.accept(server, peer, request);
             DtlsPeerAddress address = new DtlsPeerAddress(peer.socket, server.identity(), server.fingerprint());
-            if (!peer.establish(dtls, address)) {
+            if (!peer.establish(dtls, address, server.pskDigest())) {
                 failure = HandshakeFailure.CANCELLED;
                 closeQuietly(dtls);
                 return;
@@ -551,6 +552,7 @@ public final class DtlsTransport implements Link, AutoCloseable {
                 case EXPIRED -> stats.peersExpired.increment();
                 case EVICTED -> stats.peersEvicted.increment();
                 case REPLACED -> stats.peersReplaced.increment();
+                case KEY_REVOKED -> stats.peersKeyRevoked.increment();
                 default -> { }
             }
         }
@@ -567,6 +569,37 @@ public final class DtlsTransport implements Link, AutoCloseable {
                 // the session is gone either way
             }
         }
+    }
+
+    /**
+     * Closes the sessions of PSK identity {@code identity} whose key is no longer the one {@link PskLookup} gives:
+     * the device's key changed, or it was disabled or removed (the lookup gives none). Their peers must handshake
+     * again, with the key the registry holds now or not at all. Sessions on certificate suites are left alone: their
+     * trust comes from the client CA, not from a key the registry could change. Any thread; the device registry's
+     * change notifications call it.
+     *
+     * @return how many sessions were closed
+     */
+    public int dropPeersWithRevokedKey(String identity) {
+        byte[] current = pskLookup == null ? null : pskLookup.pskFor(identity);
+        byte[] currentDigest = current == null ? null : Sha256.of(current);
+        if (current != null) {
+            Arrays.fill(current, (byte) 0); // the lookup's copy: no longer needed, so not left in the heap
+        }
+        int closed = 0;
+        for (PeerChannel peer : peers.values()) {
+            DtlsPeerAddress address = peer.address();
+            if (peer.state() == PeerChannel.State.ESTABLISHED && address != null && identity.equals(address.identity())
+                    && peer.pskDigest() != null && !MessageDigest.isEqual(peer.pskDigest(), currentDigest)) {
+                closePeer(peer, CloseReason.KEY_REVOKED, true);
+                closed++;
+            }
+        }
+        if (closed > 0) {
+            LOG.log(Level.INFO, "{0}: closed {1} DTLS session(s) of {2}: its key changed, or the device was disabled"
+                    + " or removed", name, closed, identity);
+        }
+        return closed;
     }
 
     /** On the I/O thread, periodically: sessions silent for the idle timeout are closed. */

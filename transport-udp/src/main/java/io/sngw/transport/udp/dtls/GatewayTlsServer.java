@@ -62,6 +62,7 @@ final class GatewayTlsServer extends AbstractTlsServer {
     private volatile HandshakeFailure refusal;
     private volatile String identity;
     private volatile String fingerprint;
+    private volatile byte[] pskDigest;
 
     GatewayTlsServer(BcTlsCrypto crypto, PskLookup pskLookup, PemCredentials credentials,
                      ClientCertificateVerifier clientVerifier, int handshakeTimeoutMillis) {
@@ -81,6 +82,11 @@ final class GatewayTlsServer extends AbstractTlsServer {
     /** After a completed handshake: the PSK identity or the client certificate's subject; null when anonymous. */
     String identity() {
         return identity;
+    }
+
+    /** After a completed PSK handshake: the SHA-256 of the key it used (never the key itself); null otherwise. */
+    byte[] pskDigest() {
+        return pskDigest;
     }
 
     /** After a completed handshake with a client certificate: its SHA-256 fingerprint; null otherwise. */
@@ -149,6 +155,7 @@ final class GatewayTlsServer extends AbstractTlsServer {
                     return null; // Bouncy Castle answers unknown_psk_identity
                 }
                 identity = id;
+                pskDigest = Sha256.of(psk);
                 return psk;
             }
         };

@@ -69,6 +69,8 @@ final class PeerChannel implements DatagramTransport {
 
     private volatile DTLSTransport dtls;
     private volatile DtlsPeerAddress address;
+    /** SHA-256 of the PSK the handshake used; null on certificate suites. */
+    private volatile byte[] pskDigest;
     private volatile long lastActivityNanos;
     private volatile boolean encryptedRecordDuringHandshake;
     private volatile boolean cancelled;
@@ -101,6 +103,10 @@ final class PeerChannel implements DatagramTransport {
         return address;
     }
 
+    byte[] pskDigest() {
+        return pskDigest;
+    }
+
     long lastActivityNanos() {
         return lastActivityNanos;
     }
@@ -115,9 +121,10 @@ final class PeerChannel implements DatagramTransport {
     }
 
     /** Moves to the established phase; false when the peer was closed meanwhile (replaced, or shutting down). */
-    boolean establish(DTLSTransport transport, DtlsPeerAddress peerAddress) {
+    boolean establish(DTLSTransport transport, DtlsPeerAddress peerAddress, byte[] usedPskDigest) {
         this.dtls = transport;
         this.address = peerAddress;
+        this.pskDigest = usedPskDigest;
         touch();
         return state.compareAndSet(State.HANDSHAKING, State.ESTABLISHED);
     }

@@ -31,6 +31,7 @@ abstract class DtlsFixture {
         return key == null ? null : key.clone();
     };
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final List<DtlsTransport> started = new ArrayList<>();
 
     @BeforeAll
     static void needsOpenSsl() {
@@ -52,6 +53,7 @@ abstract class DtlsFixture {
     DtlsTransport start(DtlsOptions options, Recorder receiver) {
         DtlsTransport transport = closeLater(new DtlsTransport(options, lookup, receiver));
         transport.start();
+        started.add(transport);
         return transport;
     }
 
@@ -65,11 +67,19 @@ abstract class DtlsFixture {
 
     /** A PSK client through a handshake, asserting that it completed. */
     OpenSslDtlsClient connectedPsk(InetSocketAddress to, String identity, byte[] key) throws InterruptedException {
+        // The listener at that port, or behind a relay, the only one the test started.
+        DtlsTransport server = started.size() == 1 ? started.get(0) : started.stream()
+                .filter(t -> t.localAddress().getPort() == to.getPort()).findFirst().orElseThrow();
+        long completed = server.stats().handshakesCompleted();
         OpenSslDtlsClient client = psk(to, identity, key);
         // s_client prints the session summary on failure too: a live process without an error is the success.
         if (!client.awaitHandshake(WAIT) || !client.isAlive() || client.output().contains(":error:")) {
             throw new AssertionError("openssl did not complete the handshake:\n" + client.output());
         }
+        // s_client is through once it has the listener's Finished, which the listener sends just before it records
+        // the session: wait for that too, so that what a test does next meets the session.
+        await("the listener to record the session with " + identity,
+                () -> server.stats().handshakesCompleted() > completed);
         return client;
     }
 

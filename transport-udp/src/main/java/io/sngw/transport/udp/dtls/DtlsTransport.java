@@ -135,6 +135,7 @@ public final class DtlsTransport implements Link, AutoCloseable {
     private volatile OutboundBatcher outbound;
     private volatile PemCredentials credentials;
     private volatile ClientCertificateVerifier clientVerifier;
+    private volatile int[] cipherSuites;
     private volatile ThreadPoolExecutor handshakes;
     private volatile ThreadPoolExecutor workers;
     private CookieVerifier cookies; // I/O thread only, after start
@@ -169,6 +170,7 @@ public final class DtlsTransport implements Link, AutoCloseable {
             PemCredentials loaded = PemCredentials.load(options);
             credentials = loaded;
             clientVerifier = loaded.clientCas().isEmpty() ? null : new ClientCertificateVerifier(loaded.clientCas());
+            cipherSuites = GatewayTlsServer.cipherSuites(crypto, pskLookup != null, loaded.key() != null);
             InetSocketAddress bindTo;
             try {
                 bindTo = options.bindSocketAddress();
@@ -318,7 +320,7 @@ public final class DtlsTransport implements Link, AutoCloseable {
     // ------------------------------------------------------------------------------ handshakes (handshake pool)
 
     private void handshake(PeerChannel peer, DTLSRequest request) {
-        GatewayTlsServer server = new GatewayTlsServer(crypto, pskLookup, credentials, clientVerifier,
+        GatewayTlsServer server = new GatewayTlsServer(crypto, cipherSuites, pskLookup, credentials, clientVerifier,
                 (int) options.handshakeTimeout().toMillis());
         HandshakeFailure failure = null;
         try {

@@ -54,6 +54,7 @@ final class GatewayTlsServer extends AbstractTlsServer {
     };
 
     private final BcTlsCrypto bcCrypto;
+    private final int[] cipherSuites;
     private final PskLookup pskLookup; // null: PSK suites off
     private final PemCredentials credentials;
     private final ClientCertificateVerifier clientVerifier; // null: no client certificates asked for
@@ -64,10 +65,12 @@ final class GatewayTlsServer extends AbstractTlsServer {
     private volatile String fingerprint;
     private volatile byte[] pskDigest;
 
-    GatewayTlsServer(BcTlsCrypto crypto, PskLookup pskLookup, PemCredentials credentials,
+    /** @param cipherSuites from {@link #cipherSuites}, worked out once per listener rather than per handshake */
+    GatewayTlsServer(BcTlsCrypto crypto, int[] cipherSuites, PskLookup pskLookup, PemCredentials credentials,
                      ClientCertificateVerifier clientVerifier, int handshakeTimeoutMillis) {
         super(crypto);
         this.bcCrypto = crypto;
+        this.cipherSuites = cipherSuites;
         this.pskLookup = pskLookup;
         this.credentials = credentials;
         this.clientVerifier = clientVerifier;
@@ -101,14 +104,19 @@ final class GatewayTlsServer extends AbstractTlsServer {
 
     @Override
     protected int[] getSupportedCipherSuites() {
+        return cipherSuites.clone();
+    }
+
+    /** The suites a listener offers: PSK ones where it has a key lookup, certificate ones where it has a key. */
+    static int[] cipherSuites(BcTlsCrypto crypto, boolean psk, boolean certificates) {
         List<Integer> suites = new ArrayList<>();
-        if (pskLookup != null) {
+        if (psk) {
             Arrays.stream(PSK_SUITES).forEach(suites::add);
         }
-        if (credentials.key() != null) {
+        if (certificates) {
             Arrays.stream(CERTIFICATE_SUITES).forEach(suites::add);
         }
-        return TlsUtils.getSupportedCipherSuites(getCrypto(), suites.stream().mapToInt(Integer::intValue).toArray());
+        return TlsUtils.getSupportedCipherSuites(crypto, suites.stream().mapToInt(Integer::intValue).toArray());
     }
 
     @Override

@@ -410,7 +410,8 @@ final class Session {
                 send(new PubAck(idField, msgId, ReturnCode.ACCEPTED));
             } else {
                 awaitingPubRel.add(msgId);
-                save();
+                // One row, not the whole session: this runs for every QoS 2 PUBLISH.
+                ctx.store.saveAwaitingPubRel(clientId, msgId);
                 send(new PubRec(msgId));
             }
         }, this::post);
@@ -428,7 +429,7 @@ final class Session {
 
     private void onPubRel(PubRel pubRel) {
         if (awaitingPubRel.remove(pubRel.msgId())) {
-            save();
+            ctx.store.deleteAwaitingPubRel(clientId, pubRel.msgId());
         }
         send(new PubComp(pubRel.msgId()));
     }

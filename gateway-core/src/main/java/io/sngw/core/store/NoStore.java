@@ -24,6 +24,14 @@ public final class NoStore implements Store {
     }
 
     @Override
+    public void saveAwaitingPubRel(String clientId, int msgId) {
+    }
+
+    @Override
+    public void deleteAwaitingPubRel(String clientId, int msgId) {
+    }
+
+    @Override
     public void savePending(PendingMessage message) {
     }
 

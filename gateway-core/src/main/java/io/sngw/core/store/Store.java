@@ -25,11 +25,26 @@ public interface Store extends AutoCloseable {
      */
     StoredState load();
 
-    /** Inserts or replaces the session of {@code session.clientId()}; consecutive saves may be coalesced. */
+    /**
+     * Inserts or replaces the session of {@code session.clientId()}, its awaiting-PUBREL ids included; consecutive
+     * saves may be coalesced.
+     */
     void saveSession(SessionRecord session);
 
-    /** Deletes a session together with every message pending for it. */
+    /** Deletes a session together with every message pending for it and its awaiting-PUBREL ids. */
     void deleteSession(String clientId);
+
+    /**
+     * Adds one id to the client's {@link SessionRecord#awaitingPubRel()}, without rewriting the rest of its session:
+     * this runs for every QoS 2 PUBLISH from a sensor. Adding an id already there changes nothing.
+     */
+    void saveAwaitingPubRel(String clientId, int msgId);
+
+    /**
+     * Removes one id from the client's {@link SessionRecord#awaitingPubRel()} once its PUBREL came, again without
+     * rewriting the rest of its session. Removing an id that is not there changes nothing.
+     */
+    void deleteAwaitingPubRel(String clientId, int msgId);
 
     /**
      * A message held for a client (buffered while it sleeps or is offline, or sent and not yet acknowledged).

@@ -126,7 +126,20 @@ final class Schema {
                     ON devices
                     BEGIN
                         UPDATE meta SET value = value + 1 WHERE name = '%1$s';
-                    END""".formatted(DEVICE_CHANGES))
+                    END""".formatted(DEVICE_CHANGES)),
+            List.of(
+                    // Awaiting-PUBREL ids change on every QoS 2 PUBLISH and PUBREL, so they are written one row at
+                    // a time, not with the whole session. Like pending, such a write must neither depend on the
+                    // sessions row being there nor fail its batch when it is not: no foreign key, so the session's
+                    // saves and deletes clear them themselves instead of by cascade.
+                    """
+                    CREATE TABLE awaiting_pubrel (
+                        client_id TEXT NOT NULL,
+                        msg_id    INTEGER NOT NULL,
+                        PRIMARY KEY (client_id, msg_id)
+                    ) WITHOUT ROWID""",
+                    "INSERT INTO awaiting_pubrel (client_id, msg_id) SELECT client_id, msg_id FROM session_pubrel",
+                    "DROP TABLE session_pubrel")
     );
 
     private Schema() {

@@ -105,6 +105,16 @@ public final class SqliteStore implements Store, DeviceRegistry {
     }
 
     @Override
+    public void saveAwaitingPubRel(String clientId, int msgId) {
+        write(new WriteOp.AwaitingPubRel(true, Objects.requireNonNull(clientId, "clientId"), msgId));
+    }
+
+    @Override
+    public void deleteAwaitingPubRel(String clientId, int msgId) {
+        write(new WriteOp.AwaitingPubRel(false, Objects.requireNonNull(clientId, "clientId"), msgId));
+    }
+
+    @Override
     public void savePending(PendingMessage message) {
         write(new WriteOp.SavePending(Objects.requireNonNull(message, "message")));
     }

@@ -144,7 +144,7 @@ final class StoreReader implements AutoCloseable {
                             .put(rows.getString(2), rows.getInt(3));
                 }
             }
-            try (ResultSet rows = statement.executeQuery("SELECT client_id, msg_id FROM session_pubrel")) {
+            try (ResultSet rows = statement.executeQuery("SELECT client_id, msg_id FROM awaiting_pubrel")) {
                 while (rows.next()) {
                     pubrel.computeIfAbsent(rows.getString(1), id -> new HashSet<>()).add(rows.getInt(2));
                 }

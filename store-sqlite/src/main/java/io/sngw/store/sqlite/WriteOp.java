@@ -71,10 +71,9 @@ sealed interface WriteOp {
         @Override
         public void apply(Statements sql) throws SQLException {
             String clientId = session.clientId();
-            // The children go with the row (ON DELETE CASCADE): a save replaces the whole session.
-            PreparedStatement delete = sql.get("DELETE FROM sessions WHERE client_id = ?");
-            delete.setString(1, clientId);
-            delete.executeUpdate();
+            // The topics and subscriptions go with the row (ON DELETE CASCADE), the awaiting ids have no foreign
+            // key: a save replaces the whole session.
+            deleteSessionRows(sql, clientId);
             insertSession(sql.get("""
                     INSERT INTO sessions (client_id, clean, status, keep_alive, sleep, link_name, address,
                                           will_topic, will_message, will_qos, will_retain)
@@ -94,10 +93,9 @@ sealed interface WriteOp {
                 subscription.setInt(3, entry.getValue());
                 subscription.executeUpdate();
             }
-            PreparedStatement pubrel = sql.get("INSERT INTO session_pubrel (client_id, msg_id) VALUES (?, ?)");
+            PreparedStatement pubrel = sql.get(AwaitingPubRel.INSERT);
             for (int msgId : session.awaitingPubRel()) {
-                pubrel.setString(1, clientId);
-                pubrel.setInt(2, msgId);
+                new AwaitingPubRel(true, clientId, msgId).bind(pubrel);
                 pubrel.executeUpdate();
             }
         }
@@ -139,9 +137,7 @@ sealed interface WriteOp {
             PreparedStatement pending = sql.get("DELETE FROM pending WHERE client_id = ?");
             pending.setString(1, clientId);
             pending.executeUpdate();
-            PreparedStatement session = sql.get("DELETE FROM sessions WHERE client_id = ?");
-            session.setString(1, clientId);
-            session.executeUpdate();
+            deleteSessionRows(sql, clientId);
         }
 
         @Override
@@ -152,6 +148,38 @@ sealed interface WriteOp {
         @Override
         public String describe() {
             return "deleteSession " + clientId;
+        }
+    }
+
+    /** The session's row with its topics and subscriptions (by cascade), and its awaiting-PUBREL ids. */
+    private static void deleteSessionRows(Statements sql, String clientId) throws SQLException {
+        for (String table : List.of("awaiting_pubrel", "sessions")) {
+            PreparedStatement delete = sql.get("DELETE FROM " + table + " WHERE client_id = ?");
+            delete.setString(1, clientId);
+            delete.executeUpdate();
+        }
+    }
+
+    /** Adds ({@code awaiting}) or removes one awaiting-PUBREL id: the same key either way. */
+    record AwaitingPubRel(boolean awaiting, String clientId, int msgId) implements SingleStatement {
+        // OR IGNORE: a session save may have written the id already.
+        static final String INSERT = "INSERT OR IGNORE INTO awaiting_pubrel (client_id, msg_id) VALUES (?, ?)";
+        private static final String DELETE = "DELETE FROM awaiting_pubrel WHERE client_id = ? AND msg_id = ?";
+
+        @Override
+        public String sql() {
+            return awaiting ? INSERT : DELETE;
+        }
+
+        @Override
+        public void bind(PreparedStatement statement) throws SQLException {
+            statement.setString(1, clientId);
+            statement.setInt(2, msgId);
+        }
+
+        @Override
+        public String describe() {
+            return (awaiting ? "saveAwaitingPubRel " : "deleteAwaitingPubRel ") + clientId + " id " + msgId;
         }
     }
 

@@ -114,17 +114,11 @@ class DeviceChangesTest {
         try (SqliteStore store = SqliteStore.open(dir, CLI)) {
             store.put(device("old", true));
         }
-        try (Connection connection = Sql.connect(SqliteStore.fileIn(dir))) {
-            // What version 1 was: no meta table, no triggers.
-            for (String sql : List.of("DROP TRIGGER devices_inserted", "DROP TRIGGER devices_deleted",
-                    "DROP TRIGGER devices_updated", "DROP TABLE meta", "PRAGMA user_version = 1")) {
-                Sql.execute(connection, sql);
-            }
-        }
+        OldSchemas.downgrade(SqliteStore.fileIn(dir), 1);
         StoreOptions watchful = StoreOptions.defaults().withDeviceWatch(Duration.ofMillis(20));
         try (SqliteStore gateway = SqliteStore.open(dir, watchful)) {
             try (Connection connection = Sql.connect(gateway.file())) {
-                assertEquals(2, Schema.version(connection));
+                assertEquals(Schema.latestVersion(), Schema.version(connection));
             }
             assertTrue(gateway.find("old").isPresent());
             try (SqliteStore cli = SqliteStore.open(dir, CLI)) {

@@ -410,9 +410,18 @@ final class Session {
                 send(new PubAck(idField, msgId, ReturnCode.ACCEPTED));
             } else {
                 awaitingPubRel.add(msgId);
-                // One row, not the whole session: this runs for every QoS 2 PUBLISH.
+                // One row, not the whole session: this runs for every QoS 2 PUBLISH. PUBREC waits for its commit: a
+                // sensor that repeats the PUBLISH (DUP) after a crash must find the id, or the broker gets it twice.
                 ctx.store.saveAwaitingPubRel(clientId, msgId);
-                send(new PubRec(msgId));
+                ctx.store.flush().whenCompleteAsync((committed, notCommitted) -> {
+                    if (notCommitted != null) {
+                        LOG.log(Level.WARNING, "client {0}: QoS 2 message id {1} not stored ({2}); a DUP of it after"
+                                + " a crash would reach the broker twice", clientId, msgId, notCommitted.toString());
+                    }
+                    if (state != SessionState.REMOVED && address != null) {
+                        send(new PubRec(msgId));
+                    }
+                }, this::post);
             }
         }, this::post);
     }

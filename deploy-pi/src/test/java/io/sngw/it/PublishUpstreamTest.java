@@ -276,6 +276,10 @@ class PublishUpstreamTest extends SharedBrokerTest {
                 GatewayUnderTest.await("the bridge to notice the outage", () -> !gateway.brokerConnected());
                 sensor.send(publish(1, topicId, 2, "lost"));
                 sensor.expect(new PubAck(topicId, 2, ReturnCode.CONGESTION));
+                // QoS 0 has nobody to tell: refused at once by the bridge, it is only counted.
+                sensor.send(publish(0, topicId, 0, "lost too"));
+                GatewayUnderTest.await("the QoS 0 drop to be counted",
+                        () -> gateway.metrics().get(Counter.PUBLISH_IN_DROPPED) == 1);
 
                 own.restart();
                 GatewayUnderTest.await("the bridge to reconnect", gateway::brokerConnected);

@@ -364,11 +364,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
             return;
         }
         metrics.increment(Counter.PUBLISH_IN_QOS_MINUS1);
-        upstream.publish(new UpstreamMessage(topic, publish.data(), 0, publish.retain())).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                metrics.increment(Counter.PUBLISH_IN_DROPPED);
-            }
-        });
+        ctx.publishUnacknowledged(new UpstreamMessage(topic, publish.data(), 0, publish.retain()));
     }
 
     @Override

@@ -10,11 +10,14 @@ import io.sngw.core.link.LinkAddress;
 import io.sngw.core.security.AccessPolicy;
 import io.sngw.core.store.Store;
 import io.sngw.core.upstream.Upstream;
+import io.sngw.core.upstream.UpstreamMessage;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * What every session shares: options, the upstream, the router, the counters and the two session indexes. The
@@ -37,6 +40,7 @@ final class GatewayContext {
     private final AtomicInteger sessionSlots = new AtomicInteger();
     final Map<LinkAddress, Session> sessionsByAddress = new ConcurrentHashMap<>();
     final Map<String, Integer> predefinedIdsByName;
+    private final BiConsumer<Void, Throwable> countDropped;
 
     GatewayContext(GatewayOptions options, Upstream upstream, Store store, AccessPolicy access, Router router,
                    GatewayMetrics metrics, SessionLoops loops) {
@@ -47,6 +51,11 @@ final class GatewayContext {
         this.router = router;
         this.metrics = metrics;
         this.loops = loops;
+        this.countDropped = (ok, failure) -> {
+            if (failure != null) {
+                metrics.increment(GatewayMetrics.Counter.PUBLISH_IN_DROPPED);
+            }
+        };
         Map<String, Integer> byName = new HashMap<>();
         options.predefinedTopics().forEach((id, name) -> byName.put(name, id));
         this.predefinedIdsByName = Map.copyOf(byName);
@@ -89,6 +98,23 @@ final class GatewayContext {
 
     void releaseSession() {
         sessionSlots.decrementAndGet();
+    }
+
+    /**
+     * Hands a QoS 0 or -1 publish upstream; one the upstream does not take is counted as dropped. Refusals under
+     * overload (the broker link saturated) come back already failed, and {@code whenComplete} on a failed future
+     * builds a CompletionException, stack trace and all, per message: dropping then cost more than forwarding
+     * (seen in the QoS 0 profile), just when the loops are short of time. So a settled future is looked at directly.
+     */
+    void publishUnacknowledged(UpstreamMessage message) {
+        CompletableFuture<Void> written = upstream.publish(message);
+        if (written.isDone()) {
+            if (written.isCompletedExceptionally()) {
+                metrics.increment(GatewayMetrics.Counter.PUBLISH_IN_DROPPED);
+            }
+            return;
+        }
+        written.whenComplete(countDropped);
     }
 
     /** Encodes and sends; a sensor behind a forwarder gets its message wrapped in an Encapsulated frame. */

@@ -374,11 +374,7 @@ final class Session {
             return;
         }
         ctx.metrics.increment(Counter.PUBLISH_IN_QOS0);
-        ctx.upstream.publish(upstream).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                ctx.metrics.increment(Counter.PUBLISH_IN_DROPPED);
-            }
-        });
+        ctx.publishUnacknowledged(upstream);
     }
 
     /** QoS 1 and 2: the sensor hears PUBACK/PUBREC only once the broker has the message. */

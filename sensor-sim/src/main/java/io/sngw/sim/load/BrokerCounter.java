@@ -65,6 +65,7 @@ final class BrokerCounter implements AutoCloseable {
         options.setAutomaticReconnect(false);
         options.setKeepAliveInterval(60);
         options.setConnectionTimeout(10);
+        options.setSocketFactory(new BufferedSocketFactory());
         client.connect(options);
         client.subscribe(topicFilter, qos); // waits for the SUBACK: nothing sent after this is missed
     }

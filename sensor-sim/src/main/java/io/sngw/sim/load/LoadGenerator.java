@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * one without an answer within the ack timeout counts as failed.
  *
  * <p>Nothing is paced: QoS 0 sensors send as fast as their socket takes it. What the gateway cannot take (its UDP
- * receive buffer overflowing) is lost, and that loss is reported as it is measured at the broker.
+ * receive buffer overflowing) is lost, and that loss is reported as it is measured at the broker. QoS 1/2 sensors
+ * (and the Paho reference) each have a thread of their own; QoS 0 and -1 sensors, which wait for nothing, take
+ * turns on a few shared threads, one message each per round, each still on its own socket.
  *
  * <p>Plain-Java use: {@code LoadResult r = new LoadGenerator(options).run();}. Command line: see {@link #usage()}.
  */
@@ -37,6 +39,11 @@ public final class LoadGenerator {
     private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long WARMUP_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final int MAX_ERRORS_KEPT = 10;
+    /**
+     * Threads sending for all QoS 0 / -1 sensors together (see {@link #drive}). One: on the 2-core bench machine a
+     * second sender only took CPU from the gateway (100 sensors: ~22k delivered/s with two, ~25-33k with one).
+     */
+    static final int UNWINDOWED_SENDERS = 1;
 
     private final LoadOptions options;
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
@@ -85,13 +92,29 @@ public final class LoadGenerator {
         CountDownLatch warmedUp = new CountDownLatch(sensors.size());
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
-        for (Sensor s : sensors) {
-            Thread t = new Thread(() -> s.runSafely(warmupNanos > 0, warmupDeadline, warmedUp, go),
-                    "load-sensor-" + s.index);
-            t.setDaemon(true);
-            threads.add(t);
+        if (sensors.get(0).link.windowed()) {
+            for (Sensor s : sensors) {
+                threads.add(new Thread(() -> s.runSafely(warmupNanos > 0, warmupDeadline, warmedUp, go),
+                        "load-sensor-" + s.index));
+            }
+        } else {
+            // Nothing comes back to wait for, so a thread per sensor buys nothing: on a small machine a hundred
+            // threads spinning on send() starve the gateway they are measuring. A few threads take turns over the
+            // sensors' sockets instead; the gateway still sees each sensor on its own address.
+            int senders = Math.min(sensors.size(), UNWINDOWED_SENDERS);
+            for (int k = 0; k < senders; k++) {
+                List<Sensor> group = new ArrayList<>();
+                for (int i = k; i < sensors.size(); i += senders) {
+                    group.add(sensors.get(i));
+                }
+                threads.add(new Thread(() -> runTurnsSafely(group, warmupNanos > 0, warmupDeadline, warmedUp, go),
+                        "load-sender-" + k));
+            }
         }
-        threads.forEach(Thread::start);
+        threads.forEach(t -> {
+            t.setDaemon(true);
+            t.start();
+        });
 
         long setupSlack = options.ackTimeout().toNanos() + TimeUnit.SECONDS.toNanos(10);
         if (!warmedUp.await(warmupNanos + setupSlack, TimeUnit.NANOSECONDS)) {
@@ -132,6 +155,50 @@ public final class LoadGenerator {
         }
         awaitBroker(counter::deliveredMeasured, sentMeasured, QUIET_NANOS);
         return result(sensors, counter, measureStart, sendEnd);
+    }
+
+    /** {@link Sensor#runSafely} for a group of unwindowed sensors sharing one thread: one message from each in turn. */
+    private void runTurnsSafely(List<Sensor> group, boolean warmup, long warmupDeadline, CountDownLatch warmedUp,
+                                CountDownLatch go) {
+        int counted = 0;
+        try {
+            if (warmup) {
+                takeTurns(group, Payload.WARMUP, warmupDeadline, 0);
+            }
+            for (Sensor s : group) {
+                s.startMeasured();
+                warmedUp.countDown();
+                counted++;
+            }
+            go.await();
+            takeTurns(group, Payload.MEASURED, measureDeadlineNanos, options.messagesPerSensor());
+            long end = System.nanoTime();
+            group.forEach(s -> s.sendEndNanos = end);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            error("sender for sensors " + group.get(0).index + "..: " + e);
+        } finally {
+            for (; counted < group.size(); counted++) {
+                warmedUp.countDown(); // a group that failed early must not hold the others back
+            }
+        }
+    }
+
+    /** Rounds of one message per sensor until the deadline or {@code count} rounds; a sensor whose send fails drops out. */
+    private void takeTurns(List<Sensor> group, byte phase, long deadline, long count) {
+        Sensor[] live = group.toArray(new Sensor[0]);
+        int n = live.length;
+        for (long round = 0; n > 0 && !stop && (count == 0 || round < count) && System.nanoTime() - deadline < 0;
+             round++) {
+            for (int i = 0; i < n; ) {
+                if (live[i].sendNext(phase, false)) {
+                    i++;
+                } else {
+                    live[i] = live[--n];
+                }
+            }
+        }
     }
 
     /** Waits until {@code delivered} reaches {@code expected}, or nothing arrived for {@code quietNanos}, or the drain timeout. */
@@ -266,9 +333,7 @@ public final class LoadGenerator {
                     runPhase(Payload.WARMUP, warmupDeadline, 0);
                     awaitOutstanding();
                 }
-                synchronized (this) {
-                    firstMeasuredSeq = nextSeq;
-                }
+                startMeasured();
                 warmedUp.countDown();
                 counted = true;
                 go.await();
@@ -286,6 +351,10 @@ public final class LoadGenerator {
             }
         }
 
+        synchronized void startMeasured() {
+            firstMeasuredSeq = nextSeq;
+        }
+
         private void runPhase(byte phase, long deadline, long count) throws InterruptedException {
             boolean windowed = link.windowed();
             long windowWait = options.ackTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
@@ -294,32 +363,40 @@ public final class LoadGenerator {
                     error("sensor " + index + ": the window stayed full past the ack timeout");
                     return;
                 }
-                int seq;
-                synchronized (this) {
-                    seq = nextSeq++;
-                }
-                long t0 = System.nanoTime();
-                byte[] payload = Payload.encode(options.payloadSize(), phase, index, seq, t0);
-                CompletableFuture<Boolean> answer;
-                try {
-                    answer = link.publish(payload);
-                } catch (RuntimeException e) {
-                    if (windowed) {
-                        window.release();
-                    }
-                    error("sensor " + index + ": send failed, sensor stops: " + e);
+                if (!sendNext(phase, windowed)) {
                     return;
                 }
-                synchronized (this) {
-                    sent[phase]++;
-                }
-                if (answer != null) {
-                    answer.whenComplete((ok, failure) -> {
-                        complete(phase, seq, t0, ok, failure);
-                        window.release();
-                    });
-                }
             }
+        }
+
+        /** Sends this sensor's next message (holding a window permit when windowed); false when the sensor stops. */
+        boolean sendNext(byte phase, boolean windowed) {
+            int seq;
+            synchronized (this) {
+                seq = nextSeq++;
+            }
+            long t0 = System.nanoTime();
+            byte[] payload = Payload.encode(options.payloadSize(), phase, index, seq, t0);
+            CompletableFuture<Boolean> answer;
+            try {
+                answer = link.publish(payload);
+            } catch (RuntimeException e) {
+                if (windowed) {
+                    window.release();
+                }
+                error("sensor " + index + ": send failed, sensor stops: " + e);
+                return false;
+            }
+            synchronized (this) {
+                sent[phase]++;
+            }
+            if (answer != null) {
+                answer.whenComplete((ok, failure) -> {
+                    complete(phase, seq, t0, ok, failure);
+                    window.release();
+                });
+            }
+            return true;
         }
 
         private void complete(byte phase, int seq, long t0, Boolean ok, Throwable failure) {

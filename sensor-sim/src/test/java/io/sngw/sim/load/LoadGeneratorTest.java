@@ -4,7 +4,9 @@ import io.sngw.bridge.mqtt.BridgeOptions;
 import io.sngw.bridge.mqtt.MqttBridge;
 import io.sngw.core.Gateway;
 import io.sngw.core.config.GatewayOptions;
+import io.sngw.testing.BrokerProbe;
 import io.sngw.testing.MosquittoBroker;
+import io.sngw.testing.ProbeMessage;
 import io.sngw.transport.udp.UdpOptions;
 import io.sngw.transport.udp.UdpTransport;
 import org.junit.jupiter.api.AfterAll;
@@ -12,6 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -110,6 +114,29 @@ class LoadGeneratorTest {
         assertEquals(r.sent(), r.delivered() + r.lost(), r.report());
         assertEquals(0, r.duplicates(), r.report());
         assertTrue(r.deliveriesAddUp(), r.report());
+    }
+
+    @Test
+    void qos0SensorsSharingSenderThreadsEachPublishFromTheirOwnAddress() throws Exception {
+        // More sensors than sender threads: every one must still connect, register and publish on its own socket.
+        int sensors = 12;
+        LoadOptions options = tiny().withQos(0).withSensors(sensors).withMessagesPerSensor(20)
+                .withWarmup(Duration.ofMillis(100));
+        try (BrokerProbe probe = new BrokerProbe(broker.url())) {
+            probe.subscribe(options.topicPrefix() + "/#", 0);
+            LoadResult r = new LoadGenerator(options).run();
+
+            assertTrue(sensors > LoadGenerator.UNWINDOWED_SENDERS);
+            assertEquals(sensors * 20L, r.sent(), r.report());
+            assertEquals(r.sent(), r.delivered() + r.lost(), r.report());
+            assertEquals(0, r.duplicates(), r.report());
+            assertTrue(r.errors().isEmpty(), r.report());
+            // QoS 0 may lose a datagram under load, but not all twenty of one sensor.
+            Set<String> topics = probe.messages().stream().map(ProbeMessage::topic).collect(Collectors.toSet());
+            for (int i = 0; i < sensors; i++) {
+                assertTrue(topics.contains(options.topicOf(i)), "nothing from sensor " + i + ": " + r.report());
+            }
+        }
     }
 
     @Test

@@ -68,6 +68,7 @@ public final class Main implements Runnable {
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "Runs the gateway in the foreground until SIGTERM or SIGINT.")
     static final class Run implements Callable<Integer> {
+        private static final String NETTY_LEAK_DETECTION = "io.netty.leakDetection.level";
 
         @Spec
         CommandSpec spec;
@@ -86,6 +87,11 @@ public final class Main implements Runnable {
             }
             LoggingSetup.apply(cfg.logging());
             System.Logger log = System.getLogger(Main.class.getName());
+            // Netty samples buffers for leak reports by default, recording a stack trace for one in 128: a cost on
+            // every message path that the tests (which keep it) are there to pay. Read once, when Netty first loads.
+            if (System.getProperty(NETTY_LEAK_DETECTION) == null) {
+                System.setProperty(NETTY_LEAK_DETECTION, "disabled");
+            }
             GatewayApp app = new GatewayApp(cfg);
             // Registered before start, so that a signal during start still closes what has started.
             Runtime.getRuntime().addShutdownHook(new Thread(app::close, "sngw-shutdown"));

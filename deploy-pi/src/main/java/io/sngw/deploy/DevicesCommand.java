@@ -20,8 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -281,7 +279,7 @@ final class DevicesCommand implements Runnable {
         private String readCertificate(Path file) {
             try (InputStream in = Files.newInputStream(file)) {
                 byte[] der = CertificateFactory.getInstance("X.509").generateCertificate(in).getEncoded();
-                fingerprint = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+                fingerprint = Device.fingerprintOf(der);
                 return null;
             } catch (NoSuchFileException e) {
                 return "--cert: " + file + ": no such file";
@@ -290,8 +288,6 @@ final class DevicesCommand implements Runnable {
             } catch (CertificateException e) {
                 return "--cert: " + file + " is not valid: expected an X.509 certificate, PEM or DER ("
                         + e.getMessage() + ")";
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every JDK has SHA-256", e);
             }
         }
 

@@ -1,6 +1,9 @@
 package io.sngw.core.security;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -15,6 +18,18 @@ import java.util.List;
  */
 public record Device(String clientId, byte[] psk, String certFingerprint, List<String> publishPatterns,
                      List<String> subscribePatterns, boolean enabled, Instant created, Instant lastSeen) {
+
+    /**
+     * The fingerprint of a certificate as the registry keeps it ({@code certFingerprint}): lowercase hex SHA-256 of its
+     * DER encoding. One definition for whoever records one (the CLI) and whoever computes one from a handshake.
+     */
+    public static String fingerprintOf(byte[] derCertificate) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(derCertificate));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
 
     @Override
     public String toString() {

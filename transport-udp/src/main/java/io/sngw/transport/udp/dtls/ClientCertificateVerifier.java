@@ -1,5 +1,6 @@
 package io.sngw.transport.udp.dtls;
 
+import io.sngw.core.security.Device;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -16,7 +17,6 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -90,7 +90,7 @@ final class ClientCertificateVerifier {
                 && !extendedKeyUsage.contains(ANY_EXTENDED_KEY_USAGE)) {
             throw new CertificateException("the certificate's extended key usage does not allow clientAuth");
         }
-        return new Verified(identity(leaf), fingerprint(chain.get(0)));
+        return new Verified(identity(leaf), Device.fingerprintOf(chain.get(0)));
     }
 
     /** The subject's CN when it has exactly one, else the whole subject in RFC 4514 form. */
@@ -101,11 +101,6 @@ final class ClientCertificateVerifier {
             return IETFUtils.valueToString(cn[0].getFirst().getValue());
         }
         return subject.toString();
-    }
-
-    /** Lowercase hex SHA-256 of the DER encoding, as the device registry stores certificate fingerprints. */
-    static String fingerprint(byte[] der) {
-        return HexFormat.of().formatHex(Sha256.of(der));
     }
 
     private static X509Certificate parse(byte[] der) throws CertificateException {

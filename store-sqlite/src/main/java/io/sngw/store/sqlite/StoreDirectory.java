@@ -41,6 +41,21 @@ final class StoreDirectory {
         } else {
             warnIfOpenToOthers(dir);
         }
+        requireWritable(dir);
+    }
+
+    /**
+     * As {@link #prepare}, without the warning about an existing directory: for the lock, which is taken just before
+     * the store opens the same directory and warns (once per start, not twice).
+     */
+    static void createIfMissing(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            create(dir);
+        }
+        requireWritable(dir);
+    }
+
+    private static void requireWritable(Path dir) {
         if (!Files.isWritable(dir)) {
             throw new StoreException("store directory " + dir + " is not writable");
         }

@@ -48,7 +48,7 @@ public final class StoreLock implements AutoCloseable {
      *                        the holder's pid), or the directory or the file cannot be created or locked
      */
     public static StoreLock acquire(Path dir) {
-        StoreDirectory.prepare(dir);
+        StoreDirectory.createIfMissing(dir);
         Path key;
         try {
             key = dir.toRealPath();

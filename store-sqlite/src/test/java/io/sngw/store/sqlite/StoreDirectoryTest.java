@@ -88,6 +88,16 @@ class StoreDirectoryTest {
     }
 
     @Test
+    void aGatewayStartTakingTheLockThenOpeningTheStoreWarnsOnce() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("shared-by-a-gateway"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
+
+        try (StoreLock lock = StoreLock.acquire(dir); SqliteStore store = SqliteStore.open(dir, NO_WATCH)) {
+            assertEquals(1, warnings.size(), "warnings: " + warnings);
+        }
+    }
+
+    @Test
     void anExistingPrivateDirectoryIsNotWarnedAbout() throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("private"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));

@@ -42,13 +42,13 @@ final class DeviceChangeNotifier implements Consumer<Set<String>>, AutoCloseable
             return;
         }
         try {
-            notifying.execute(() -> notifyAll(clientIds));
+            notifying.execute(() -> tellListeners(clientIds));
         } catch (RejectedExecutionException closing) {
             // closed meanwhile: nobody is listening any more
         }
     }
 
-    private void notifyAll(Set<String> clientIds) {
+    private void tellListeners(Set<String> clientIds) {
         for (Consumer<Set<String>> listener : listeners) {
             try {
                 listener.accept(clientIds);

@@ -5,16 +5,17 @@ import java.net.InetSocketAddress;
 
 /**
  * How an {@link MqttSnClient} reaches its gateway: whole MQTT-SN messages out and in. Plain UDP
- * ({@link UdpClientTransport}) or a DTLS 1.2 session ({@link DtlsClientTransport}).
+ * ({@link UdpClientTransport}), a DTLS 1.2 session ({@link DtlsClientTransport}), or a sensor on a serial line
+ * ({@link SerialClientLine}: raw framing, behind a forwarder, or a radio node behind an XBee module).
  *
  * <p>One thread receives (the client's receiver thread), any thread may send.
  */
 public interface ClientTransport extends AutoCloseable {
 
-    /** The local socket address: what the gateway sees as the client's address. */
+    /** The local socket address: what the gateway sees as the client's address; null where there is no socket. */
     InetSocketAddress localAddress();
 
-    /** The gateway's address. */
+    /** The gateway's address; null where there is no socket. */
     InetSocketAddress remoteAddress();
 
     /** Sends one MQTT-SN message. */
@@ -29,7 +30,7 @@ public interface ClientTransport extends AutoCloseable {
      */
     byte[] receive() throws IOException;
 
-    /** "udp" or "dtls", for descriptions. */
+    /** "udp", "dtls" or "serial", for descriptions. */
     String kind();
 
     /** Releases the socket (a DTLS session says close_notify first) and wakes a blocked {@link #receive()}. */

@@ -55,7 +55,7 @@ import java.util.function.Consumer;
 import static io.sngw.sim.client.Exchanges.key;
 
 /**
- * An MQTT-SN 1.2 client over UDP or DTLS ({@link ClientTransport}), for tests, benchmarks and demos that drive the
+ * An MQTT-SN 1.2 client over UDP, DTLS or a serial line ({@link ClientTransport}), for tests, benchmarks and demos that drive the
  * gateway as sensors would.
  *
  * <p>One daemon receiver thread per client decodes what the gateway sends: answers complete the request waiting for
@@ -149,13 +149,15 @@ public final class MqttSnClient implements AutoCloseable {
         this.predefinedIds = Map.copyOf(ids);
         this.window = new Semaphore(options.maxInFlight());
         this.exchanges = new Exchanges(this::transmit, this::describe);
-        this.receiver = new Thread(this::receiveLoop, "mqttsn-client-" + localAddress.getPort());
+        this.receiver = new Thread(this::receiveLoop, "mqttsn-client-"
+                + (localAddress != null ? String.valueOf(localAddress.getPort()) : transport.toString()));
         receiver.setDaemon(true);
         receiver.start();
     }
 
     // ------------------------------------------------------------------------------------------------- settings
 
+    /** The client's socket address; null over a serial line. */
     public InetSocketAddress localAddress() {
         return localAddress;
     }
@@ -783,7 +785,8 @@ public final class MqttSnClient implements AutoCloseable {
 
     private String describe() {
         String id = clientId;
-        return "MQTT-SN client " + (id == null ? "" : "'" + id + "' ") + "(" + localAddress + " -> gateway " + gateway
-                + (transport.kind().equals("udp") ? "" : " over " + transport.kind()) + ")";
+        String path = localAddress == null ? String.valueOf(transport) : localAddress + " -> gateway " + gateway
+                + (transport.kind().equals("udp") ? "" : " over " + transport.kind());
+        return "MQTT-SN client " + (id == null ? "" : "'" + id + "' ") + "(" + path + ")";
     }
 }

@@ -1,5 +1,8 @@
 package io.sngw.deploy;
 
+import io.sngw.transport.serial.Framing;
+import io.sngw.transport.serial.SerialOptions;
+import io.sngw.transport.serial.SerialPortSettings;
 import io.sngw.transport.udp.dtls.DtlsOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -33,7 +36,7 @@ import java.util.logging.Level;
 public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of("gateway", "udp", "dtls", "upstream", "predefined-topics",
-            "advertise", "limits", "retry", "keep-alive-factor", "logging", "store", "security");
+            "advertise", "limits", "retry", "keep-alive-factor", "logging", "store", "security", "serial");
     static final List<String> GATEWAY_KEYS = List.of("id", "session-loops");
     static final List<String> UDP_KEYS = List.of("enabled", "bind", "port", "broadcast");
     static final List<String> DTLS_KEYS = List.of("enabled", "bind", "port", "psk-suites", "certificate",
@@ -47,6 +50,8 @@ public final class ConfigLoader {
     static final List<String> RETRY_KEYS = List.of("interval", "max");
     static final List<String> LOGGING_KEYS = List.of("level", "broker-level");
     static final List<String> SECURITY_KEYS = List.of("require-auth");
+    static final List<String> SERIAL_KEYS = List.of("device", "baud", "framing", "flow-control", "data-bits", "parity",
+            "stop-bits", "inter-byte-timeout", "write-queue", "radio-payload", "reopen-min", "reopen-max");
     static final List<String> STORE_KEYS = List.of("dir", "ack", "on-corrupt", "queue-max-messages", "queue-max-size",
             "queue-max-age", "queue-window", "qos0-offline");
 
@@ -115,10 +120,6 @@ public final class ConfigLoader {
                 u.integer("port", d.udp().port(), 0, 65535),
                 broadcast(u));
         var dtls = dtls(root.section("dtls", DTLS_KEYS), d.dtls(), udp);
-        if (!udp.enabled() && !dtls.enabled()) {
-            throw ConfigException.invalid(u.pathOf("enabled"), false,
-                    "true while DTLS is off (dtls.enabled): the gateway needs a listener");
-        }
 
         var upstream = upstream(root.section("upstream", UPSTREAM_KEYS), d.upstream(), gateway.id());
         Map<Integer, String> topics = predefinedTopics(root);
@@ -144,6 +145,12 @@ public final class ConfigLoader {
                 r.duration("interval", d.retry().interval(), ONE_MS, Duration.ofHours(1), false, ""),
                 r.integer("max", d.retry().max(), 0, 100));
 
+        List<SerialOptions> serial = serial(root, limits.maxPayload());
+        if (!udp.enabled() && !dtls.enabled() && serial.isEmpty()) {
+            throw ConfigException.invalid(u.pathOf("enabled"), false,
+                    "true while DTLS is off (dtls.enabled) and no serial port is configured: the gateway needs a link");
+        }
+
         double keepAliveFactor = root.number("keep-alive-factor", d.keepAliveFactor(), 1.0, 10.0);
 
         ConfigSection log = root.section("logging", LOGGING_KEYS);
@@ -161,7 +168,68 @@ public final class ConfigLoader {
         }
 
         return new GatewayConfig(gateway, udp, dtls, upstream, topics, advertise, limits, retry, keepAliveFactor, logging,
-                store, security);
+                store, security, serial);
+    }
+
+    /**
+     * {@code serial:} a list of ports, each a mapping; none by default. The largest frame a port reads follows
+     * {@code limits.max-payload} (a PUBLISH's header and a forwarder's encapsulation on top of it): longer lengths are
+     * impossible and make the reader resynchronise.
+     */
+    private static List<SerialOptions> serial(ConfigSection root, int maxPayload) throws ConfigException {
+        Object raw = root.raw("serial");
+        if (raw == null) {
+            return List.of();
+        }
+        if (!(raw instanceof List<?> ports)) {
+            throw ConfigException.invalid("serial", raw, "a list of serial ports, each a mapping with the keys "
+                    + String.join(", ", SERIAL_KEYS));
+        }
+        List<SerialOptions> out = new java.util.ArrayList<>();
+        Map<String, String> pathByDevice = new HashMap<>();
+        for (int i = 0; i < ports.size(); i++) {
+            ConfigSection s = ConfigSection.element("serial[" + i + "]", ports.get(i), SERIAL_KEYS);
+            if (!s.has("device")) {
+                throw new ConfigException(s.pathOf("device"), "is missing: expected the device path of the port, "
+                        + "such as /dev/ttyUSB0 or /dev/serial/by-id/...");
+            }
+            String device = s.string("device", null, false);
+            if (!device.startsWith("/")) {
+                throw ConfigException.invalid(s.pathOf("device"), device,
+                        "an absolute device path such as /dev/ttyUSB0 or /dev/serial/by-id/...");
+            }
+            String other = pathByDevice.putIfAbsent(device, s.path());
+            if (other != null) {
+                throw ConfigException.invalid(s.pathOf("device"), device, "a device not already given in " + other);
+            }
+            int baud = s.integer("baud", 9600, 50, 4_000_000);
+            Framing framing = Framing.of(s.choice("framing", "raw", Framing.NAMES));
+            var flow = s.choice("flow-control", "none", List.of("none", "rts-cts")).equals("none")
+                    ? SerialPortSettings.FlowControl.NONE : SerialPortSettings.FlowControl.RTS_CTS;
+            int dataBits = s.integer("data-bits", 8, 5, 8);
+            var parity = SerialPortSettings.Parity.valueOf(
+                    s.choice("parity", "none", List.of("none", "odd", "even")).toUpperCase(Locale.ROOT));
+            int stopBits = s.integer("stop-bits", 1, 1, 2);
+            Duration interByte = s.duration("inter-byte-timeout", SerialPortSettings.DEFAULT_INTER_BYTE_TIMEOUT,
+                    Duration.ofMillis(100), Duration.ofSeconds(10), false, "(counted in tenths of a second)");
+            int writeQueue = s.integer("write-queue", SerialOptions.DEFAULT_WRITE_QUEUE, 1, 65536);
+            int radioPayload = s.integer("radio-payload", SerialOptions.DEFAULT_RADIO_PAYLOAD, 1, 0xFFFF - 14);
+            Duration reopenMin = s.duration("reopen-min", SerialPortSettings.DEFAULT_REOPEN_MIN, Duration.ofMillis(10),
+                    Duration.ofHours(1), false, "");
+            Duration reopenMax = s.duration("reopen-max", SerialPortSettings.DEFAULT_REOPEN_MAX, Duration.ofMillis(10),
+                    Duration.ofDays(1), false, "");
+            if (reopenMax.compareTo(reopenMin) < 0) {
+                throw ConfigException.invalid(s.pathOf("reopen-max"), s.has("reopen-max") ? s.raw("reopen-max")
+                        : Durations.format(reopenMax), "a duration at least reopen-min (" + Durations.format(reopenMin)
+                        + ")");
+            }
+            var port = new SerialPortSettings(device, baud, dataBits, parity, stopBits, flow, interByte, reopenMin,
+                    reopenMax);
+            // Room for a PUBLISH's 7-byte header with the 3-byte length and a forwarder's encapsulation around it.
+            int maxFrame = Math.min(0xFFFF, maxPayload + 64);
+            out.add(new SerialOptions(port, framing, maxFrame, writeQueue, radioPayload));
+        }
+        return out;
     }
 
     private static GatewayConfig.StoreSettings store(ConfigSection s, GatewayConfig.StoreSettings d)

@@ -43,6 +43,14 @@ final class ConfigSection {
         return of(pathOf(key), values.get(key), keys);
     }
 
+    /** One mapping of a list, e.g. {@code serial[0]}; unlike a section it must be there. */
+    static ConfigSection element(String path, Object value, List<String> keys) throws ConfigException {
+        if (value == null) {
+            throw ConfigException.invalid(path, null, "a mapping with the keys " + String.join(", ", keys));
+        }
+        return of(path, value, keys);
+    }
+
     private static ConfigSection of(String path, Object value, List<String> keys) throws ConfigException {
         if (value == null) {
             return new ConfigSection(path, Map.of());

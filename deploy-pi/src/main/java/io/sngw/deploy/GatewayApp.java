@@ -14,6 +14,8 @@ import io.sngw.store.sqlite.SqliteStore;
 import io.sngw.store.sqlite.StoreLock;
 import io.sngw.store.sqlite.StoreOptions;
 import io.sngw.core.security.DeviceRegistry;
+import io.sngw.transport.serial.SerialLink;
+import io.sngw.transport.serial.SerialOptions;
 import io.sngw.transport.udp.UdpOptions;
 import io.sngw.transport.udp.UdpTransport;
 import io.sngw.transport.udp.dtls.DtlsOptions;
@@ -25,7 +27,9 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The whole gateway wired from a {@link GatewayConfig}: the embedded broker (when {@code upstream.url} is
  * {@code embedded}), the durable store, the MQTT bridge (behind the store-and-forward queue with
- * {@code store.ack: after-store}), the core and the listeners (plain UDP and/or DTLS).
+ * {@code store.ack: after-store}), the core and the links (plain UDP and/or DTLS, and any serial ports).
  *
  * <p>Started from the inside out, so that nothing receives work before what it hands the work to exists: the store
  * directory's lock ({@link StoreLock}: one gateway per store) → broker → store → listeners attached → sessions
@@ -62,6 +66,7 @@ public final class GatewayApp implements AutoCloseable {
     private Gateway gateway;
     private UdpTransport udp;
     private DtlsTransport dtls;
+    private final List<SerialLink> serialLinks = new ArrayList<>();
     private InetSocketAddress udpAddress;
     private InetSocketAddress dtlsAddress;
     private String upstreamUrl;
@@ -136,6 +141,11 @@ public final class GatewayApp implements AutoCloseable {
                 dtls = new DtlsTransport(dtlsOptions(ds), ds.pskSuites() ? PskLookup.of(registry) : null, gateway);
                 gateway.attach(dtls);
             }
+            for (SerialOptions port : config.serial()) {
+                SerialLink link = new SerialLink(port, gateway);
+                serialLinks.add(link);
+                gateway.attach(link); // before restoring, as for UDP: its sessions find the link by name
+            }
             if (registry != null) {
                 followDeviceChanges(registry, gateway, dtls);
             }
@@ -148,12 +158,13 @@ public final class GatewayApp implements AutoCloseable {
                 dtls.start();
                 dtlsAddress = dtls.localAddress();
             }
+            serialLinks.forEach(SerialLink::start); // a port missing now is reopened when it appears
             gateway.start();
         } catch (IOException | RuntimeException | Error e) {
             close();
             throw e;
         }
-        if (!config.advertise().interval().isZero() && config.udp().broadcast() == null) {
+        if (!config.advertise().interval().isZero() && config.udp().broadcast() == null && serialLinks.isEmpty()) {
             LOG.log(Level.WARNING, "advertise.interval is " + Durations.format(config.advertise().interval())
                     + " but udp.broadcast is not set: no ADVERTISE will be sent");
         }
@@ -209,9 +220,16 @@ public final class GatewayApp implements AutoCloseable {
     private String startupLine() {
         String upstream = broker != null ? "embedded broker at " + upstreamUrl : upstreamUrl;
         int topics = config.predefinedTopics().size();
-        String listeners = (udpAddress == null ? "" : "udp " + hostPort(udpAddress))
-                + (udpAddress != null && dtlsAddress != null ? " and " : "")
-                + (dtlsAddress == null ? "" : "dtls " + hostPort(dtlsAddress));
+        List<String> links = new ArrayList<>();
+        if (udpAddress != null) {
+            links.add("udp " + hostPort(udpAddress));
+        }
+        if (dtlsAddress != null) {
+            links.add("dtls " + hostPort(dtlsAddress));
+        }
+        serialLinks.forEach(l -> links.add("serial " + l.options().port().device() + " ("
+                + l.options().framing().configName() + ", " + l.options().port().baud() + " baud)"));
+        String listeners = String.join(" and ", links);
         return "sngw " + Version.get() + " started: MQTT-SN on " + listeners + ", upstream " + upstream + " as "
                 + config.upstream().clientId() + ", " + topics + " predefined topic" + (topics == 1 ? "" : "s");
     }
@@ -234,6 +252,24 @@ public final class GatewayApp implements AutoCloseable {
     /** The DTLS listener's counters; null when DTLS is off or not started. */
     public synchronized DtlsStats dtlsStats() {
         return dtls == null ? null : dtls.stats();
+    }
+
+    /** The serial links, one per configured port, in configuration order; empty before start. */
+    public synchronized List<SerialLink> serialLinks() {
+        return List.copyOf(serialLinks);
+    }
+
+    /**
+     * Every counter of the running gateway by key: the core's ({@code GatewayMetrics}), then each serial port's
+     * under {@code serial.DEVICE.} (frames, bytes, framing errors by reason, drops, reopens). Empty before start.
+     */
+    public synchronized Map<String, Long> counters() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (gateway != null) {
+            out.putAll(gateway.metrics().snapshot());
+        }
+        serialLinks.forEach(l -> out.putAll(l.stats().snapshot("serial." + l.options().port().device() + ".")));
+        return out;
     }
 
     /** The broker the bridge connects to, e.g. tcp://127.0.0.1:1883 for the embedded one; null before start. */
@@ -268,7 +304,10 @@ public final class GatewayApp implements AutoCloseable {
                 return;
             }
             closing = true;
-            boolean wasRunning = udpAddress != null || dtlsAddress != null;
+            boolean wasRunning = udpAddress != null || dtlsAddress != null || !serialLinks.isEmpty();
+            for (SerialLink link : serialLinks) {
+                steps.add(link::close);
+            }
             if (udp != null) {
                 UdpTransport u = udp;
                 steps.add(() -> u.close());

@@ -2,10 +2,12 @@ package io.sngw.deploy;
 
 import io.sngw.bridge.mqtt.BridgeOptions;
 import io.sngw.core.config.GatewayOptions;
+import io.sngw.transport.serial.SerialOptions;
 import io.sngw.transport.udp.dtls.DtlsOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -28,6 +30,7 @@ import java.util.logging.Level;
  * @param logging          {@code logging:} log levels
  * @param store            {@code store:} durable state and store-and-forward
  * @param security         {@code security:} authentication of devices
+ * @param serial           {@code serial:} serial ports, each its own link (none by default)
  */
 public record GatewayConfig(
         GatewaySettings gateway,
@@ -41,7 +44,8 @@ public record GatewayConfig(
         double keepAliveFactor,
         LoggingSettings logging,
         StoreSettings store,
-        SecuritySettings security) {
+        SecuritySettings security,
+        List<SerialOptions> serial) {
 
     /** The value of {@code upstream.url} that starts the broker inside the gateway's JVM. */
     public static final String EMBEDDED = "embedded";
@@ -59,6 +63,7 @@ public record GatewayConfig(
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(security, "security");
+        serial = serial == null ? List.of() : List.copyOf(serial);
     }
 
     /** {@code gateway:} @param id GwId in ADVERTISE and GWINFO (0..255) @param sessionLoops session threads, 0 = one per core */
@@ -276,52 +281,58 @@ public record GatewayConfig(
                 core.keepAliveFactor(),
                 new LoggingSettings(Level.INFO, Level.WARNING),
                 new StoreSettings(null, true, false, 1_000_000, 512L * 1024 * 1024, Duration.ofDays(7), 1000, 10_000),
-                new SecuritySettings(false));
+                new SecuritySettings(false),
+                List.of());
     }
 
     public GatewayConfig withUdp(UdpSettings newUdp) {
         return new GatewayConfig(gateway, newUdp, dtls, upstream, predefinedTopics, advertise, limits, retry,
-                keepAliveFactor, logging, store, security);
+                keepAliveFactor, logging, store, security, serial);
     }
 
     public GatewayConfig withDtls(DtlsSettings newDtls) {
         return new GatewayConfig(gateway, udp, newDtls, upstream, predefinedTopics, advertise, limits, retry,
-                keepAliveFactor, logging, store, security);
+                keepAliveFactor, logging, store, security, serial);
     }
 
     public GatewayConfig withUpstream(UpstreamSettings newUpstream) {
         return new GatewayConfig(gateway, udp, dtls, newUpstream, predefinedTopics, advertise, limits, retry,
-                keepAliveFactor, logging, store, security);
+                keepAliveFactor, logging, store, security, serial);
     }
 
     public GatewayConfig withPredefinedTopics(Map<Integer, String> topics) {
         return new GatewayConfig(gateway, udp, dtls, upstream, topics, advertise, limits, retry, keepAliveFactor,
-                logging, store, security);
+                logging, store, security, serial);
     }
 
     public GatewayConfig withAdvertise(AdvertiseSettings newAdvertise) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, newAdvertise, limits, retry,
-                keepAliveFactor, logging, store, security);
+                keepAliveFactor, logging, store, security, serial);
     }
 
     public GatewayConfig withLimits(LimitsSettings newLimits) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, newLimits, retry,
-                keepAliveFactor, logging, store, security);
+                keepAliveFactor, logging, store, security, serial);
     }
 
     public GatewayConfig withRetry(RetrySettings newRetry) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, newRetry,
-                keepAliveFactor, logging, store, security);
+                keepAliveFactor, logging, store, security, serial);
     }
 
     public GatewayConfig withStore(StoreSettings newStore) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, newStore, security);
+                logging, newStore, security, serial);
     }
 
     public GatewayConfig withSecurity(SecuritySettings newSecurity) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, store, newSecurity);
+                logging, store, newSecurity, serial);
+    }
+
+    public GatewayConfig withSerial(List<SerialOptions> newSerial) {
+        return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
+                logging, store, security, newSerial);
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.sngw.deploy;
 
+import io.sngw.transport.serial.Framing;
+import io.sngw.transport.serial.SerialOptions;
+import io.sngw.transport.serial.SerialPortSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -8,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 
@@ -269,8 +273,8 @@ class ConfigLoaderTest {
 
     @Test
     void theGatewayNeedsAListenerAndTwoListenersNeedTwoPorts() throws Exception {
-        assertMessage("udp.enabled: false is not valid: expected true while DTLS is off (dtls.enabled): the gateway "
-                + "needs a listener", "udp: { enabled: false }");
+        assertMessage("udp.enabled: false is not valid: expected true while DTLS is off (dtls.enabled) and no serial "
+                + "port is configured: the gateway needs a link", "udp: { enabled: false }");
         assertMessage("dtls.port: 1884 is not valid: expected a port other than udp.port (1884): plain UDP listens "
                 + "there", "dtls: { enabled: true, port: 1884 }");
         assertMessage("dtls.port: 1884 is not valid: expected a port other than udp.port (1884): plain UDP listens "
@@ -613,5 +617,83 @@ class ConfigLoaderTest {
     void missingFile() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml")));
         assertEquals("cannot read " + dir.resolve("nope.yaml") + ": no such file", e.getMessage());
+    }
+
+    // ---- serial ports ---------------------------------------------------------------------------------------
+
+    @Test
+    void noSerialPortsByDefault() throws Exception {
+        assertEquals(List.of(), ConfigLoader.parse("").serial());
+    }
+
+    @Test
+    void issueSerialExampleIsReadWithDefaultsForWhatItLeavesOut() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("""
+                serial:
+                  - device: /dev/ttyUSB0
+                    baud: 115200
+                    framing: raw
+                    flow-control: none
+                  - device: /dev/ttyAMA0
+                    baud: 38400
+                    framing: xbee-api2
+                """);
+        assertEquals(2, c.serial().size());
+        SerialOptions first = c.serial().get(0);
+        assertEquals("/dev/ttyUSB0", first.port().device());
+        assertEquals(115200, first.port().baud());
+        assertEquals(new Framing.Raw(), first.framing());
+        assertEquals(8, first.port().dataBits());
+        assertEquals(SerialPortSettings.Parity.NONE, first.port().parity());
+        assertEquals(1, first.port().stopBits());
+        assertEquals(SerialPortSettings.FlowControl.NONE, first.port().flowControl());
+        assertEquals(Duration.ofMillis(100), first.port().interByteTimeout());
+        assertEquals(256, first.writeQueue());
+        assertEquals(1024 + 64, first.maxFrame(), "follows limits.max-payload");
+        SerialOptions second = c.serial().get(1);
+        assertEquals(new Framing.XBee(true), second.framing());
+        assertEquals(84, second.radioPayload());
+    }
+
+    @Test
+    void everySerialKeyIsRead() throws Exception {
+        SerialOptions o = ConfigLoader.parse("""
+                serial:
+                  - { device: /dev/serial/by-id/usb-FTDI-if00, baud: 9600, framing: xbee-api1, flow-control: rts-cts,
+                      data-bits: 7, parity: even, stop-bits: 2, inter-byte-timeout: 300ms, write-queue: 16,
+                      radio-payload: 73, reopen-min: 1s, reopen-max: 1m }
+                """).serial().get(0);
+        assertEquals(new SerialOptions(new SerialPortSettings("/dev/serial/by-id/usb-FTDI-if00", 9600, 7,
+                SerialPortSettings.Parity.EVEN, 2, SerialPortSettings.FlowControl.RTS_CTS, Duration.ofMillis(300),
+                Duration.ofSeconds(1), Duration.ofMinutes(1)), new Framing.XBee(false), 1088, 16, 73), o);
+    }
+
+    @Test
+    void aSerialOnlyGatewayNeedsNoUdp() throws Exception {
+        assertEquals(1, ConfigLoader.parse("udp: { enabled: false }\nserial: [ { device: /dev/ttyS0 } ]")
+                .serial().size());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "serial: /dev/ttyUSB0 | serial: \"/dev/ttyUSB0\" is not valid: expected a list of serial ports, each a mapping with the keys device, baud, framing, flow-control, data-bits, parity, stop-bits, inter-byte-timeout, write-queue, radio-payload, reopen-min, reopen-max",
+            "serial: [ { baud: 9600 } ] | serial[0].device: is missing: expected the device path of the port, such as /dev/ttyUSB0 or /dev/serial/by-id/...",
+            "serial: [ { device: ttyUSB0 } ] | serial[0].device: \"ttyUSB0\" is not valid: expected an absolute device path such as /dev/ttyUSB0 or /dev/serial/by-id/...",
+            "serial: [ { device: /dev/a }, { device: /dev/a } ] | serial[1].device: \"/dev/a\" is not valid: expected a device not already given in serial[0]",
+            "serial: [ { device: /dev/a, framing: xbee } ] | serial[0].framing: \"xbee\" is not valid: expected one of raw, xbee-api1, xbee-api2",
+            "serial: [ { device: /dev/a, baud: 0 } ] | serial[0].baud: 0 is not valid: expected an integer 50..4000000",
+            "serial: [ { device: /dev/a, flow-control: xon-xoff } ] | serial[0].flow-control: \"xon-xoff\" is not valid: expected one of none, rts-cts",
+            "serial: [ { device: /dev/a, parity: mark } ] | serial[0].parity: \"mark\" is not valid: expected one of none, odd, even",
+            "serial: [ { device: /dev/a, stop-bits: 3 } ] | serial[0].stop-bits: 3 is not valid: expected an integer 1..2",
+            "serial: [ { device: /dev/a, data-bits: 9 } ] | serial[0].data-bits: 9 is not valid: expected an integer 5..8",
+            "serial: [ { device: /dev/a, write-queue: 0 } ] | serial[0].write-queue: 0 is not valid: expected an integer 1..65536",
+            "serial: [ { device: /dev/a, radio-payload: 0 } ] | serial[0].radio-payload: 0 is not valid: expected an integer 1..65521",
+            "serial: [ { device: /dev/a, inter-byte-timeout: 10ms } ] | serial[0].inter-byte-timeout: \"10ms\" is not valid: expected a duration such as 500ms, 10s, 15m, 2h or 1d, 100ms..10s (counted in tenths of a second)",
+            "serial: [ { device: /dev/a, reopen-min: 2s, reopen-max: 1s } ] | serial[0].reopen-max: \"1s\" is not valid: expected a duration at least reopen-min (2s)",
+            "serial: [ { device: /dev/a, speed: 9600 } ] | serial[0].speed: unknown key; expected one of: device, baud, framing, flow-control, data-bits, parity, stop-bits, inter-byte-timeout, write-queue, radio-payload, reopen-min, reopen-max",
+            "serial: [ null ] | serial[0]: null is not valid: expected a mapping with the keys device, baud, framing, flow-control, data-bits, parity, stop-bits, inter-byte-timeout, write-queue, radio-payload, reopen-min, reopen-max",
+    })
+    void serialKeysAreCheckedLikeAllOthers(String yaml, String message) {
+        assertMessage(message, yaml);
     }
 }

@@ -254,6 +254,11 @@ public final class GatewayApp implements AutoCloseable {
         return dtls == null ? null : dtls.stats();
     }
 
+    /** Whether the bridge is connected to the broker now. */
+    public synchronized boolean brokerConnected() {
+        return bridge != null && bridge.isConnected();
+    }
+
     /** The serial links, one per configured port, in configuration order; empty before start. */
     public synchronized List<SerialLink> serialLinks() {
         return List.copyOf(serialLinks);

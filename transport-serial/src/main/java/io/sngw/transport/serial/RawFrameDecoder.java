@@ -13,11 +13,15 @@ import java.util.Arrays;
  *       everything up to the next silence ({@link FramingError#IMPOSSIBLE_LENGTH}, then {@link FramingError#NOISE}),
  *       because after one wrong length no byte boundary can be trusted until the sender pauses.</li>
  * </ul>
+ * A forwarder's Encapsulated message (MsgType 0xFE) is special: its Length covers only the encapsulation header, and
+ * the inner message follows with a Length of its own. The reader keeps the header and hands both over as one frame,
+ * as a UDP datagram would carry them.
  */
 public final class RawFrameDecoder implements FrameDecoder {
     /** The shortest packet: Length and MsgType (a PINGREQ without client id, a DISCONNECT). */
     static final int MIN_LENGTH = 2;
     private static final int MIN_LONG_LENGTH = 4;
+    private static final int ENCAPSULATED = 0xFE;
 
     private final int maxLength;
     private byte[] packet = new byte[64];
@@ -26,6 +30,8 @@ public final class RawFrameDecoder implements FrameDecoder {
     private int length;
     private boolean hunting;
     private boolean noiseCounted;
+    /** An encapsulation header waiting for the message it wraps; null when none. */
+    private byte[] encapsulation;
 
     /** @param maxLength the largest packet accepted, Length field included (at most 65535) */
     public RawFrameDecoder(int maxLength) {
@@ -50,9 +56,24 @@ public final class RawFrameDecoder implements FrameDecoder {
                 continue;
             }
             if (length != 0 && have == length) {
-                sink.frame(Arrays.copyOf(packet, have));
-                reset();
+                complete(sink);
             }
+        }
+    }
+
+    private void complete(FrameSink sink) {
+        byte[] done = Arrays.copyOf(packet, have);
+        int typeAt = (packet[0] & 0xFF) == 0x01 ? 3 : 1;
+        reset();
+        if (encapsulation != null) {
+            byte[] whole = Arrays.copyOf(encapsulation, encapsulation.length + done.length);
+            System.arraycopy(done, 0, whole, encapsulation.length, done.length);
+            encapsulation = null;
+            sink.frame(whole);
+        } else if (done.length > typeAt && (done[typeAt] & 0xFF) == ENCAPSULATED) {
+            encapsulation = done;
+        } else {
+            sink.frame(done);
         }
     }
 
@@ -73,6 +94,7 @@ public final class RawFrameDecoder implements FrameDecoder {
         if (candidate < min || candidate > maxLength) {
             sink.error(FramingError.IMPOSSIBLE_LENGTH);
             reset();
+            encapsulation = null;
             hunting = true;
             return true;
         }
@@ -92,10 +114,11 @@ public final class RawFrameDecoder implements FrameDecoder {
 
     @Override
     public void silence(FrameSink sink) {
-        if (have > 0) {
+        if (have > 0 || encapsulation != null) {
             sink.error(FramingError.TRUNCATED);
         }
         reset();
+        encapsulation = null;
         hunting = false;
         noiseCounted = false;
     }

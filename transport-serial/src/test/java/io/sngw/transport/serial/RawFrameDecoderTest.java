@@ -80,4 +80,20 @@ class RawFrameDecoderTest {
         assertEquals(List.of("0216"), sink.frames);
         assertEquals(List.of(), sink.errors);
     }
+
+    @Test
+    void anEncapsulationHeaderAndTheMessageItWrapsAreOneFrame() {
+        // Length 5 covers 05 FE Ctrl and a 2-byte node id; the inner PINGREQ has its own length.
+        feed("05fe01abcd 0216 0216");
+        assertEquals(List.of("05fe01abcd0216", "0216"), sink.frames);
+    }
+
+    @Test
+    void anEncapsulationHeaderWithoutItsMessageBeforeSilenceIsTruncated() {
+        feed("05fe01abcd");
+        decoder.silence(sink);
+        feed("0216");
+        assertEquals(List.of("0216"), sink.frames);
+        assertEquals(List.of(FramingError.TRUNCATED), sink.errors);
+    }
 }

@@ -28,6 +28,13 @@ class XBeeFrameDecoderTest {
     }
 
     @Test
+    void theExampleInTheFramingDocumentIsAPingReqFromItsNode() {
+        XBeeFrameDecoder decoder = new XBeeFrameDecoder(false, 256);
+        feed(decoder, hex("7E 00 0E 90 00 13 A2 00 40 52 2B AA 7D 84 01 02 16 39"));
+        assertEquals(List.of("900013a20040522baa7d84010216"), sink.frames);
+    }
+
+    @Test
     void modeTwoEscapesDelimiterEscapeXonAndXoffAndDecodesThemBack() {
         byte[] data = hex("90 7E 7D 11 13 00 FF 7E");
         byte[] wire = XBeeApi.frame(data, true);

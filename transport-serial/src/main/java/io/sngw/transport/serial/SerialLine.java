@@ -3,13 +3,16 @@ package io.sngw.transport.serial;
 import com.fazecast.jSerialComm.SerialPort;
 
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Keeps one serial port open and reads it on a thread of its own: opens it (retrying with backoff while it is
- * missing, which is not an error at start), reads with the inter-byte timeout so that silence is seen, and when the
+ * Keeps one serial port open and reads it on a thread of its own: opens it (looking for it every reopen-min while it
+ * is missing, which is not an error at start, and backing off up to reopen-max while it is there but cannot be
+ * opened), reads with the inter-byte timeout so that silence is seen, and when the
  * port vanishes (a read fails: a dongle pulled, a pseudo-terminal's other end gone) closes it at once, says so once,
  * and reopens it when it is back. jSerialComm's disconnect event is not used: it fires in a loop while the port
  * still claims to be open, whereas the failed read is seen exactly once.
@@ -86,17 +89,21 @@ public final class SerialLine implements AutoCloseable {
         boolean missingLogged = false;
         byte[] buffer = new byte[READ_BUFFER];
         while (running) {
-            SerialPort p = open();
+            boolean present = Files.exists(Path.of(settings.device()));
+            SerialPort p = present ? open() : null;
             if (p == null) {
                 if (!missingLogged) {
                     missingLogged = true;
-                    LOG.log(Level.WARNING, "serial port " + settings.device() + (wasOpen ? " is gone" : " is not there")
-                            + ": trying again, every " + wait.toMillis() + " ms and less often up to every "
-                            + settings.reopenMax().toSeconds() + " s, until it appears");
+                    LOG.log(Level.WARNING, "serial port " + settings.device() + (present ? " cannot be opened"
+                            : " is not there") + ": trying again until it can be opened");
                 }
-                pause(wait);
-                wait = wait.multipliedBy(2).compareTo(settings.reopenMax()) > 0 ? settings.reopenMax()
-                        : wait.multipliedBy(2);
+                // A missing device is looked for every reopen-min (a stat costs nothing), so that a replugged dongle
+                // is back within that time however long it was away; failing opens of a present one back off.
+                pause(present ? wait : settings.reopenMin());
+                if (present) {
+                    wait = wait.multipliedBy(2).compareTo(settings.reopenMax()) > 0 ? settings.reopenMax()
+                            : wait.multipliedBy(2);
+                }
                 continue;
             }
             if (wasOpen) {

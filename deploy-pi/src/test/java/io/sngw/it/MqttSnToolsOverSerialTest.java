@@ -39,6 +39,7 @@ class MqttSnToolsOverSerialTest extends SharedBrokerTest {
     private SerialGateway gateway;
     private BrokerProbe probe;
     private final List<Process> processes = new ArrayList<>();
+    private Process relay;
 
     @BeforeEach
     void start() {
@@ -110,16 +111,16 @@ class MqttSnToolsOverSerialTest extends SharedBrokerTest {
 
     /** A socat relay from a free UDP port on loopback to the sensor end of the gateway's port; returns the port. */
     private int relay() throws IOException {
-        processes.stream().filter(p -> p.info().command().orElse("").endsWith("socat")).forEach(p -> {
-            p.destroy(); // the previous tool's relay: it holds the sensor end
+        if (relay != null) {
+            relay.destroy(); // the previous tool's relay: it holds the sensor end
             try {
-                p.waitFor(5, TimeUnit.SECONDS);
+                relay.waitFor(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        });
+        }
         int port = FreePorts.udp();
-        start(List.of("socat", "UDP-LISTEN:" + port + ",bind=127.0.0.1",
+        relay = start(List.of("socat", "UDP-LISTEN:" + port + ",bind=127.0.0.1",
                 "OPEN:" + gateway.pair(0).sensorEnd() + ",rawer"), dir.resolve("relay-" + port + ".out"));
         String hexPort = String.format(Locale.ROOT, ":%04X ", port);
         GatewayUnderTest.await("socat to listen on UDP " + port, () -> {

@@ -24,6 +24,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -162,10 +165,10 @@ class SerialEndToEndTest extends SharedBrokerTest {
     void unplugAndReplugUnderLoadLosesNothingThatWasAcknowledged() throws Exception {
         gateway = SerialGateway.start(dir, broker.url(), "raw");
         SerialClientLine line = gateway.line(0);
-        java.util.Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         try (MqttSnClient sensor = new MqttSnClient(line.line(), SerialGateway.clientOptions())) {
             sensor.connect("plug-1", 120, false);
-            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
             Thread load = new Thread(() -> {
                 for (int i = 0; !stop.get(); i++) {
                     try {
@@ -193,7 +196,7 @@ class SerialEndToEndTest extends SharedBrokerTest {
             load.join(30_000);
             System.out.println("serial replug: first acknowledged message " + resumedMillis + " ms after replug");
         }
-        java.util.Set<String> arrived = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> arrived = ConcurrentHashMap.newKeySet();
         GatewayUnderTest.await("every acknowledged message at the broker", () -> {
             probe.messages().forEach(m -> arrived.add(m.payloadString()));
             return arrived.containsAll(acknowledged);

@@ -7,7 +7,6 @@ import io.sngw.sim.client.ClientOptions;
 import io.sngw.sim.client.RetryPolicy;
 import io.sngw.sim.client.SerialClientLine;
 import io.sngw.testing.VirtualSerialPair;
-import io.sngw.transport.serial.Framing;
 import io.sngw.transport.serial.SerialLink;
 import io.sngw.transport.serial.SerialPortSettings;
 
@@ -99,10 +98,6 @@ final class SerialGateway implements AutoCloseable {
     static ClientOptions clientOptions() {
         return ClientOptions.defaults().withTimeout(Duration.ofSeconds(5))
                 .withRetry(new RetryPolicy(Duration.ofMillis(700), 6));
-    }
-
-    static Framing framing(String name) {
-        return Framing.of(name);
     }
 
     @Override

@@ -22,6 +22,7 @@ import io.sngw.core.link.LinkAddress;
 import io.sngw.core.link.LinkReceiver;
 import io.sngw.core.security.AccessPolicy;
 import io.sngw.core.security.ClientGrants;
+import io.sngw.core.security.ClientIds;
 import io.sngw.core.store.NoStore;
 import io.sngw.core.store.PendingMessage;
 import io.sngw.core.store.SessionRecord;
@@ -63,13 +64,6 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     private ScheduledFuture<?> advertising;
     /** The encoded ADVERTISE once started with advertising on; a link attached later gets one at once. */
     private volatile byte[] advertise;
-    /** Where a restored client without a usable address is: nowhere a link could prove anything about. */
-    private static final LinkAddress UNREACHABLE = new LinkAddress() {
-        @Override
-        public String toString() {
-            return "(no address)";
-        }
-    };
     private boolean restored;
 
     /** A gateway that keeps everything in memory: a restart forgets every session. */
@@ -155,7 +149,9 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         for (SessionRecord record : stored.sessions()) {
             Link link = record.linkName() == null ? null : linksByName.get(record.linkName());
             LinkAddress address = link == null ? null : PersistentAddress.restore(link, record.address());
-            AccessPolicy.Admission admission = access.admit(record.clientId(), address != null ? address : UNREACHABLE);
+            // The registry's word alone: no link keeps what it proved across a restart, so a device with a credential
+            // is restored as one that must prove it again (Session.restore) rather than refused here.
+            AccessPolicy.Admission admission = access.current(record.clientId());
             if (admission instanceof AccessPolicy.Admission.Refused refused) {
                 LOG.log(Level.WARNING, "stored session of {0} dropped: {1}", record.clientId(), refused.reason());
                 store.deleteSession(record.clientId());
@@ -272,6 +268,14 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
 
     /** On the loop owning the client id. */
     private void connect(Link link, LinkAddress from, Connect connect) {
+        String idProblem = ClientIds.problem(connect.clientId(), ClientIds.MAX_SENSOR_ID_BYTES);
+        if (idProblem != null) {
+            metrics.increment(Counter.CONNECTS_REFUSED_CLIENT_ID);
+            LOG.log(Level.WARNING, "CONNECT from {0} refused: client id {1} is not valid ({2}): expected {3}", from,
+                    LogText.quote(connect.clientId()), idProblem, ClientIds.expected(ClientIds.MAX_SENSOR_ID_BYTES));
+            ctx.send(link, from, new ConnAck(ReturnCode.NOT_SUPPORTED));
+            return;
+        }
         AccessPolicy.Admission admission = access.admit(connect.clientId(), from);
         if (admission instanceof AccessPolicy.Admission.Refused refused) {
             metrics.increment(Counter.CONNECTS_REFUSED_AUTH);
@@ -290,6 +294,12 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
             }
             session = new Session(connect.clientId(), loops.loopFor(connect.clientId()), ctx);
             ctx.sessionsById.put(connect.clientId(), session);
+        } else if (!session.mayBeTakenOverFrom(from)) {
+            metrics.increment(Counter.TAKEOVERS_REFUSED);
+            LOG.log(Level.WARNING, "CONNECT from {0} as {1} refused: its session was connected over a link that proved "
+                    + "its identity, and this one did not", from, connect.clientId());
+            ctx.send(link, from, new ConnAck(ReturnCode.NOT_SUPPORTED));
+            return;
         }
         session.onConnect(link, from, connect, ((AccessPolicy.Admission.Admitted) admission).grants());
     }

@@ -21,6 +21,12 @@ public final class GatewayMetrics {
         CONNECTS_REJECTED_CONGESTION,
         CONNECTS_REFUSED_AUTH,
         TAKEOVERS,
+        /** CONNECTs for a session its own connection proved, from a link that did not prove the same identity. */
+        TAKEOVERS_REFUSED,
+        /** PINGREQs naming a sleeping client, from neither its address nor a link that proved its identity. */
+        WAKES_REFUSED,
+        /** CONNECTs whose client id breaks the id rules ({@code ClientIds}): control characters, '/', '+', '#'. */
+        CONNECTS_REFUSED_CLIENT_ID,
         /** Sessions ended because their device was disabled or removed while the gateway ran. */
         SESSIONS_REVOKED,
         /** Live sessions given new grants because their device's ACL changed. */

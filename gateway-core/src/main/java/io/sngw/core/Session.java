@@ -30,6 +30,7 @@ import io.sngw.core.codec.TopicRef;
 import io.sngw.core.link.Link;
 import io.sngw.core.link.LinkAddress;
 import io.sngw.core.security.ClientGrants;
+import io.sngw.core.security.LinkProof;
 import io.sngw.core.store.PendingMessage;
 import io.sngw.core.store.SessionRecord;
 import io.sngw.core.topic.TopicFilter;
@@ -75,6 +76,8 @@ final class Session {
     private int sleepSeconds;
     private long lastHeardNanos;
     private ScheduledFuture<?> supervision;
+    /** Whether the link of its last CONNECT proved the client id: then only the same proof may take it over. */
+    private boolean proved;
     /** What the client may publish and subscribe to, from its device's ACL at its last CONNECT. */
     private ClientGrants grants = ClientGrants.ALL;
 
@@ -176,6 +179,11 @@ final class Session {
         return clientId;
     }
 
+    /** Whether a CONNECT from {@code from} may take this session over (see {@link LinkProof}). */
+    boolean mayBeTakenOverFrom(LinkAddress from) {
+        return LinkProof.mayTakeOver(proved, clientId, from);
+    }
+
     // ---------------------------------------------------------------- connect, will dialogue, takeover
 
     void onConnect(Link fromLink, LinkAddress from, Connect connect, ClientGrants grants) {
@@ -183,6 +191,7 @@ final class Session {
             return;
         }
         this.grants = grants;
+        proved = LinkProof.proves(from, clientId);
         ctx.metrics.increment(Counter.CONNECTS);
         if (address != null && !address.equals(from)) {
             ctx.metrics.increment(Counter.TAKEOVERS);
@@ -557,6 +566,13 @@ final class Session {
             ctx.metrics.increment(Counter.NO_SESSION_DISCONNECT_SENT);
             return;
         }
+        if (!LinkProof.mayWake(address, clientId, from)) {
+            ctx.metrics.increment(Counter.WAKES_REFUSED);
+            LOG.log(Level.DEBUG, "client {0}: PINGREQ from {1} refused: not its address, and that link proved nothing",
+                    clientId, from);
+            ctx.send(fromLink, from, new Disconnect());
+            return;
+        }
         if (!from.equals(address)) {
             ctx.sessionsByAddress.remove(address, this);
             bindAddress(fromLink, from);
@@ -928,6 +944,8 @@ final class Session {
     void restore(SessionRecord record, List<PendingMessage> pending, Link fromLink, LinkAddress from,
                  ClientGrants restoredGrants) {
         grants = restoredGrants;
+        // No link keeps its proof across a restart: a device with a credential keeps needing one.
+        proved = (from != null && LinkProof.proves(from, clientId)) || ctx.access.hasCredential(clientId);
         cleanSession = record.cleanSession();
         keepAliveSeconds = record.keepAliveSeconds();
         sleepSeconds = record.sleepSeconds();

@@ -1,5 +1,6 @@
 package io.sngw.deploy;
 
+import io.sngw.core.security.ClientIds;
 import io.sngw.transport.udp.dtls.DtlsOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -159,9 +160,44 @@ public final class ConfigLoader {
             throw ConfigException.invalid(sec.pathOf("require-auth"), true,
                     "false while store.dir is none: the device registry lives in the store");
         }
+        // Refused here rather than by run: check-config must catch whatever run would refuse.
+        if (dtls.enabled() && dtls.pskSuites() && store.inMemory()) {
+            throw ConfigException.invalid("dtls.psk-suites", true, "false while store.dir is none: PSKs come from"
+                    + " the device registry, which lives in the store (certificate suites only)");
+        }
 
         return new GatewayConfig(gateway, udp, dtls, upstream, topics, advertise, limits, retry, keepAliveFactor, logging,
                 store, security);
+    }
+
+    /** Kernel and device trees: nothing the gateway should create files in, or take a lock in. */
+    private static final List<String> SYSTEM_TREES = List.of("/proc", "/sys", "/dev");
+
+    /**
+     * What is wrong with {@code dir} as the store's directory, or null. Checked at load, before anything is written,
+     * so that check-config reports it and run refuses it without creating a directory or a lock first.
+     */
+    private static String storeDirProblem(String dir) {
+        Path path = Path.of(dir.startsWith("~/") ? System.getProperty("user.home") + dir.substring(1) : dir);
+        for (Path part : path) {
+            if (part.toString().equals("..") || part.toString().equals(".")) {
+                return "a '" + part + "' component (write the path it means)";
+            }
+        }
+        Path normal = path.normalize();
+        for (String tree : SYSTEM_TREES) {
+            if (normal.startsWith(tree)) {
+                return "a path under " + tree;
+            }
+        }
+        Path existing = normal;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && !Files.isDirectory(existing)) {
+            return existing.equals(normal) ? "a file, not a directory" : existing + " is a file, not a directory";
+        }
+        return null;
     }
 
     private static GatewayConfig.StoreSettings store(ConfigSection s, GatewayConfig.StoreSettings d)
@@ -170,6 +206,12 @@ public final class ConfigLoader {
         if (dir != null && !dir.equals(GatewayConfig.NO_STORE) && !dir.startsWith("/") && !dir.startsWith("~/")) {
             throw ConfigException.invalid(s.pathOf("dir"), dir,
                     "an absolute path (or ~/...), or \"none\" to keep everything in memory");
+        }
+        if (dir != null && !dir.equals(GatewayConfig.NO_STORE)) {
+            String problem = storeDirProblem(dir);
+            if (problem != null) {
+                throw ConfigException.invalid(s.pathOf("dir"), dir, "a directory the gateway may own; found " + problem);
+            }
         }
         String ack = s.choice("ack", d.ackAfterStore() ? "after-store" : "after-broker",
                 List.of("after-store", "after-broker"));
@@ -273,7 +315,8 @@ public final class ConfigLoader {
             try {
                 broker = BrokerUrl.parse(url);
             } catch (IllegalArgumentException e) {
-                throw ConfigException.invalid(s.pathOf("url"), url, BrokerUrl.EXPECTED + "; found " + e.getMessage());
+                throw ConfigException.invalid(s.pathOf("url"), BrokerUrl.redacted(url),
+                        BrokerUrl.EXPECTED + "; found " + e.getMessage());
             }
             if (broker.tls()) {
                 throw ConfigException.invalid(s.pathOf("url"), url,
@@ -283,6 +326,11 @@ public final class ConfigLoader {
         // The default client id follows gateway.id, so that two gateways on one broker do not take over each
         // other's connection.
         String clientId = s.string("client-id", "sngw-" + gatewayId, false);
+        String idProblem = ClientIds.problem(clientId, ClientIds.MAX_UPSTREAM_ID_BYTES);
+        if (idProblem != null) {
+            throw ConfigException.invalid(s.pathOf("client-id"), clientId,
+                    ClientIds.expected(ClientIds.MAX_UPSTREAM_ID_BYTES) + "; found " + idProblem);
+        }
         String username = s.string("username", d.username(), true);
         String password = s.string("password", d.password(), true);
         if (password != null && username == null) {

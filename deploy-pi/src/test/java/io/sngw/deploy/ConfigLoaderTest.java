@@ -460,7 +460,9 @@ class ConfigLoaderTest {
     })
     void badUrls(String url, String reason) {
         String message = fails("upstream: { url: \"" + url + "\" }").getMessage();
-        assertTrue(message.startsWith("upstream.url: \"" + url + "\" is not valid: expected"), message);
+        assertTrue(message.startsWith("upstream.url: \"" + BrokerUrl.redacted(url) + "\" is not valid: expected"),
+                message);
+        assertFalse(message.contains("u:p"), "credentials in a URL are never shown: " + message);
         assertTrue(message.endsWith("found " + reason), message);
     }
 
@@ -565,6 +567,41 @@ class ConfigLoaderTest {
     void storeDirMustBeAbsolute() {
         assertMessage("store.dir: \"data\" is not valid: expected an absolute path (or ~/...), or \"none\" to keep"
                 + " everything in memory", "store: { dir: data }");
+    }
+
+    @Test
+    void storeDirThatIsAFileIsRefusedAtLoad() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        assertMessage("store.dir: \"" + file + "\" is not valid: expected a directory the gateway may own; found a"
+                + " file, not a directory", "store: { dir: \"" + file + "\" }");
+        assertMessage("store.dir: \"" + file + "/sub\" is not valid: expected a directory the gateway may own; found "
+                + file + " is a file, not a directory", "store: { dir: \"" + file + "/sub\" }");
+    }
+
+    @Test
+    void storeDirUnderProcOrWithDotDotIsRefused() {
+        assertMessage("store.dir: \"/proc/self/sngw\" is not valid: expected a directory the gateway may own; found a"
+                + " path under /proc", "store: { dir: /proc/self/sngw }");
+        assertMessage("store.dir: \"/var/lib/sngw/../../etc\" is not valid: expected a directory the gateway may own;"
+                + " found a '..' component (write the path it means)", "store: { dir: /var/lib/sngw/../../etc }");
+    }
+
+    @Test
+    void upstreamClientIdFollowsTheIdRulesAndAHugeOneIsNotEchoedWhole() {
+        assertMessage("upstream.client-id: \"a\\nb\" is not valid: expected a client id of 1 to 128 bytes of UTF-8,"
+                + " without control characters, '/', '+' or '#'; found a control character at position 2",
+                "upstream: { client-id: \"a\\nb\" }");
+        String huge = "x".repeat(1 << 19); // half a megabyte: SnakeYAML refuses documents over 1M code points itself
+        String message = fails("upstream: { client-id: " + huge + " }").getMessage();
+        assertTrue(message.endsWith("found 524288 bytes"), message);
+        assertTrue(message.length() < 600, "the value is cut in the message: " + message.length() + " chars");
+    }
+
+    @Test
+    void dtlsPskSuitesNeedAStore() {
+        assertMessage("dtls.psk-suites: true is not valid: expected false while store.dir is none: PSKs come from the"
+                + " device registry, which lives in the store (certificate suites only)",
+                "store: { dir: none }\ndtls: { enabled: true }");
     }
 
     @Test

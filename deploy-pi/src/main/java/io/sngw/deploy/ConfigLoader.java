@@ -1,5 +1,6 @@
 package io.sngw.deploy;
 
+import io.sngw.core.config.Budgets;
 import io.sngw.core.security.ClientIds;
 import io.sngw.transport.udp.dtls.DtlsOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -44,7 +45,10 @@ public final class ConfigLoader {
             "clean-session");
     static final List<String> ADVERTISE_KEYS = List.of("interval", "gwinfo-broadcast");
     static final List<String> LIMITS_KEYS = List.of("max-clients", "max-payload", "max-inflight",
-            "max-topics-per-client", "max-subscriptions-per-client", "max-buffered-per-client");
+            "max-topics-per-client", "max-subscriptions-per-client", "max-buffered-per-client", "idle-expiry",
+            "max-registrations", "max-subscriptions", "max-kept-messages");
+    /** The largest global budget a key takes; 0 sizes it from the heap. */
+    private static final int MAX_BUDGET = 1_000_000_000;
     static final List<String> RETRY_KEYS = List.of("interval", "max");
     static final List<String> LOGGING_KEYS = List.of("level", "broker-level");
     static final List<String> SECURITY_KEYS = List.of("require-auth");
@@ -138,7 +142,12 @@ public final class ConfigLoader {
                 lim.integer("max-inflight", dl.maxInflight(), 1, 65535),
                 lim.integer("max-topics-per-client", dl.maxTopicsPerClient(), 1, 65534),
                 lim.integer("max-subscriptions-per-client", dl.maxSubscriptionsPerClient(), 1, 65535),
-                lim.integer("max-buffered-per-client", dl.maxBufferedPerClient(), 1, 1_000_000));
+                lim.integer("max-buffered-per-client", dl.maxBufferedPerClient(), 1, 1_000_000),
+                new Budgets(lim.duration("idle-expiry", dl.budgets().idleExpiry(), Duration.ZERO, Duration.ofDays(3650),
+                        true, "(0s keeps unsupervised sessions forever)"),
+                        lim.integer("max-registrations", (int) dl.budgets().maxRegistrations(), 0, MAX_BUDGET),
+                        lim.integer("max-subscriptions", (int) dl.budgets().maxSubscriptions(), 0, MAX_BUDGET),
+                        lim.integer("max-kept-messages", (int) dl.budgets().maxKeptMessages(), 0, MAX_BUDGET)));
 
         ConfigSection r = root.section("retry", RETRY_KEYS);
         var retry = new GatewayConfig.RetrySettings(

@@ -1,5 +1,6 @@
 package io.sngw.deploy;
 
+import io.sngw.core.config.Budgets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -136,7 +137,7 @@ class ConfigLoaderTest {
         assertFalse(c.upstream().embedded());
         assertEquals(Map.of(1, "sensors/temp", 2, "sensors/humidity", 65534, "last"), c.predefinedTopics());
         assertEquals(Duration.ofMinutes(15), c.advertise().interval());
-        assertEquals(new GatewayConfig.LimitsSettings(500, 512, 5, 50, 20, 100), c.limits());
+        assertEquals(new GatewayConfig.LimitsSettings(500, 512, 5, 50, 20, 100, Budgets.defaults()), c.limits());
         assertEquals(new GatewayConfig.RetrySettings(Duration.ofMillis(500), 5), c.retry());
         assertEquals(2.0, c.keepAliveFactor());
         assertEquals(new GatewayConfig.LoggingSettings(Level.FINE, Level.OFF), c.logging());
@@ -567,6 +568,16 @@ class ConfigLoaderTest {
     void storeDirMustBeAbsolute() {
         assertMessage("store.dir: \"data\" is not valid: expected an absolute path (or ~/...), or \"none\" to keep"
                 + " everything in memory", "store: { dir: data }");
+    }
+
+    @Test
+    void globalBudgetsAndIdleExpiryAreRead() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("limits: { idle-expiry: 2h, max-registrations: 5000, max-subscriptions: 600,"
+                + " max-kept-messages: 70 }");
+        assertEquals(new Budgets(Duration.ofHours(2), 5000, 600, 70), c.limits().budgets());
+        assertEquals(c.limits().budgets(), c.toGatewayOptions().budgets());
+        assertMessage("limits.max-kept-messages: -1 is not valid: expected an integer 0..1000000000",
+                "limits: { max-kept-messages: -1 }");
     }
 
     @Test

@@ -88,6 +88,8 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         this.router = new Router(store);
         this.loops = new SessionLoops(options.sessionLoops());
         this.ctx = new GatewayContext(options, upstream, store, access, router, metrics, loops);
+        LOG.log(Level.INFO, "global budgets: {0}; unsupervised sessions expire after {1} idle", ctx.budgets,
+                options.budgets().idleExpiry().isZero() ? "never" : options.budgets().idleExpiry());
     }
 
     /** Links that ADVERTISE is broadcast on; a link need not be attached to deliver datagrams. */
@@ -232,7 +234,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
             case CONNECT -> {
                 Connect connect = (Connect) message;
                 LinkAddress address = from;
-                loops.loopFor(connect.clientId()).execute(() -> connect(link, address, connect));
+                loops.loopFor(connect.clientId()).execute(() -> connect(link, address, connect, false));
             }
             case PINGREQ -> {
                 PingReq ping = (PingReq) message;
@@ -266,8 +268,11 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         }
     }
 
-    /** On the loop owning the client id. */
-    private void connect(Link link, LinkAddress from, Connect connect) {
+    /**
+     * On the loop owning the client id. {@code retried}: a session gave way for this CONNECT already (once is enough:
+     * a table full of supervised sessions is really full).
+     */
+    private void connect(Link link, LinkAddress from, Connect connect, boolean retried) {
         String idProblem = ClientIds.problem(connect.clientId(), ClientIds.MAX_SENSOR_ID_BYTES);
         if (idProblem != null) {
             metrics.increment(Counter.CONNECTS_REFUSED_CLIENT_ID);
@@ -286,6 +291,15 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         Session session = ctx.sessionsById.get(connect.clientId());
         if (session == null) {
             if (!ctx.reserveSession()) {
+                Session idle = retried ? null : ctx.idleSessions.takeOldest();
+                if (idle != null) {
+                    // Its own loop decides whether it still may give way; then this CONNECT is decided again.
+                    idle.post(() -> {
+                        idle.giveWay();
+                        loops.loopFor(connect.clientId()).execute(() -> connect(link, from, connect, true));
+                    });
+                    return;
+                }
                 metrics.increment(Counter.CONNECTS_REJECTED_CONGESTION);
                 LOG.log(Level.WARNING, "CONNECT from {0} ({1}) refused: {2} clients already", connect.clientId(), from,
                         options.maxClients());

@@ -32,6 +32,12 @@ public final class GatewayMetrics {
         /** Live sessions given new grants because their device's ACL changed. */
         GRANTS_UPDATED,
         CLIENTS_LOST,
+        /** Persistent sessions forgotten after limits.idle-expiry with their client away. */
+        SESSIONS_EXPIRED,
+        /** Unsupervised sessions dropped to make room for a new client when max-clients were held. */
+        SESSIONS_GAVE_WAY,
+        /** Messages for a client not kept because the global kept-messages budget was spent. */
+        KEPT_OVER_BUDGET_DROPPED,
         WILLS_PUBLISHED,
         WILLS_LOST,
         PUBLISH_IN_QOS_MINUS1,

@@ -46,7 +46,7 @@ public final class ConfigLoader {
     static final List<String> ADVERTISE_KEYS = List.of("interval", "gwinfo-broadcast");
     static final List<String> LIMITS_KEYS = List.of("max-clients", "max-payload", "max-inflight",
             "max-topics-per-client", "max-subscriptions-per-client", "max-buffered-per-client", "idle-expiry",
-            "max-registrations", "max-subscriptions", "max-kept-messages");
+            "max-registrations", "max-subscriptions", "max-kept-messages", "source-rate");
     /** The largest global budget a key takes; 0 sizes it from the heap. */
     private static final int MAX_BUDGET = 1_000_000_000;
     static final List<String> RETRY_KEYS = List.of("interval", "max");
@@ -147,7 +147,8 @@ public final class ConfigLoader {
                         true, "(0s keeps unsupervised sessions forever)"),
                         lim.integer("max-registrations", (int) dl.budgets().maxRegistrations(), 0, MAX_BUDGET),
                         lim.integer("max-subscriptions", (int) dl.budgets().maxSubscriptions(), 0, MAX_BUDGET),
-                        lim.integer("max-kept-messages", (int) dl.budgets().maxKeptMessages(), 0, MAX_BUDGET)));
+                        lim.integer("max-kept-messages", (int) dl.budgets().maxKeptMessages(), 0, MAX_BUDGET),
+                        lim.integer("source-rate", dl.budgets().sourceRate(), 0, 10_000_000)));
 
         ConfigSection r = root.section("retry", RETRY_KEYS);
         var retry = new GatewayConfig.RetrySettings(

@@ -573,8 +573,8 @@ class ConfigLoaderTest {
     @Test
     void globalBudgetsAndIdleExpiryAreRead() throws Exception {
         GatewayConfig c = ConfigLoader.parse("limits: { idle-expiry: 2h, max-registrations: 5000, max-subscriptions: 600,"
-                + " max-kept-messages: 70 }");
-        assertEquals(new Budgets(Duration.ofHours(2), 5000, 600, 70), c.limits().budgets());
+                + " max-kept-messages: 70, source-rate: 300 }");
+        assertEquals(new Budgets(Duration.ofHours(2), 5000, 600, 70, 300), c.limits().budgets());
         assertEquals(c.limits().budgets(), c.toGatewayOptions().budgets());
         assertMessage("limits.max-kept-messages: -1 is not valid: expected an integer 0..1000000000",
                 "limits: { max-kept-messages: -1 }");

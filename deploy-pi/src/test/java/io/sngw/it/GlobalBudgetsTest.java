@@ -31,7 +31,8 @@ class GlobalBudgetsTest extends SharedBrokerTest {
 
     private static GatewayUnderTest start(long registrations, long subscriptions, long kept) {
         GatewayOptions options = GatewayUnderTest.options()
-                .withBudgets(new Budgets(Duration.ofDays(1), registrations, subscriptions, kept));
+                .withBudgets(new Budgets(Duration.ofDays(1), registrations, subscriptions, kept,
+                        Budgets.DEFAULT_SOURCE_RATE));
         return GatewayUnderTest.start(broker.url(), options);
     }
 

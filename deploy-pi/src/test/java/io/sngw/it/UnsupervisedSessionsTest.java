@@ -25,7 +25,7 @@ class UnsupervisedSessionsTest extends SharedBrokerTest {
 
     private static GatewayUnderTest start(Duration idleExpiry) {
         GatewayOptions options = GatewayUnderTest.options().withLimits(MAX_CLIENTS, 1024, 10, 1000, 100, 1000)
-                .withBudgets(new Budgets(idleExpiry, 0, 0, 0));
+                .withBudgets(new Budgets(idleExpiry, 0, 0, 0, Budgets.DEFAULT_SOURCE_RATE));
         return GatewayUnderTest.start(broker.url(), options);
     }
 

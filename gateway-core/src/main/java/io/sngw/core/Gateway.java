@@ -60,6 +60,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     private final Router router;
     private final SessionLoops loops;
     private final GatewayContext ctx;
+    private final FairShare fairShare;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> advertising;
     /** The encoded ADVERTISE once started with advertising on; a link attached later gets one at once. */
@@ -88,6 +89,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         this.router = new Router(store);
         this.loops = new SessionLoops(options.sessionLoops());
         this.ctx = new GatewayContext(options, upstream, store, access, router, metrics, loops);
+        this.fairShare = new FairShare(options.budgets().sourceRate(), metrics);
         LOG.log(Level.INFO, "global budgets: {0}; unsupervised sessions expire after {1} idle", ctx.budgets,
                 options.budgets().idleExpiry().isZero() ? "never" : options.budgets().idleExpiry());
     }
@@ -187,6 +189,9 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     @Override
     public void onReceive(Link link, LinkAddress from, byte[] datagram) {
         metrics.increment(Counter.DATAGRAMS_IN);
+        if (!fairShare.admit(from)) {
+            return;
+        }
         MqttSnMessage message = decode(datagram, from);
         if (message == null) {
             return;

@@ -13,6 +13,8 @@ public final class GatewayMetrics {
     /** Every counted event. Names become metric keys in lower-case with dots. */
     public enum Counter {
         DATAGRAMS_IN,
+        /** Datagrams of a source over its fair share while others were sending ({@code FairShare}). */
+        DATAGRAMS_SHED_OVER_FAIR_SHARE,
         MESSAGES_OUT,
         MALFORMED,
         RESERVED_TYPE_IGNORED,

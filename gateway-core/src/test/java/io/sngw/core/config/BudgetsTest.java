@@ -19,7 +19,7 @@ class BudgetsTest {
 
     @Test
     void givenBudgetsAreKept() {
-        Budgets given = new Budgets(Duration.ofHours(1), 10, 20, 30);
+        Budgets given = new Budgets(Duration.ofHours(1), 10, 20, 30, 40);
         assertEquals(given, given.resolved(HEAP_256_MB, 1024));
     }
 }

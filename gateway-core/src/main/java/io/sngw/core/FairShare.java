@@ -8,15 +8,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Each source's fair share of the datagrams that reach the session loops, decided on the transport's thread before
  * anything is decoded. A source (an address, or the identity a secure link proved for it) may always send
- * {@code limits.source-rate} datagrams a second; beyond that, while other sources are sending too, it gets at most twice
- * an equal share of what is admitted, and the rest is shed and counted. One address sending 60,000 datagrams a second
- * would otherwise fill the loops' queues, the transport would wait for room, and the kernel would drop every other
- * sensor's datagrams on that socket with the flooder's. A source alone on the gateway is never limited (a single busy
- * sensor, the benchmark's unpaced one, has everything).
+ * {@code limits.source-rate} datagrams a second; beyond that it gets at most twice the average of the other sources
+ * sending in the same window, and nothing while the session loops are congested; the rest is shed and counted. One
+ * address sending 60,000 datagrams a second would otherwise fill the loops' queues, the transport would wait for room,
+ * and the kernel would drop every other sensor's datagrams on that socket with the flooder's. A source alone on a
+ * gateway that keeps up is not limited (a single busy sensor, the benchmark's unpaced one, has what the loops take).
  *
  * <p>Counted in windows of {@value #WINDOW_MILLIS} ms; any thread, lock-free.
  */
@@ -27,18 +28,26 @@ final class FairShare {
     /** Flooding sources named in the log, so that each is named once; bounded against a flood of addresses. */
     private static final int MAX_LOGGED = 1024;
 
-    private record Window(long startNanos, Map<Object, AtomicInteger> received, AtomicInteger admitted) {
+    private record Window(long startNanos, Map<Object, Source> sources, AtomicInteger admitted) {
+    }
+
+    /** One source's datagrams in a window: received, and admitted of them. */
+    private static final class Source {
+        final AtomicInteger received = new AtomicInteger();
+        final AtomicInteger admitted = new AtomicInteger();
     }
 
     private final int floorPerWindow;
     private final GatewayMetrics metrics;
+    private final BooleanSupplier congested;
     private volatile Window window;
     private final Set<Object> logged = ConcurrentHashMap.newKeySet();
 
     /** @param sourceRate datagrams a second every source may send whatever the others do; 0 turns fairness off */
-    FairShare(int sourceRate, GatewayMetrics metrics) {
+    FairShare(int sourceRate, GatewayMetrics metrics, BooleanSupplier congested) {
         this.floorPerWindow = sourceRate <= 0 ? Integer.MAX_VALUE : Math.max(1, (int) (sourceRate * WINDOW_MILLIS / 1000));
         this.metrics = metrics;
+        this.congested = congested;
         this.window = new Window(System.nanoTime(), new ConcurrentHashMap<>(), new AtomicInteger());
     }
 
@@ -49,8 +58,11 @@ final class FairShare {
         }
         Window w = current(System.nanoTime());
         Object source = sourceOf(from);
-        int received = w.received.computeIfAbsent(source, s -> new AtomicInteger()).incrementAndGet();
-        if (received <= floorPerWindow || received <= 2L * w.admitted.get() / w.received.size()) {
+        Source counts = w.sources.computeIfAbsent(source, s -> new Source());
+        int received = counts.received.incrementAndGet();
+        if (received <= floorPerWindow
+                || (received <= twiceTheOthersAverage(w, counts) && !congested.getAsBoolean())) {
+            counts.admitted.incrementAndGet();
             w.admitted.incrementAndGet();
             return true;
         }
@@ -60,6 +72,18 @@ final class FairShare {
                     + " sending (counted in datagrams.shed.over.fair.share; logged once per source)", from);
         }
         return false;
+    }
+
+    /**
+     * Twice what the other sources had admitted on average in this window; unbounded when this source is alone. Its own
+     * traffic does not count: a flood must not raise its own share.
+     */
+    private static long twiceTheOthersAverage(Window w, Source own) {
+        int others = w.sources.size() - 1;
+        if (others <= 0) {
+            return Long.MAX_VALUE;
+        }
+        return 2L * (w.admitted.get() - own.admitted.get()) / others;
     }
 
     /** The identity a secure link proved is the source; otherwise the address (per socket: forwarder, sensor). */

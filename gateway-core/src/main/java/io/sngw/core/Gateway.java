@@ -89,7 +89,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         this.router = new Router(store);
         this.loops = new SessionLoops(options.sessionLoops());
         this.ctx = new GatewayContext(options, upstream, store, access, router, metrics, loops);
-        this.fairShare = new FairShare(options.budgets().sourceRate(), metrics);
+        this.fairShare = new FairShare(options.budgets().sourceRate(), metrics, loops::congested);
         LOG.log(Level.INFO, "global budgets: {0}; unsupervised sessions expire after {1} idle", ctx.budgets,
                 options.budgets().idleExpiry().isZero() ? "never" : options.budgets().idleExpiry());
     }

@@ -65,8 +65,4 @@ final class IdleSessions {
             }
         }
     }
-
-    int size() {
-        return marks.size();
-    }
 }

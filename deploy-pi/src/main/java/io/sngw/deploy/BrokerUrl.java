@@ -50,6 +50,24 @@ public record BrokerUrl(String host, int port, boolean tls) {
         return new BrokerUrl(host, port, tls);
     }
 
+    /**
+     * {@code url} as it may be shown in a message: whatever stands before an '@' in its authority (a user name and
+     * password) replaced by "***", so that the error about a URL with credentials does not print them.
+     */
+    public static String redacted(String url) {
+        int authority = url.indexOf("//");
+        int start = authority < 0 ? 0 : authority + 2;
+        int end = url.length();
+        for (int i = start; i < url.length(); i++) {
+            if ("/?#".indexOf(url.charAt(i)) >= 0) {
+                end = i;
+                break;
+            }
+        }
+        int at = url.lastIndexOf('@', end - 1);
+        return at < start ? url : url.substring(0, start) + "***" + url.substring(at);
+    }
+
     /** The canonical spelling, for logs. */
     @Override
     public String toString() {

@@ -1,5 +1,7 @@
 package io.sngw.deploy;
 
+import io.sngw.core.LogText;
+
 /**
  * The configuration file is not usable. The message names the key path (e.g. {@code udp.port}), the value found
  * and what was expected, so that it can be shown to an operator as it is, without a stack trace.
@@ -34,7 +36,7 @@ public final class ConfigException extends Exception {
             return "null";
         }
         if (value instanceof String s) {
-            return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+            return LogText.quote(s); // a value may be anything: a newline, a megabyte
         }
         if (value instanceof java.util.Map<?, ?>) {
             return "a mapping";

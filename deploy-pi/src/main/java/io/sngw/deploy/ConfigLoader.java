@@ -1,5 +1,7 @@
 package io.sngw.deploy;
 
+import io.sngw.core.config.Budgets;
+import io.sngw.core.security.ClientIds;
 import io.sngw.transport.serial.Framing;
 import io.sngw.transport.serial.SerialOptions;
 import io.sngw.transport.serial.SerialPortSettings;
@@ -46,7 +48,10 @@ public final class ConfigLoader {
             "clean-session");
     static final List<String> ADVERTISE_KEYS = List.of("interval", "gwinfo-broadcast");
     static final List<String> LIMITS_KEYS = List.of("max-clients", "max-payload", "max-inflight",
-            "max-topics-per-client", "max-subscriptions-per-client", "max-buffered-per-client");
+            "max-topics-per-client", "max-subscriptions-per-client", "max-buffered-per-client", "idle-expiry",
+            "max-registrations", "max-subscriptions", "max-kept-messages", "source-rate");
+    /** The largest global budget a key takes; 0 sizes it from the heap. */
+    private static final int MAX_BUDGET = 1_000_000_000;
     static final List<String> RETRY_KEYS = List.of("interval", "max");
     static final List<String> LOGGING_KEYS = List.of("level", "broker-level");
     static final List<String> SECURITY_KEYS = List.of("require-auth");
@@ -138,7 +143,13 @@ public final class ConfigLoader {
                 lim.integer("max-inflight", dl.maxInflight(), 1, 65535),
                 lim.integer("max-topics-per-client", dl.maxTopicsPerClient(), 1, 65534),
                 lim.integer("max-subscriptions-per-client", dl.maxSubscriptionsPerClient(), 1, 65535),
-                lim.integer("max-buffered-per-client", dl.maxBufferedPerClient(), 1, 1_000_000));
+                lim.integer("max-buffered-per-client", dl.maxBufferedPerClient(), 1, 1_000_000),
+                new Budgets(lim.duration("idle-expiry", dl.budgets().idleExpiry(), Duration.ZERO, Duration.ofDays(3650),
+                        true, "(0s keeps unsupervised sessions forever)"),
+                        lim.integer("max-registrations", (int) dl.budgets().maxRegistrations(), 0, MAX_BUDGET),
+                        lim.integer("max-subscriptions", (int) dl.budgets().maxSubscriptions(), 0, MAX_BUDGET),
+                        lim.integer("max-kept-messages", (int) dl.budgets().maxKeptMessages(), 0, MAX_BUDGET),
+                        lim.integer("source-rate", dl.budgets().sourceRate(), 0, 10_000_000)));
 
         ConfigSection r = root.section("retry", RETRY_KEYS);
         var retry = new GatewayConfig.RetrySettings(
@@ -165,6 +176,11 @@ public final class ConfigLoader {
         if (security.requireAuth() && store.inMemory()) {
             throw ConfigException.invalid(sec.pathOf("require-auth"), true,
                     "false while store.dir is none: the device registry lives in the store");
+        }
+        // Refused here rather than by run: check-config must catch whatever run would refuse.
+        if (dtls.enabled() && dtls.pskSuites() && store.inMemory()) {
+            throw ConfigException.invalid("dtls.psk-suites", true, "false while store.dir is none: PSKs come from"
+                    + " the device registry, which lives in the store (certificate suites only)");
         }
 
         return new GatewayConfig(gateway, udp, dtls, upstream, topics, advertise, limits, retry, keepAliveFactor, logging,
@@ -232,12 +248,48 @@ public final class ConfigLoader {
         return out;
     }
 
+    /** Kernel and device trees: nothing the gateway should create files in, or take a lock in. */
+    private static final List<String> SYSTEM_TREES = List.of("/proc", "/sys", "/dev");
+
+    /**
+     * What is wrong with {@code dir} as the store's directory, or null. Checked at load, before anything is written,
+     * so that check-config reports it and run refuses it without creating a directory or a lock first.
+     */
+    private static String storeDirProblem(String dir) {
+        Path path = Path.of(dir.startsWith("~/") ? System.getProperty("user.home") + dir.substring(1) : dir);
+        for (Path part : path) {
+            if (part.toString().equals("..") || part.toString().equals(".")) {
+                return "a '" + part + "' component (write the path it means)";
+            }
+        }
+        Path normal = path.normalize();
+        for (String tree : SYSTEM_TREES) {
+            if (normal.startsWith(tree)) {
+                return "a path under " + tree;
+            }
+        }
+        Path existing = normal;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && !Files.isDirectory(existing)) {
+            return existing.equals(normal) ? "a file, not a directory" : existing + " is a file, not a directory";
+        }
+        return null;
+    }
+
     private static GatewayConfig.StoreSettings store(ConfigSection s, GatewayConfig.StoreSettings d)
             throws ConfigException {
         String dir = s.string("dir", d.dir(), true);
         if (dir != null && !dir.equals(GatewayConfig.NO_STORE) && !dir.startsWith("/") && !dir.startsWith("~/")) {
             throw ConfigException.invalid(s.pathOf("dir"), dir,
                     "an absolute path (or ~/...), or \"none\" to keep everything in memory");
+        }
+        if (dir != null && !dir.equals(GatewayConfig.NO_STORE)) {
+            String problem = storeDirProblem(dir);
+            if (problem != null) {
+                throw ConfigException.invalid(s.pathOf("dir"), dir, "a directory the gateway may own; found " + problem);
+            }
         }
         String ack = s.choice("ack", d.ackAfterStore() ? "after-store" : "after-broker",
                 List.of("after-store", "after-broker"));
@@ -341,7 +393,8 @@ public final class ConfigLoader {
             try {
                 broker = BrokerUrl.parse(url);
             } catch (IllegalArgumentException e) {
-                throw ConfigException.invalid(s.pathOf("url"), url, BrokerUrl.EXPECTED + "; found " + e.getMessage());
+                throw ConfigException.invalid(s.pathOf("url"), BrokerUrl.redacted(url),
+                        BrokerUrl.EXPECTED + "; found " + e.getMessage());
             }
             if (broker.tls()) {
                 throw ConfigException.invalid(s.pathOf("url"), url,
@@ -351,6 +404,11 @@ public final class ConfigLoader {
         // The default client id follows gateway.id, so that two gateways on one broker do not take over each
         // other's connection.
         String clientId = s.string("client-id", "sngw-" + gatewayId, false);
+        String idProblem = ClientIds.problem(clientId, ClientIds.MAX_UPSTREAM_ID_BYTES);
+        if (idProblem != null) {
+            throw ConfigException.invalid(s.pathOf("client-id"), clientId,
+                    ClientIds.expected(ClientIds.MAX_UPSTREAM_ID_BYTES) + "; found " + idProblem);
+        }
         String username = s.string("username", d.username(), true);
         String password = s.string("password", d.password(), true);
         if (password != null && username == null) {

@@ -1,5 +1,6 @@
 package io.sngw.deploy;
 
+import io.sngw.core.security.ClientIds;
 import io.sngw.core.security.Device;
 import io.sngw.core.store.StoreException;
 import io.sngw.core.topic.TopicFilter;
@@ -50,14 +51,12 @@ import java.util.logging.Logger;
                 DevicesCommand.Disable.class, DevicesCommand.Enable.class})
 final class DevicesCommand implements Runnable {
 
-    /** MQTT-SN's ClientId field: 1 to 23 bytes (spec 1.2, §5.3.1). */
-    static final int MAX_CLIENT_ID_BYTES = 23;
     static final int MIN_PSK_BYTES = 16;
     static final int MAX_PSK_BYTES = 64;
     static final int GENERATED_PSK_BYTES = 32;
 
-    private static final String CLIENT_ID_EXPECTED = "an MQTT-SN client id: 1 to " + MAX_CLIENT_ID_BYTES
-            + " bytes of UTF-8, without control characters, '+' or '#' (the id replaces %c in topic patterns)";
+    private static final String CLIENT_ID_EXPECTED = ClientIds.expected(ClientIds.MAX_SENSOR_ID_BYTES)
+            + " (the id replaces %c in topic patterns)";
     private static final String PSK_EXPECTED = "an even number of hex digits, a key of " + MIN_PSK_BYTES + " to "
             + MAX_PSK_BYTES + " bytes (" + 2 * MIN_PSK_BYTES + " to " + 2 * MAX_PSK_BYTES + " hex digits);"
             + " the value is not shown, it is a secret";
@@ -422,14 +421,12 @@ final class DevicesCommand implements Runnable {
     }
 
     static String clientIdProblem(String clientId) {
-        int bytes = clientId.getBytes(StandardCharsets.UTF_8).length;
-        boolean encodable = StandardCharsets.UTF_8.newEncoder().canEncode(clientId);
-        boolean plain = clientId.chars().noneMatch(c -> Character.isISOControl(c) || c == '+' || c == '#');
-        if (bytes >= 1 && bytes <= MAX_CLIENT_ID_BYTES && encodable && plain) {
+        String problem = ClientIds.problem(clientId, ClientIds.MAX_SENSOR_ID_BYTES);
+        if (problem == null) {
             return null;
         }
-        return "client id " + ConfigException.describe(clientId) + " (" + bytes + (bytes == 1 ? " byte" : " bytes")
-                + ") is not valid: expected " + CLIENT_ID_EXPECTED;
+        return "client id " + ConfigException.describe(clientId) + " (" + problem + ") is not valid: expected "
+                + CLIENT_ID_EXPECTED;
     }
 
     /** Never shows the key, not even a part of it: only what is wrong with its shape. */

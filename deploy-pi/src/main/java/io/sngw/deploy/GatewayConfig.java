@@ -1,6 +1,7 @@
 package io.sngw.deploy;
 
 import io.sngw.bridge.mqtt.BridgeOptions;
+import io.sngw.core.config.Budgets;
 import io.sngw.core.config.GatewayOptions;
 import io.sngw.transport.serial.SerialOptions;
 import io.sngw.transport.udp.dtls.DtlsOptions;
@@ -199,9 +200,15 @@ public record GatewayConfig(
         }
     }
 
-    /** {@code limits:} see {@link GatewayOptions} for what each bound does when reached. */
+    /**
+     * {@code limits:} see {@link GatewayOptions} for what each bound does when reached, and {@link Budgets} for the
+     * idle expiry and the bounds over all clients together.
+     */
     public record LimitsSettings(int maxClients, int maxPayload, int maxInflight, int maxTopicsPerClient,
-                                 int maxSubscriptionsPerClient, int maxBufferedPerClient) {
+                                 int maxSubscriptionsPerClient, int maxBufferedPerClient, Budgets budgets) {
+        public LimitsSettings {
+            Objects.requireNonNull(budgets, "budgets");
+        }
     }
 
     /** {@code retry:} @param interval T_retry @param max N_retry */
@@ -276,7 +283,7 @@ public record GatewayConfig(
                 core.predefinedTopics(),
                 new AdvertiseSettings(core.advertiseInterval(), core.broadcastGwInfo()),
                 new LimitsSettings(core.maxClients(), core.maxPayload(), core.maxInflight(), core.maxTopicsPerClient(),
-                        core.maxSubscriptionsPerClient(), core.maxBufferedPerClient()),
+                        core.maxSubscriptionsPerClient(), core.maxBufferedPerClient(), core.budgets()),
                 new RetrySettings(core.retryInterval(), core.maxRetries()),
                 core.keepAliveFactor(),
                 new LoggingSettings(Level.INFO, Level.WARNING),
@@ -349,6 +356,6 @@ public record GatewayConfig(
         return new GatewayOptions(gateway.id(), predefinedTopics, advertise.interval(), limits.maxClients(),
                 limits.maxPayload(), limits.maxInflight(), limits.maxTopicsPerClient(),
                 limits.maxSubscriptionsPerClient(), limits.maxBufferedPerClient(), retry.interval(), retry.max(),
-                keepAliveFactor, gateway.sessionLoops(), advertise.gwInfoBroadcast());
+                keepAliveFactor, gateway.sessionLoops(), advertise.gwInfoBroadcast(), limits.budgets());
     }
 }

@@ -1,5 +1,7 @@
 package io.sngw.deploy;
 
+import io.sngw.core.LogText;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -10,7 +12,9 @@ import java.util.logging.LogRecord;
 
 /**
  * One line per record, {@code 2026-01-31 12:00:00.123 INFO    io.sngw.deploy.GatewayApp: message}, so that the
- * journal and {@code grep} see one event per line. A throwable follows on the next lines.
+ * journal and {@code grep} see one event per line. A throwable follows on the next lines. Messages carry text from
+ * the air (client ids, topic names, addresses) and from files: every control character in them is escaped here, the
+ * one place every log line passes, so that nothing received can forge a line of its own.
  */
 public final class OneLineFormatter extends Formatter {
 
@@ -26,7 +30,8 @@ public final class OneLineFormatter extends Formatter {
         for (int i = level.length(); i < 7; i++) {
             line.append(' ');
         }
-        line.append(' ').append(record.getLoggerName()).append(": ").append(formatMessage(record))
+        line.append(' ').append(record.getLoggerName()).append(": ")
+                .append(LogText.escape(formatMessage(record)))
                 .append(System.lineSeparator());
         if (record.getThrown() != null) {
             StringWriter trace = new StringWriter();

@@ -1,5 +1,6 @@
 package io.sngw.deploy;
 
+import io.sngw.core.config.Budgets;
 import io.sngw.transport.serial.Framing;
 import io.sngw.transport.serial.SerialOptions;
 import io.sngw.transport.serial.SerialPortSettings;
@@ -140,7 +141,7 @@ class ConfigLoaderTest {
         assertFalse(c.upstream().embedded());
         assertEquals(Map.of(1, "sensors/temp", 2, "sensors/humidity", 65534, "last"), c.predefinedTopics());
         assertEquals(Duration.ofMinutes(15), c.advertise().interval());
-        assertEquals(new GatewayConfig.LimitsSettings(500, 512, 5, 50, 20, 100), c.limits());
+        assertEquals(new GatewayConfig.LimitsSettings(500, 512, 5, 50, 20, 100, Budgets.defaults()), c.limits());
         assertEquals(new GatewayConfig.RetrySettings(Duration.ofMillis(500), 5), c.retry());
         assertEquals(2.0, c.keepAliveFactor());
         assertEquals(new GatewayConfig.LoggingSettings(Level.FINE, Level.OFF), c.logging());
@@ -464,7 +465,9 @@ class ConfigLoaderTest {
     })
     void badUrls(String url, String reason) {
         String message = fails("upstream: { url: \"" + url + "\" }").getMessage();
-        assertTrue(message.startsWith("upstream.url: \"" + url + "\" is not valid: expected"), message);
+        assertTrue(message.startsWith("upstream.url: \"" + BrokerUrl.redacted(url) + "\" is not valid: expected"),
+                message);
+        assertFalse(message.contains("u:p"), "credentials in a URL are never shown: " + message);
         assertTrue(message.endsWith("found " + reason), message);
     }
 
@@ -569,6 +572,51 @@ class ConfigLoaderTest {
     void storeDirMustBeAbsolute() {
         assertMessage("store.dir: \"data\" is not valid: expected an absolute path (or ~/...), or \"none\" to keep"
                 + " everything in memory", "store: { dir: data }");
+    }
+
+    @Test
+    void globalBudgetsAndIdleExpiryAreRead() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("limits: { idle-expiry: 2h, max-registrations: 5000, max-subscriptions: 600,"
+                + " max-kept-messages: 70, source-rate: 300 }");
+        assertEquals(new Budgets(Duration.ofHours(2), 5000, 600, 70, 300), c.limits().budgets());
+        assertEquals(c.limits().budgets(), c.toGatewayOptions().budgets());
+        assertMessage("limits.max-kept-messages: -1 is not valid: expected an integer 0..1000000000",
+                "limits: { max-kept-messages: -1 }");
+    }
+
+    @Test
+    void storeDirThatIsAFileIsRefusedAtLoad() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        assertMessage("store.dir: \"" + file + "\" is not valid: expected a directory the gateway may own; found a"
+                + " file, not a directory", "store: { dir: \"" + file + "\" }");
+        assertMessage("store.dir: \"" + file + "/sub\" is not valid: expected a directory the gateway may own; found "
+                + file + " is a file, not a directory", "store: { dir: \"" + file + "/sub\" }");
+    }
+
+    @Test
+    void storeDirUnderProcOrWithDotDotIsRefused() {
+        assertMessage("store.dir: \"/proc/self/sngw\" is not valid: expected a directory the gateway may own; found a"
+                + " path under /proc", "store: { dir: /proc/self/sngw }");
+        assertMessage("store.dir: \"/var/lib/sngw/../../etc\" is not valid: expected a directory the gateway may own;"
+                + " found a '..' component (write the path it means)", "store: { dir: /var/lib/sngw/../../etc }");
+    }
+
+    @Test
+    void upstreamClientIdFollowsTheIdRulesAndAHugeOneIsNotEchoedWhole() {
+        assertMessage("upstream.client-id: \"a\\nb\" is not valid: expected a client id of 1 to 128 bytes of UTF-8,"
+                + " without control characters, '/', '+' or '#'; found a control character at position 2",
+                "upstream: { client-id: \"a\\nb\" }");
+        String huge = "x".repeat(1 << 19); // half a megabyte: SnakeYAML refuses documents over 1M code points itself
+        String message = fails("upstream: { client-id: " + huge + " }").getMessage();
+        assertTrue(message.endsWith("found 524288 bytes"), message);
+        assertTrue(message.length() < 600, "the value is cut in the message: " + message.length() + " chars");
+    }
+
+    @Test
+    void dtlsPskSuitesNeedAStore() {
+        assertMessage("dtls.psk-suites: true is not valid: expected false while store.dir is none: PSKs come from the"
+                + " device registry, which lives in the store (certificate suites only)",
+                "store: { dir: none }\ndtls: { enabled: true }");
     }
 
     @Test

@@ -166,6 +166,8 @@ class DevicesCommandTest {
                 List.of("add", "sensor-1", "--psk", "00112233445566778899aabbccddeeff0"),
                 List.of("add", "a-client-id-of-24-bytes!"),
                 List.of("add", "sensor+1"),
+                List.of("add", "../../etc"),
+                List.of("add", "a\nSEVERE: forged"),
                 List.of("add", "sensor-1", "--publish", "sensors/#/x"),
                 List.of("add", "sensor-1", "--subscribe", "ok/%c", "--subscribe", "a+/b"),
                 List.of("add", "sensor-1", "--cert-fingerprint", "abcd"),
@@ -176,10 +178,13 @@ class DevicesCommandTest {
                         + " is not shown, it is a secret",
                 "sngw devices add: --psk: not valid (8 bytes): expected an even number of hex digits",
                 "sngw devices add: --psk: not valid (an odd number of hex digits, 33): expected",
-                "sngw devices add: client id \"a-client-id-of-24-bytes!\" (24 bytes) is not valid: expected an MQTT-SN"
-                        + " client id: 1 to 23 bytes of UTF-8, without control characters, '+' or '#' (the id"
+                "sngw devices add: client id \"a-client-id-of-24-bytes!\" (24 bytes) is not valid: expected a client"
+                        + " id of 1 to 23 bytes of UTF-8, without control characters, '/', '+' or '#' (the id"
                         + " replaces %c in topic patterns)",
-                "sngw devices add: client id \"sensor+1\" (8 bytes) is not valid: expected an MQTT-SN client id",
+                "sngw devices add: client id \"sensor+1\" ('+' at position 7) is not valid: expected a client id",
+                "sngw devices add: client id \"../../etc\" ('/' at position 3) is not valid: expected a client id",
+                "sngw devices add: client id \"a\\nSEVERE: forged\" (a control character at position 2) is not"
+                        + " valid: expected a client id",
                 "sngw devices add: --publish: \"sensors/#/x\" is not valid: expected an MQTT topic filter: levels"
                         + " separated by '/', '+' alone in a level, '#' alone in the last level, %c for the client"
                         + " id, no control characters",

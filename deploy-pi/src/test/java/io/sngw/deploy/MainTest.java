@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static io.sngw.deploy.CliRun.sngw;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,6 +66,24 @@ class MainTest {
                 + " port, broadcast", r.err().strip());
         assertFalse(r.err().contains("Exception"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    /** What run refuses, check-config refuses too; and run refuses it before it has created anything. */
+    @Test
+    void aConfigurationRunRefusesIsRefusedByCheckConfigAndRunWritesNothing() throws Exception {
+        Path store = dir.resolve("new-store");
+        String huge = "x".repeat(200_000);
+        for (String yaml : List.of(
+                "store: { dir: \"" + store + "\" }\nupstream: { client-id: \"" + huge + "\" }\n",
+                "store: { dir: \"" + store + "/../etc\" }\n",
+                "store: { dir: none }\ndtls: { enabled: true }\n")) {
+            Path file = Files.writeString(dir.resolve("refused.yaml"), yaml);
+            assertEquals(1, sngw("check-config", file.toString()).code(), yaml.substring(0, 40));
+            CliRun run = sngw("run", "--config", file.toString());
+            assertEquals(Main.EXIT_BAD_CONFIG, run.code(), run.err());
+            assertTrue(run.err().length() < 1000, "a huge value is not echoed whole");
+            assertFalse(Files.exists(store), "no store directory, no lock: " + yaml.substring(0, 40));
+        }
     }
 
     @Test

@@ -159,6 +159,11 @@ final class GatewayUnderTest implements AutoCloseable {
         return gateway.metrics();
     }
 
+    /** Sessions the gateway holds, connected or not. */
+    int sessionCount() {
+        return gateway.sessionCount();
+    }
+
     boolean brokerConnected() {
         return bridge.isConnected();
     }

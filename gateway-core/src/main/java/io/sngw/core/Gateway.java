@@ -22,6 +22,7 @@ import io.sngw.core.link.LinkAddress;
 import io.sngw.core.link.LinkReceiver;
 import io.sngw.core.security.AccessPolicy;
 import io.sngw.core.security.ClientGrants;
+import io.sngw.core.security.ClientIds;
 import io.sngw.core.store.NoStore;
 import io.sngw.core.store.PendingMessage;
 import io.sngw.core.store.SessionRecord;
@@ -59,17 +60,11 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     private final Router router;
     private final SessionLoops loops;
     private final GatewayContext ctx;
+    private final FairShare fairShare;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> advertising;
     /** The encoded ADVERTISE once started with advertising on; a link attached later gets one at once. */
     private volatile byte[] advertise;
-    /** Where a restored client without a usable address is: nowhere a link could prove anything about. */
-    private static final LinkAddress UNREACHABLE = new LinkAddress() {
-        @Override
-        public String toString() {
-            return "(no address)";
-        }
-    };
     private boolean restored;
 
     /** A gateway that keeps everything in memory: a restart forgets every session. */
@@ -94,6 +89,9 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         this.router = new Router(store);
         this.loops = new SessionLoops(options.sessionLoops());
         this.ctx = new GatewayContext(options, upstream, store, access, router, metrics, loops);
+        this.fairShare = new FairShare(options.budgets().sourceRate(), metrics, loops::congested);
+        LOG.log(Level.INFO, "global budgets: {0}; unsupervised sessions expire after {1} idle", ctx.budgets,
+                options.budgets().idleExpiry().isZero() ? "never" : options.budgets().idleExpiry());
     }
 
     /** Links that ADVERTISE is broadcast on; a link need not be attached to deliver datagrams. */
@@ -155,7 +153,9 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         for (SessionRecord record : stored.sessions()) {
             Link link = record.linkName() == null ? null : linksByName.get(record.linkName());
             LinkAddress address = link == null ? null : PersistentAddress.restore(link, record.address());
-            AccessPolicy.Admission admission = access.admit(record.clientId(), address != null ? address : UNREACHABLE);
+            // The registry's word alone: no link keeps what it proved across a restart, so a device with a credential
+            // is restored as one that must prove it again (Session.restore) rather than refused here.
+            AccessPolicy.Admission admission = access.current(record.clientId());
             if (admission instanceof AccessPolicy.Admission.Refused refused) {
                 LOG.log(Level.WARNING, "stored session of {0} dropped: {1}", record.clientId(), refused.reason());
                 store.deleteSession(record.clientId());
@@ -189,6 +189,9 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     @Override
     public void onReceive(Link link, LinkAddress from, byte[] datagram) {
         metrics.increment(Counter.DATAGRAMS_IN);
+        if (!fairShare.admit(from)) {
+            return;
+        }
         MqttSnMessage message = decode(datagram, from);
         if (message == null) {
             return;
@@ -236,7 +239,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
             case CONNECT -> {
                 Connect connect = (Connect) message;
                 LinkAddress address = from;
-                loops.loopFor(connect.clientId()).execute(() -> connect(link, address, connect));
+                loops.loopFor(connect.clientId()).execute(() -> connect(link, address, connect, false));
             }
             case PINGREQ -> {
                 PingReq ping = (PingReq) message;
@@ -270,8 +273,19 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         }
     }
 
-    /** On the loop owning the client id. */
-    private void connect(Link link, LinkAddress from, Connect connect) {
+    /**
+     * On the loop owning the client id. {@code retried}: a session gave way for this CONNECT already (once is enough:
+     * a table full of supervised sessions is really full).
+     */
+    private void connect(Link link, LinkAddress from, Connect connect, boolean retried) {
+        String idProblem = ClientIds.problem(connect.clientId(), ClientIds.MAX_SENSOR_ID_BYTES);
+        if (idProblem != null) {
+            metrics.increment(Counter.CONNECTS_REFUSED_CLIENT_ID);
+            LOG.log(Level.WARNING, "CONNECT from {0} refused: client id {1} is not valid ({2}): expected {3}", from,
+                    LogText.quote(connect.clientId()), idProblem, ClientIds.expected(ClientIds.MAX_SENSOR_ID_BYTES));
+            ctx.send(link, from, new ConnAck(ReturnCode.NOT_SUPPORTED));
+            return;
+        }
         AccessPolicy.Admission admission = access.admit(connect.clientId(), from);
         if (admission instanceof AccessPolicy.Admission.Refused refused) {
             metrics.increment(Counter.CONNECTS_REFUSED_AUTH);
@@ -282,6 +296,15 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         Session session = ctx.sessionsById.get(connect.clientId());
         if (session == null) {
             if (!ctx.reserveSession()) {
+                Session idle = retried ? null : ctx.idleSessions.takeOldest();
+                if (idle != null) {
+                    // Its own loop decides whether it still may give way; then this CONNECT is decided again.
+                    idle.post(() -> {
+                        idle.giveWay();
+                        loops.loopFor(connect.clientId()).execute(() -> connect(link, from, connect, true));
+                    });
+                    return;
+                }
                 metrics.increment(Counter.CONNECTS_REJECTED_CONGESTION);
                 LOG.log(Level.WARNING, "CONNECT from {0} ({1}) refused: {2} clients already", connect.clientId(), from,
                         options.maxClients());
@@ -290,6 +313,12 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
             }
             session = new Session(connect.clientId(), loops.loopFor(connect.clientId()), ctx);
             ctx.sessionsById.put(connect.clientId(), session);
+        } else if (!session.mayBeTakenOverFrom(from)) {
+            metrics.increment(Counter.TAKEOVERS_REFUSED);
+            LOG.log(Level.WARNING, "CONNECT from {0} as {1} refused: its session was connected over a link that proved "
+                    + "its identity, and this one did not", from, connect.clientId());
+            ctx.send(link, from, new ConnAck(ReturnCode.NOT_SUPPORTED));
+            return;
         }
         session.onConnect(link, from, connect, ((AccessPolicy.Admission.Admitted) admission).grants());
     }

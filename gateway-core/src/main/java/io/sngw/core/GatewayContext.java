@@ -40,6 +40,9 @@ final class GatewayContext {
     private final AtomicInteger sessionSlots = new AtomicInteger();
     final Map<LinkAddress, Session> sessionsByAddress = new ConcurrentHashMap<>();
     final Map<String, Integer> predefinedIdsByName;
+    /** Sessions nobody supervises, oldest first: the first to give way when max-clients are held. */
+    final IdleSessions idleSessions = new IdleSessions();
+    final MemoryBudgets budgets;
     private final BiConsumer<Void, Throwable> countDropped;
 
     GatewayContext(GatewayOptions options, Upstream upstream, Store store, AccessPolicy access, Router router,
@@ -51,6 +54,7 @@ final class GatewayContext {
         this.router = router;
         this.metrics = metrics;
         this.loops = loops;
+        this.budgets = MemoryBudgets.of(options, Runtime.getRuntime().maxMemory());
         this.countDropped = (ok, failure) -> {
             if (failure != null) {
                 metrics.increment(GatewayMetrics.Counter.PUBLISH_IN_DROPPED);

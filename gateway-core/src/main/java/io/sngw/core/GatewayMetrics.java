@@ -13,6 +13,8 @@ public final class GatewayMetrics {
     /** Every counted event. Names become metric keys in lower-case with dots. */
     public enum Counter {
         DATAGRAMS_IN,
+        /** Datagrams of a source over its fair share while others were sending ({@code FairShare}). */
+        DATAGRAMS_SHED_OVER_FAIR_SHARE,
         MESSAGES_OUT,
         MALFORMED,
         RESERVED_TYPE_IGNORED,
@@ -21,11 +23,23 @@ public final class GatewayMetrics {
         CONNECTS_REJECTED_CONGESTION,
         CONNECTS_REFUSED_AUTH,
         TAKEOVERS,
+        /** CONNECTs for a session its own connection proved, from a link that did not prove the same identity. */
+        TAKEOVERS_REFUSED,
+        /** PINGREQs naming a sleeping client, from neither its address nor a link that proved its identity. */
+        WAKES_REFUSED,
+        /** CONNECTs whose client id breaks the id rules ({@code ClientIds}): control characters, '/', '+', '#'. */
+        CONNECTS_REFUSED_CLIENT_ID,
         /** Sessions ended because their device was disabled or removed while the gateway ran. */
         SESSIONS_REVOKED,
         /** Live sessions given new grants because their device's ACL changed. */
         GRANTS_UPDATED,
         CLIENTS_LOST,
+        /** Persistent sessions forgotten after limits.idle-expiry with their client away. */
+        SESSIONS_EXPIRED,
+        /** Unsupervised sessions dropped to make room for a new client when max-clients were held. */
+        SESSIONS_GAVE_WAY,
+        /** Messages for a client not kept because the global kept-messages budget was spent. */
+        KEPT_OVER_BUDGET_DROPPED,
         WILLS_PUBLISHED,
         WILLS_LOST,
         PUBLISH_IN_QOS_MINUS1,

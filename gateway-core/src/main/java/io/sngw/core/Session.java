@@ -30,6 +30,7 @@ import io.sngw.core.codec.TopicRef;
 import io.sngw.core.link.Link;
 import io.sngw.core.link.LinkAddress;
 import io.sngw.core.security.ClientGrants;
+import io.sngw.core.security.LinkProof;
 import io.sngw.core.store.PendingMessage;
 import io.sngw.core.store.SessionRecord;
 import io.sngw.core.topic.TopicFilter;
@@ -75,6 +76,8 @@ final class Session {
     private int sleepSeconds;
     private long lastHeardNanos;
     private ScheduledFuture<?> supervision;
+    /** Whether the link of its last CONNECT proved the client id: then only the same proof may take it over. */
+    private boolean proved;
     /** What the client may publish and subscribe to, from its device's ACL at its last CONNECT. */
     private ClientGrants grants = ClientGrants.ALL;
 
@@ -157,7 +160,7 @@ final class Session {
         this.clientId = clientId;
         this.loop = loop;
         this.ctx = ctx;
-        this.registry = new TopicRegistry(ctx.options.maxTopicsPerClient());
+        this.registry = new TopicRegistry(ctx.options.maxTopicsPerClient(), ctx.budgets.registrations());
     }
 
     /** Runs a task on the session's loop; a failure is counted and logged, never lost silently. */
@@ -176,6 +179,11 @@ final class Session {
         return clientId;
     }
 
+    /** Whether a CONNECT from {@code from} may take this session over (see {@link LinkProof}). */
+    boolean mayBeTakenOverFrom(LinkAddress from) {
+        return LinkProof.mayTakeOver(proved, clientId, from);
+    }
+
     // ---------------------------------------------------------------- connect, will dialogue, takeover
 
     void onConnect(Link fromLink, LinkAddress from, Connect connect, ClientGrants grants) {
@@ -183,6 +191,8 @@ final class Session {
             return;
         }
         this.grants = grants;
+        proved = LinkProof.proves(from, clientId);
+        ctx.idleSessions.busy(this);
         ctx.metrics.increment(Counter.CONNECTS);
         if (address != null && !address.equals(from)) {
             ctx.metrics.increment(Counter.TAKEOVERS);
@@ -277,6 +287,9 @@ final class Session {
 
     private void accept() {
         state = SessionState.ACTIVE;
+        if (keepAliveSeconds == 0) {
+            ctx.idleSessions.idle(this, lastHeardNanos); // nothing supervises it: it may give way, and expires idle
+        }
         save();
         send(new ConnAck(ReturnCode.ACCEPTED));
         armSupervision();
@@ -296,6 +309,9 @@ final class Session {
             return;
         }
         lastHeardNanos = System.nanoTime();
+        if (keepAliveSeconds == 0) {
+            ctx.idleSessions.heard(this, lastHeardNanos);
+        }
         switch (message.type()) {
             case WILLTOPIC -> onWillTopic((WillTopic) message);
             case WILLMSG -> onWillMsg((WillMsg) message);
@@ -485,6 +501,10 @@ final class Session {
             rejectSubscribe(msgId, ReturnCode.CONGESTION, "more than " + ctx.options.maxSubscriptionsPerClient() + " subscriptions");
             return;
         }
+        if (!existed && !ctx.budgets.subscriptions().tryTake()) {
+            rejectSubscribe(msgId, ReturnCode.CONGESTION, "the gateway's subscription budget is spent");
+            return;
+        }
         int qos = subscribe.qos();
         Subscription subscription = subscriptions.computeIfAbsent(filter, f -> new Subscription(qos, 0));
         subscription.qos = qos;
@@ -504,6 +524,7 @@ final class Session {
             if (failure != null) {
                 if (!existed) {
                     subscriptions.remove(filter);
+                    ctx.budgets.subscriptions().release(1);
                     ctx.router.remove(filter, this);
                 }
                 rejectSubscribe(msgId, ReturnCode.CONGESTION, "broker: " + failure.getMessage());
@@ -535,6 +556,7 @@ final class Session {
         if (subscriptions.remove(filter) == null) {
             return false;
         }
+        ctx.budgets.subscriptions().release(1);
         ctx.router.remove(filter, this);
         ctx.upstream.unsubscribe(filter);
         return true;
@@ -555,6 +577,13 @@ final class Session {
         if (state != SessionState.ASLEEP && state != SessionState.AWAKE && state != SessionState.ACTIVE) {
             ctx.send(fromLink, from, new Disconnect());
             ctx.metrics.increment(Counter.NO_SESSION_DISCONNECT_SENT);
+            return;
+        }
+        if (!LinkProof.mayWake(address, clientId, from)) {
+            ctx.metrics.increment(Counter.WAKES_REFUSED);
+            LOG.log(Level.DEBUG, "client {0}: PINGREQ from {1} refused: not its address, and that link proved nothing",
+                    clientId, from);
+            ctx.send(fromLink, from, new Disconnect());
             return;
         }
         if (!from.equals(address)) {
@@ -579,6 +608,7 @@ final class Session {
         }
         sleepSeconds = disconnect.sleepDuration();
         state = SessionState.ASLEEP;
+        ctx.idleSessions.busy(this);
         requeueInFlight();
         save();
         armSupervision();
@@ -658,6 +688,10 @@ final class Session {
             }
         }
         boolean store = qos > 0 || (state != SessionState.ACTIVE && state != SessionState.AWAKE);
+        if (store && !ctx.budgets.keptMessages().tryTake()) {
+            ctx.metrics.increment(Counter.KEPT_OVER_BUDGET_DROPPED);
+            return;
+        }
         long seq = store ? ++lastPendingSeq : 0;
         Delivery delivery = new Delivery(message.topic(), message.payload(), qos, message.retain(), false, seq);
         if (store) {
@@ -671,6 +705,7 @@ final class Session {
     private void discard(Delivery delivery) {
         if (delivery != null && delivery.seq() != 0) {
             ctx.store.deletePending(clientId, delivery.seq());
+            ctx.budgets.keptMessages().release(1);
         }
     }
 
@@ -928,12 +963,16 @@ final class Session {
     void restore(SessionRecord record, List<PendingMessage> pending, Link fromLink, LinkAddress from,
                  ClientGrants restoredGrants) {
         grants = restoredGrants;
+        // No link keeps its proof across a restart: a device with a credential keeps needing one.
+        proved = (from != null && LinkProof.proves(from, clientId)) || ctx.access.hasCredential(clientId);
         cleanSession = record.cleanSession();
         keepAliveSeconds = record.keepAliveSeconds();
         sleepSeconds = record.sleepSeconds();
         SessionRecord.StoredWill w = record.will();
         will = w == null ? null : new Will(w.topic(), w.message(), w.qos(), w.retain());
         record.topics().forEach(registry::restore);
+        ctx.budgets.subscriptions().takeAnyway(record.subscriptions().size());
+        ctx.budgets.keptMessages().takeAnyway(pending.size());
         record.subscriptions().forEach((filter, qos) -> {
             subscriptions.put(filter, new Subscription(qos, 0));
             ctx.router.add(filter, this);
@@ -950,11 +989,15 @@ final class Session {
             ctx.sessionsByAddress.put(from, this);
             state = record.status() == SessionRecord.Status.ASLEEP ? SessionState.ASLEEP : SessionState.ACTIVE;
             lastHeardNanos = System.nanoTime();
+            if (keepAliveSeconds == 0 && state == SessionState.ACTIVE) {
+                ctx.idleSessions.idle(this, lastHeardNanos);
+            }
             armSupervision();
             pump();
         } else if (!cleanSession) {
             state = SessionState.DISCONNECTED;
             dropQos0();
+            becomeIdle(); // its idle time starts again: a restart cannot tell how long it had been away
         } else {
             remove();
         }
@@ -973,20 +1016,38 @@ final class Session {
         supervision = loop.schedule(() -> post(this::checkSupervision), Math.max(remaining, 0), TimeUnit.NANOSECONDS);
     }
 
+    /** Keep-alive or sleep duration × the factor; for a session nothing supervises, limits.idle-expiry (0 = never). */
     private long supervisionTimeoutNanos() {
         int seconds = (state == SessionState.ASLEEP || state == SessionState.AWAKE) ? sleepSeconds : keepAliveSeconds;
+        if (state == SessionState.DISCONNECTED || seconds == 0) {
+            return ctx.options.budgets().idleExpiry().toNanos();
+        }
         return (long) (TimeUnit.SECONDS.toNanos(seconds) * ctx.options.keepAliveFactor());
     }
 
     private void checkSupervision() {
-        if (!connected()) {
+        if (state != SessionState.DISCONNECTED && !connected()) {
             return;
         }
-        if (System.nanoTime() - lastHeardNanos >= supervisionTimeoutNanos()) {
-            lose(state == SessionState.ACTIVE ? "keep-alive expired" : "sleep duration expired");
-        } else {
+        if (System.nanoTime() - lastHeardNanos < supervisionTimeoutNanos()) {
             armSupervision();
+        } else if (state == SessionState.DISCONNECTED) {
+            LOG.log(Level.INFO, "client {0}: persistent session forgotten, its client away for {1} (limits.idle-expiry)",
+                    clientId, ctx.options.budgets().idleExpiry());
+            ctx.metrics.increment(Counter.SESSIONS_EXPIRED);
+            remove();
+        } else if (state == SessionState.ACTIVE) {
+            lose(keepAliveSeconds == 0 ? "silent for limits.idle-expiry without a keep-alive" : "keep-alive expired");
+        } else {
+            lose(sleepSeconds == 0 ? "asleep for limits.idle-expiry without a sleep duration" : "sleep duration expired");
         }
+    }
+
+    /** Disconnected and persistent: nothing supervises it but the idle expiry, and it may give way to a new client. */
+    private void becomeIdle() {
+        lastHeardNanos = System.nanoTime();
+        ctx.idleSessions.idle(this, lastHeardNanos);
+        armSupervision();
     }
 
     /** The client vanished without DISCONNECT: its will goes to the broker. */
@@ -1010,6 +1071,7 @@ final class Session {
             state = SessionState.DISCONNECTED;
             dropQos0();
             save();
+            becomeIdle();
         }
     }
 
@@ -1079,8 +1141,28 @@ final class Session {
         }
     }
 
+    /**
+     * Max-clients are held and a new client asks in: this session, unsupervised the longest ({@link IdleSessions}),
+     * makes room, unless it is supervised again by now.
+     */
+    void giveWay() {
+        boolean unsupervised = state == SessionState.DISCONNECTED
+                || (state == SessionState.ACTIVE && keepAliveSeconds == 0);
+        if (!unsupervised) {
+            return;
+        }
+        LOG.log(Level.INFO, "client {0}: session dropped to make room for a new client (max-clients reached; it was {1})",
+                clientId, state == SessionState.DISCONNECTED ? "disconnected" : "connected without keep-alive");
+        ctx.metrics.increment(Counter.SESSIONS_GAVE_WAY);
+        send(new Disconnect());
+        stopTimers();
+        unbindAddress();
+        remove();
+    }
+
     private void remove() {
         state = SessionState.REMOVED;
+        ctx.idleSessions.busy(this);
         if (ctx.sessionsById.remove(clientId, this)) {
             ctx.releaseSession();
         }
@@ -1094,6 +1176,7 @@ final class Session {
             ctx.router.remove(filter, this);
             ctx.upstream.unsubscribe(filter);
         }
+        ctx.budgets.subscriptions().release(subscriptions.size());
         subscriptions.clear();
         registry.clear();
         unconfirmedTopics.clear();

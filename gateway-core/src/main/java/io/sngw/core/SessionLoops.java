@@ -32,6 +32,19 @@ final class SessionLoops implements AutoCloseable {
         return loops[Math.floorMod(h, loops.length)];
     }
 
+    /**
+     * Whether any loop has more than a quarter of its queue bound waiting: past that, transports soon wait for room
+     * and the kernel drops what the sockets hold ({@link FairShare} sheds the heaviest sources before that).
+     */
+    boolean congested() {
+        for (SessionLoop loop : loops) {
+            if (loop.queuedTasks() > SessionLoop.MAX_QUEUED / 4) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     ScheduledExecutorService any() {
         return loops[0];
     }

@@ -22,6 +22,7 @@ import java.util.TreeMap;
  * @param keepAliveFactor    a client silent for keep-alive × this factor is lost (MQTT uses 1.5)
  * @param sessionLoops       single-threaded executors that own the sessions (0 = one per core)
  * @param broadcastGwInfo    answer SEARCHGW by broadcast on the link as well, so that other clients learn of us too
+ * @param budgets            bounds on the state of all clients together, and the idle expiry of unsupervised sessions
  */
 public record GatewayOptions(
         int gatewayId,
@@ -37,7 +38,8 @@ public record GatewayOptions(
         int maxRetries,
         double keepAliveFactor,
         int sessionLoops,
-        boolean broadcastGwInfo) {
+        boolean broadcastGwInfo,
+        Budgets budgets) {
 
     public GatewayOptions {
         require(gatewayId >= 0 && gatewayId <= 255, "gatewayId must be 0..255: " + gatewayId);
@@ -58,11 +60,12 @@ public record GatewayOptions(
         require(maxRetries >= 0, "maxRetries must be >= 0: " + maxRetries);
         require(keepAliveFactor >= 1.0, "keepAliveFactor must be >= 1.0: " + keepAliveFactor);
         require(sessionLoops >= 0, "sessionLoops must be >= 0: " + sessionLoops);
+        require(budgets != null, "budgets must be given");
     }
 
     public static GatewayOptions defaults() {
         return new GatewayOptions(1, Map.of(), Duration.ZERO, 100_000, 1024, 10, 1000, 100, 1000,
-                Duration.ofSeconds(10), 3, 1.5, 0, false);
+                Duration.ofSeconds(10), 3, 1.5, 0, false, Budgets.defaults());
     }
 
     /** The predefined topics sorted by id, for logs. */
@@ -73,44 +76,50 @@ public record GatewayOptions(
     public GatewayOptions withGatewayId(int id) {
         return new GatewayOptions(id, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, sessionLoops, broadcastGwInfo);
+                keepAliveFactor, sessionLoops, broadcastGwInfo, budgets);
     }
 
     public GatewayOptions withPredefinedTopics(Map<Integer, String> topics) {
         return new GatewayOptions(gatewayId, topics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, sessionLoops, broadcastGwInfo);
+                keepAliveFactor, sessionLoops, broadcastGwInfo, budgets);
     }
 
     public GatewayOptions withAdvertiseInterval(Duration interval) {
         return new GatewayOptions(gatewayId, predefinedTopics, interval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, sessionLoops, broadcastGwInfo);
+                keepAliveFactor, sessionLoops, broadcastGwInfo, budgets);
     }
 
     public GatewayOptions withLimits(int clients, int payload, int inflight, int topicsPerClient, int subscriptionsPerClient,
                                      int bufferedPerClient) {
         return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, clients, payload, inflight,
                 topicsPerClient, subscriptionsPerClient, bufferedPerClient, retryInterval, maxRetries, keepAliveFactor,
-                sessionLoops, broadcastGwInfo);
+                sessionLoops, broadcastGwInfo, budgets);
     }
 
     public GatewayOptions withRetry(Duration interval, int retries) {
         return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, interval, retries, keepAliveFactor,
-                sessionLoops, broadcastGwInfo);
+                sessionLoops, broadcastGwInfo, budgets);
     }
 
     public GatewayOptions withSessionLoops(int loops) {
         return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, loops, broadcastGwInfo);
+                keepAliveFactor, loops, broadcastGwInfo, budgets);
     }
 
     public GatewayOptions withBroadcastGwInfo(boolean broadcast) {
         return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, sessionLoops, broadcast);
+                keepAliveFactor, sessionLoops, broadcast, budgets);
+    }
+
+    public GatewayOptions withBudgets(Budgets newBudgets) {
+        return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
+                maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
+                keepAliveFactor, sessionLoops, broadcastGwInfo, newBudgets);
     }
 
     private static void require(boolean ok, String message) {

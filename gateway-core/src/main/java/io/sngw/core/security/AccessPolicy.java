@@ -7,8 +7,9 @@ import java.util.Optional;
 /**
  * Who may connect and what a client may do, from the device registry. With authentication off every client is
  * admitted with {@link ClientGrants#ALL}; with it on, only enabled devices are, a client on a secure link only under
- * the identity that link proved, and QoS −1 publishes (which carry no client id) only from peers a secure link
- * authenticated as an enabled device.
+ * the identity that link proved, a device that has a credential (a PSK, a certificate, a radio key) only over a link
+ * that proved it (see {@link LinkProof}), and QoS −1 publishes (which carry no client id) only from peers a secure
+ * link authenticated as an enabled device.
  */
 public final class AccessPolicy {
     private final DeviceRegistry registry;
@@ -46,6 +47,10 @@ public final class AccessPolicy {
             return new Admission.Refused("the link authenticated " + proved + ", not " + clientId);
         }
         Admission admission = current(clientId);
+        if (admission instanceof Admission.Admitted && proved == null && hasCredential(clientId)) {
+            // Whoever holds the device's key could have proved it; a link that proved nothing could be anyone.
+            return new Admission.Refused("the device has a credential and this link did not prove it");
+        }
         if (admission instanceof Admission.Admitted) {
             registry.touch(clientId);
         }
@@ -68,6 +73,15 @@ public final class AccessPolicy {
             return new Admission.Refused("device disabled");
         }
         return new Admission.Admitted(ClientGrants.of(device.get()));
+    }
+
+    /**
+     * Whether the registry holds a credential for this client (a PSK or a certificate fingerprint): such a device is
+     * only ever itself over a link that proved it, whether authentication is required or not.
+     */
+    public boolean hasCredential(String clientId) {
+        return registry != null && registry.find(clientId)
+                .map(d -> d.psk() != null || d.certFingerprint() != null).orElse(false);
     }
 
     /** A QoS −1 PUBLISH, which names no client: only a peer a secure link authenticated as an enabled device. */

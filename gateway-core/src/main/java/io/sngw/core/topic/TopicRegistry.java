@@ -1,5 +1,7 @@
 package io.sngw.core.topic;
 
+import io.sngw.core.MemoryBudget;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,21 +13,28 @@ public final class TopicRegistry {
     private static final int MAX_ID = 0xFFFE;
 
     private final int capacity;
+    /** Registrations of all clients together: REGISTER floods from many client ids end here, not in the heap. */
+    private final MemoryBudget budget;
     private final Map<Integer, String> byId = new HashMap<>();
     private final Map<String, Integer> byName = new HashMap<>();
     private int nextId = 1;
 
     public TopicRegistry(int capacity) {
-        this.capacity = Math.min(capacity, MAX_ID);
+        this(capacity, MemoryBudget.unbounded("registrations"));
     }
 
-    /** The id for a name, assigning a new one if needed; -1 when the registry is full. */
+    public TopicRegistry(int capacity, MemoryBudget budget) {
+        this.capacity = Math.min(capacity, MAX_ID);
+        this.budget = budget;
+    }
+
+    /** The id for a name, assigning a new one if needed; -1 when the registry, or the global budget, is full. */
     public int idFor(String name) {
         Integer known = byName.get(name);
         if (known != null) {
             return known;
         }
-        if (byId.size() >= capacity) {
+        if (byId.size() >= capacity || !budget.tryTake()) {
             return -1;
         }
         while (byId.containsKey(nextId)) {
@@ -54,10 +63,12 @@ public final class TopicRegistry {
         String name = byId.remove(id);
         if (name != null) {
             byName.remove(name);
+            budget.release(1);
         }
     }
 
     public void clear() {
+        budget.release(byId.size());
         byId.clear();
         byName.clear();
         nextId = 1;
@@ -73,8 +84,13 @@ public final class TopicRegistry {
             return;
         }
         forget(id);
+        Integer previous = byName.put(name, id);
+        if (previous != null) {
+            byId.remove(previous); // a damaged record naming one topic twice: the later id wins
+        } else {
+            budget.takeAnyway(1);
+        }
         byId.put(id, name);
-        byName.put(name, id);
         nextId = id == MAX_ID ? 1 : Math.max(nextId, id + 1);
     }
 

@@ -18,6 +18,8 @@ public final class DtlsStats {
 
     final LongAdder helloVerifyRequestsSent = new LongAdder();
     final LongAdder clientHellosDroppedBusy = new LongAdder();
+    final LongAdder clientHellosShed = new LongAdder();
+    final LongAdder handshakesEvicted = new LongAdder();
     final LongAdder handshakesStarted = new LongAdder();
     final LongAdder handshakesCompleted = new LongAdder();
     private final Map<HandshakeFailure, LongAdder> handshakesFailed = new EnumMap<>(HandshakeFailure.class);
@@ -73,6 +75,16 @@ public final class DtlsStats {
     /** Outbound datagrams lost on our side: over the outbound queue's bound, or the socket refused them. */
     public long datagramsDroppedOut() {
         return datagramsDroppedOut.sum();
+    }
+
+    /** ClientHellos dropped unread: more arrived than the listener looks at per second (a flood). */
+    public long clientHellosShed() {
+        return clientHellosShed.sum();
+    }
+
+    /** Half-open handshakes (or an address's excess ones) closed to give their slot to a new ClientHello. */
+    public long handshakesEvicted() {
+        return handshakesEvicted.sum();
     }
 
     /** HelloVerifyRequests sent: ClientHellos without a valid cookie, answered statelessly. */

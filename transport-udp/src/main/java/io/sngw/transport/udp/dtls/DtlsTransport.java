@@ -1,5 +1,6 @@
 package io.sngw.transport.udp.dtls;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -12,6 +13,7 @@ import io.sngw.core.link.LinkReceiver;
 import io.sngw.transport.udp.DatagramEndpoint;
 import io.sngw.transport.udp.OutboundBatcher;
 import io.sngw.transport.udp.ReceiverGuard;
+import io.sngw.transport.udp.TokenBucket;
 import io.sngw.transport.udp.UdpBindException;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.DTLSRequest;
@@ -35,7 +37,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -58,8 +59,11 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  * <li>Handshakes block inside Bouncy Castle ({@code DTLSServerProtocol.accept} waits for flights with timers), so
  * each runs on a thread of a handshake pool of at most {@code maxHandshakes} threads, never on the I/O thread. A
- * ClientHello beyond that many is dropped and counted; the client resends it. A handshake ends after
- * {@code handshakeTimeout} at the latest. One slow or silent client holds one thread and nothing else.</li>
+ * handshake ends after {@code handshakeTimeout} at the latest. When that many run, a new ClientHello takes the slot of
+ * a half-open one (silent for a while, or one of an address holding more than its share), and a quarter of the slots
+ * stays for addresses that completed handshakes before ({@link HandshakeSlots}); otherwise it is dropped and counted,
+ * and the client resends it. ClientHellos beyond {@value #CLIENT_HELLOS_PER_SECOND} a second (and
+ * {@value #COOKIED_CLIENT_HELLOS_PER_SECOND} with a cookie) are shed before any work, so that a spoofed flood leaves the I/O thread to the established sessions' records.</li>
  * <li>Established sessions need no thread of their own. Their records are decrypted by a small pool of workers: the
  * I/O thread queues a record on its peer and schedules the peer on the pool when it is not already scheduled; the
  * worker hands the records one by one to Bouncy Castle's record layer through a {@link PeerChannel} whose receive
@@ -114,7 +118,17 @@ public final class DtlsTransport implements Link, AutoCloseable {
     private final BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
     private final DTLSServerProtocol serverProtocol = new DTLSServerProtocol();
     private final ConcurrentHashMap<InetSocketAddress, PeerChannel> peers = new ConcurrentHashMap<>();
-    private final Semaphore handshakeSlots;
+    private final HandshakeSlots handshakeSlots;
+    /**
+     * ClientHellos without a cookie the I/O thread answers per second (an HMAC and a HelloVerifyRequest each), and
+     * ClientHellos with one it checks per second (an HMAC); the rest are shed before they are even copied, so that a
+     * spoofed ClientHello flood leaves the I/O thread to the established sessions' records. Well above what the
+     * handshake pool completes (about 1,000 a second here, each needing one of either).
+     */
+    static final int CLIENT_HELLOS_PER_SECOND = 2_000;
+    static final int COOKIED_CLIENT_HELLOS_PER_SECOND = 4_000;
+    private TokenBucket clientHelloBudget; // I/O thread only, after start
+    private TokenBucket cookiedClientHelloBudget; // I/O thread only, after start
     private final PeerChannel.Owner owner = new PeerChannel.Owner() {
         @Override
         public void write(InetSocketAddress to, byte[] datagram) {
@@ -150,7 +164,7 @@ public final class DtlsTransport implements Link, AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.pskLookup = options.pskSuites() ? Objects.requireNonNull(pskLookup, "pskLookup") : null;
         this.receiver = Objects.requireNonNull(receiver, "receiver");
-        this.handshakeSlots = new Semaphore(options.maxHandshakes());
+        this.handshakeSlots = new HandshakeSlots(options.maxHandshakes(), options.maxPeers());
         this.name = formatName(options.bindAddress(), options.port());
     }
 
@@ -178,6 +192,10 @@ public final class DtlsTransport implements Link, AutoCloseable {
                 throw new UdpBindException(options.bindAddress(), options.port(), e);
             }
             cookies = new CookieVerifier(crypto);
+            clientHelloBudget = new TokenBucket(CLIENT_HELLOS_PER_SECOND, CLIENT_HELLOS_PER_SECOND / 10.0,
+                    System.nanoTime());
+            cookiedClientHelloBudget = new TokenBucket(COOKIED_CLIENT_HELLOS_PER_SECOND,
+                    COOKIED_CLIENT_HELLOS_PER_SECOND / 10.0, System.nanoTime());
             // The pools exist before the socket: the first datagram may start a handshake.
             handshakes = pool("sngw-dtls-handshake", options.maxHandshakes());
             workers = pool("sngw-dtls-worker", options.workerThreads());
@@ -297,11 +315,16 @@ public final class DtlsTransport implements Link, AutoCloseable {
             // A late copy of the ClientHello that made this very session: its record layer ignores it.
             return;
         }
-        if (!handshakeSlots.tryAcquire()) {
+        PeerChannel peer = new PeerChannel(from, random, owner, options.handshakeTimeout().toNanos());
+        HandshakeSlots.Admission admission = handshakeSlots.admit(peer, System.nanoTime());
+        if (!(admission instanceof HandshakeSlots.Admission.Admitted admitted)) {
             stats.clientHellosDroppedBusy.increment();
             return;
         }
-        PeerChannel peer = new PeerChannel(from, random, owner, options.handshakeTimeout().toNanos());
+        if (admitted.evicted() != null) {
+            stats.handshakesEvicted.increment();
+            closePeer(admitted.evicted(), CloseReason.EVICTED, false);
+        }
         PeerChannel replaced = peers.put(from, peer);
         if (replaced != null) {
             closePeer(replaced, CloseReason.REPLACED, true);
@@ -313,7 +336,7 @@ public final class DtlsTransport implements Link, AutoCloseable {
         } catch (RejectedExecutionException e) { // closing
             peers.remove(from, peer);
             stats.handshakesActive.decrementAndGet();
-            handshakeSlots.release();
+            handshakeSlots.release(peer, false);
         }
     }
 
@@ -343,7 +366,7 @@ public final class DtlsTransport implements Link, AutoCloseable {
         } finally {
             // The outcome is counted last, so that whoever sees it also sees the slot free and the state gone.
             stats.handshakesActive.decrementAndGet();
-            handshakeSlots.release();
+            handshakeSlots.release(peer, failure == null);
             if (failure == null) {
                 stats.handshakesCompleted.increment();
             } else {
@@ -539,12 +562,15 @@ public final class DtlsTransport implements Link, AutoCloseable {
     // ----------------------------------------------------------------------------------------------- closing
 
     private void closePeer(PeerChannel peer, CloseReason reason, boolean sendCloseNotify) {
-        if (reason == CloseReason.REPLACED || reason == CloseReason.SHUTDOWN) {
+        if (reason == CloseReason.REPLACED || reason == CloseReason.SHUTDOWN || reason == CloseReason.EVICTED) {
             peer.cancel();
         }
         PeerChannel.State before = peer.markClosed();
         if (before == PeerChannel.State.CLOSED) {
             return;
+        }
+        if (before == PeerChannel.State.HANDSHAKING) {
+            peer.wakeHandshake(); // its thread must not sit out Bouncy Castle's retransmission timer
         }
         peers.remove(peer.socket, peer);
         if (before == PeerChannel.State.ESTABLISHED) {
@@ -684,7 +710,14 @@ public final class DtlsTransport implements Link, AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             try {
-                onDatagram(packet.sender(), ByteBufUtil.getBytes(packet.content()));
+                ByteBuf content = packet.content();
+                if (Records.startsWithClientHello(content) && !(Records.clientHelloHasCookie(content)
+                        ? cookiedClientHelloBudget : clientHelloBudget).tryTake(System.nanoTime())) {
+                    stats.datagramsIn.increment();
+                    stats.clientHellosShed.increment(); // a flood: dropped before it costs a copy
+                    return;
+                }
+                onDatagram(packet.sender(), ByteBufUtil.getBytes(content));
             } catch (RuntimeException e) {
                 // A bug, never input: the listener must go on serving everyone else.
                 stats.recordsDroppedMalformed.increment();

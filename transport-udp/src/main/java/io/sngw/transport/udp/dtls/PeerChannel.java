@@ -138,6 +138,12 @@ final class PeerChannel implements DatagramTransport {
         return cancelled;
     }
 
+    /** Wakes a handshake thread waiting for this peer's next flight, once the peer is closed: it ends at once. */
+    void wakeHandshake() {
+        inbound.clear();
+        inbound.offer(new byte[0]);
+    }
+
     /** Marks the peer closed and returns the state it was in; CLOSED means someone else closed it first. */
     State markClosed() {
         return state.getAndSet(State.CLOSED);

@@ -73,6 +73,31 @@ final class Records {
     }
 
     /** Whether the record is an unencrypted (epoch 0) handshake record carrying the start of a ClientHello. */
+    /**
+     * Whether a datagram starts with a ClientHello record, read in place from Netty's buffer: a flood of them is shed
+     * before anything is copied.
+     */
+    static boolean startsWithClientHello(io.netty.buffer.ByteBuf datagram) {
+        int at = datagram.readerIndex();
+        return datagram.readableBytes() > HEADER_BYTES && datagram.getUnsignedByte(at) == HANDSHAKE
+                && datagram.getUnsignedShort(at + 3) == 0 && datagram.getUnsignedByte(at + HEADER_BYTES) == HANDSHAKE_CLIENT_HELLO;
+    }
+
+    /**
+     * Whether a ClientHello (at the start of {@code datagram}, see {@link #startsWithClientHello}) carries a cookie: the
+     * answer to a HelloVerifyRequest. One without is what a spoofed flood sends, and answering it costs an HMAC and a
+     * datagram.
+     */
+    static boolean clientHelloHasCookie(io.netty.buffer.ByteBuf datagram) {
+        int sessionIdLength = CLIENT_HELLO_RANDOM_OFFSET + 32;
+        int at = datagram.readerIndex();
+        if (datagram.readableBytes() <= sessionIdLength) {
+            return false;
+        }
+        int cookieLength = sessionIdLength + 1 + datagram.getUnsignedByte(at + sessionIdLength);
+        return datagram.readableBytes() > cookieLength && datagram.getUnsignedByte(at + cookieLength) > 0;
+    }
+
     static boolean isClientHello(byte[] record) {
         return record.length > HEADER_BYTES && type(record) == HANDSHAKE && epoch(record) == 0
                 && (record[HEADER_BYTES] & 0xFF) == HANDSHAKE_CLIENT_HELLO;

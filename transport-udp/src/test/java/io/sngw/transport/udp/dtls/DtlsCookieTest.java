@@ -72,7 +72,9 @@ class DtlsCookieTest extends DtlsFixture {
         assertEquals(0, maxState, "no per-peer state at any time");
         assertEquals(0, dtls.peerCount());
         assertEquals(0, dtls.stats().handshakesStarted());
-        assertEquals(10_000, dtls.stats().helloVerifyRequestsSent(), "each one answered statelessly");
+        // Each one answered statelessly, or, beyond the listener's ClientHello rate, shed before any work.
+        assertEquals(10_000, dtls.stats().helloVerifyRequestsSent() + dtls.stats().clientHellosShed());
+        assertTrue(dtls.stats().helloVerifyRequestsSent() > 0);
         assertNotNull(ClientHellos.cookieOf(receive(spoofers.get(0))), "the answer is a HelloVerifyRequest");
     }
 

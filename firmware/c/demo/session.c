@@ -163,12 +163,7 @@ int session_wait(session *s, long timeout_ms, sngw_sn_msg *reply, uint8_t *buf, 
             continue;
         }
         rc = handle(s, reply);
-        if (rc < 0) {
-            return -rc;
-        }
-        if (rc == 0) {
-            return EXIT_OK;
-        }
+        return rc < 0 ? -rc : EXIT_OK; /* answered here or not, the caller sees each packet (e.g. counts PUBLISHes) */
     }
 }
 

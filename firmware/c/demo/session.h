@@ -60,8 +60,9 @@ int session_request(session *s, uint8_t *packet, size_t len, uint8_t want, int m
                     sngw_sn_msg *reply, uint8_t *buf, size_t cap);
 
 /*
- * Waits up to timeout_ms (bounded by the deadline) for a packet the session does not answer itself. Returns
- * EXIT_OK with reply set, EXIT_OK with reply->type 0 on a timeout, or an error.
+ * Waits up to timeout_ms (bounded by the deadline) for the next packet, after answering it where the session does
+ * that itself (PUBLISH, PUBREL, REGISTER). Returns EXIT_OK with reply set, EXIT_OK with reply->type 0 on a timeout,
+ * or an error.
  */
 int session_wait(session *s, long timeout_ms, sngw_sn_msg *reply, uint8_t *buf, size_t cap);
 

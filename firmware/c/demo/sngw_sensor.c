@@ -474,7 +474,12 @@ static int run_sub(session *s, const options *o) {
     TRY(mqttsn_connect(s, o));
     TRY(subscribe(s, o));
     TRY(receive_messages(s, o, o->count));
-    return stop_requested ? EXIT_OK : mqttsn_disconnect(s, -1);
+    if (stop_requested || (s->deadline != 0 && now_ms() >= s->deadline)) {
+        /* ran for the time asked: say goodbye without waiting for the answer */
+        uint8_t pkt[4];
+        return session_send(s, pkt, (size_t)sngw_sn_disconnect(pkt, sizeof pkt, -1));
+    }
+    return mqttsn_disconnect(s, -1);
 }
 
 /*

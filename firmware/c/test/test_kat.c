@@ -37,7 +37,9 @@ static int load(const char *path) {
         char name[32], hex[400];
         if (line[0] == '[') {
             sscanf(line, "[%7[^]]]", section);
-        } else if (sscanf(line, "%31s = %399s", name, hex) == 2 && entry_count < MAX_ENTRIES) {
+        } else if (sscanf(line, "%31s = %399s", name, hex) == 2 && entry_count < MAX_ENTRIES &&
+                   strlen(hex) % 2 == 0 && strspn(hex, "0123456789abcdef") == strlen(hex)) {
+            /* bytes only: words such as "uplink" or "none" describe the inputs, the test knows them */
             entry *e = &entries[entry_count++];
             strcpy(e->section, section);
             strcpy(e->name, name);
@@ -80,6 +82,14 @@ static int fixed_rng(void *ctx, unsigned char *buf, size_t len) {
     return 0;
 }
 
+/* A "random" source that returns given 32 bytes (over and over, for the blinding that follows the key). */
+static int bytes_rng(void *ctx, unsigned char *buf, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        buf[i] = ((const uint8_t *)ctx)[i % 32];
+    }
+    return 0;
+}
+
 static void v1_uplink_data_frame(void) {
     const entry *frame = vec("V1", "frame");
     uint8_t k_up[16], k_down[16], out[64];
@@ -88,6 +98,9 @@ static void v1_uplink_data_frame(void) {
     CHECK_RC(sngw_derive_link_keys(K, DEVID, k_up, k_down), SNGW_OK);
     CHECK_BYTES(k_up, 16, vec("V1", "k_up")->bytes, vec("V1", "k_up")->len);
     CHECK_BYTES(k_down, 16, vec("V1", "k_down")->bytes, vec("V1", "k_down")->len);
+    CHECK_BYTES(K, 16, vec("V1", "k")->bytes, vec("V1", "k")->len);
+    CHECK_BYTES(DEVID, 8, vec("V1", "devid")->bytes, vec("V1", "devid")->len);
+    CHECK_BYTES(PINGREQ, 2, vec("V1", "plaintext")->bytes, vec("V1", "plaintext")->len);
     CHECK_RC(sngw_link_init(&link, K, DEVID, 1, 0, NULL, NULL, 0), SNGW_OK);
     CHECK_RC(sngw_frame_seal(&link, PINGREQ, sizeof PINGREQ, out, sizeof out, &n), SNGW_OK);
     CHECK_BYTES(out, n, frame->bytes, frame->len);
@@ -105,6 +118,7 @@ static void v2_downlink_data_frame(void) {
     sngw_link link;
     CHECK_RC(sngw_derive_link_keys(K, DEVID, k_up, k_down), SNGW_OK);
     CHECK_BYTES(k_down, 16, vec("V2", "k_down")->bytes, vec("V2", "k_down")->len);
+    CHECK_BYTES(PUBLISH_21_5, sizeof PUBLISH_21_5, vec("V2", "plaintext")->bytes, vec("V2", "plaintext")->len);
     CHECK_RC(sngw_frame_seal_raw(k_down, DEVID, SNGW_KIND_DATA, SNGW_DOWNLINK, 0x00010000, PUBLISH_21_5,
                                  sizeof PUBLISH_21_5, out, sizeof out, &n), SNGW_OK);
     CHECK_BYTES(out, n, frame->bytes, frame->len);
@@ -150,15 +164,18 @@ static void pairing(const char *section, const uint8_t *install_code) {
     sngw_pair p;
     const entry *e;
 
-    /* the sensor: PAIR_HELLO */
-    CHECK_RC(sngw_pair_start(&p, DEVID, install_code, fixed_rng, &sensor_key, out, sizeof out, &n), SNGW_OK);
+    /* the sensor: PAIR_HELLO, its ephemeral key drawn from the "random" source */
+    e = vec(section, "sensor_private");
+    CHECK(e->len == 32 && e->bytes[0] == sensor_key && e->bytes[31] == sensor_key);
+    CHECK_RC(sngw_pair_start(&p, DEVID, install_code, bytes_rng, (void *)e->bytes, out, sizeof out, &n), SNGW_OK);
     e = vec(section, "pair_hello");
     CHECK_BYTES(out, n, e->bytes, e->len);
     e = vec(section, "sensor_pub");
     CHECK_BYTES(p.sensor_pub, 32, e->bytes, e->len);
 
     /* the gateway's side, from the building blocks: PAIR_OFFER */
-    memset(gw_key, 0x22, sizeof gw_key);
+    e = vec(section, "gw_private");
+    memcpy(gw_key, e->bytes, sizeof gw_key);
     CHECK_RC(sngw_x25519(gw_pub, gw_key, NULL, fixed_rng, &sensor_key), SNGW_OK);
     e = vec(section, "gw_pub");
     CHECK_BYTES(gw_pub, 32, e->bytes, e->len);
@@ -196,6 +213,10 @@ static void pairing(const char *section, const uint8_t *install_code) {
 
     /* the gateway: PAIR_ACCEPT with K_down, downlink counter 1 */
     CHECK_RC(sngw_derive_link_keys(okm + 32, DEVID, k_up, k_down), SNGW_OK);
+    e = vec(section, "k_up");
+    CHECK_BYTES(k_up, 16, e->bytes, e->len);
+    e = vec(section, "k_down");
+    CHECK_BYTES(k_down, 16, e->bytes, e->len);
     CHECK_RC(sngw_frame_seal_raw(k_down, DEVID, SNGW_KIND_PAIR_ACCEPT, SNGW_DOWNLINK, 1, (const uint8_t *)CLIENT_ID,
                                  strlen(CLIENT_ID), out, sizeof out, &n), SNGW_OK);
     e = vec(section, "pair_accept");

@@ -234,13 +234,14 @@ static int pair(const options *o, demo_link *link) {
     sngw_pair p;
     sensor_state st;
     char err[256];
-    int rc, sends = 0, result = EXIT_GATEWAY;
+    int rc, sends = 0, restarts = 0, result = EXIT_GATEWAY;
 
     mbedtls_entropy_init(&entropy);
     mbedtls_ctr_drbg_init(&drbg);
     if (mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy, personal, sizeof personal - 1) != 0) {
         return fail(EXIT_LOCAL, "cannot seed the random generator");
     }
+restart:
     rc = sngw_pair_start(&p, o->radio_id, o->has_install_code ? o->install_code : NULL, mbedtls_ctr_drbg_random,
                          &drbg, hello, sizeof hello, &hello_len);
     if (rc != SNGW_OK) {
@@ -249,9 +250,19 @@ static int pair(const options *o, demo_link *link) {
     }
     pending = hello;
     pending_len = hello_len;
+    sends = 0;
     /* HELLO until an offer, then CONFIRM until the accept; each resent every Tretry, at most Nretry times */
     for (;;) {
         long long until;
+        if (sends > o->nretry && pending == confirm && restarts == 0 && now_ms() < deadline) {
+            /* the gateway completes a pairing at the first valid CONFIRM and does not repeat its ACCEPT: when
+               that was lost, only a new pairing (new keys) gets the sensor its client id */
+            restarts++;
+            if (o->verbose) {
+                fprintf(stderr, "sngw-sensor: no PAIR_ACCEPT; pairing again\n");
+            }
+            goto restart;
+        }
         if (sends > o->nretry || now_ms() >= deadline) {
             result = fail(EXIT_GATEWAY, "no %s from the gateway (is its pairing window open?)",
                           pending == hello ? "PAIR_OFFER" : "PAIR_ACCEPT");

@@ -97,6 +97,15 @@ expect "replayed frames are not delivered twice" "m1 m2 m3" "$(echo $out)"
 grep -q 'replayed frame counter' "$WORK/err" || fail "the replays were not reported as such: $(cat "$WORK/err")"
 stop_gateway
 
+# The PAIR_ACCEPT is lost and the gateway, done with that pairing, ignores the repeated CONFIRMs: the sensor pairs
+# again from HELLO.
+start_gateway lost-accept --udp --lose-accept
+"$SENSOR" pair "${LINK[@]}" --radio-id $RADIO --state "$WORK/again.state" --tretry 0.3 --nretry 2 --timeout 30 >/dev/null
+expect "a lost accept: pairing again succeeds" 0 $?
+expect "a lost accept: two pairings at the gateway" \
+  "offer|paired sn-0013a20041b2c3d4|ignored confirm|ignored confirm|offer|paired sn-0013a20041b2c3d4|" "$(events)"
+stop_gateway
+
 # A gateway with another install code cannot pair the sensor (its offer fails the key confirmation).
 start_gateway wrong --udp --install-code 00000000000000000000000000000001
 "$SENSOR" pair "${LINK[@]}" --radio-id $RADIO --install-code $IC --state "$WORK/wrong.state" --tretry 0.2 --nretry 1 \

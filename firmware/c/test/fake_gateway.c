@@ -33,6 +33,7 @@ static int has_install_code;
 static char client_id[24];
 static int drop_uplink;
 static int replay;
+static int lose_accept; /* the first PAIR_ACCEPT is lost on the air */
 
 static struct {
     int pending, paired;
@@ -122,6 +123,7 @@ static void on_confirm(const uint8_t *f, size_t n) {
     uint8_t tag[16];
     char id[24];
     if (n != SNGW_PAIR_CONFIRM_LEN || !pairing.pending) {
+        event("ignored confirm%s", ""); /* like the gateway: a pairing completes once, its ACCEPT is not repeated */
         return;
     }
     sngw_pair_confirm_tag(pairing.okm, "sensor", pairing.devid, pairing.sensor_pub, pairing.gw_pub, tag);
@@ -129,7 +131,7 @@ static void on_confirm(const uint8_t *f, size_t n) {
         event("refused pairing: bad sensor confirm%s", "");
         return;
     }
-    if (!pairing.paired) {
+    {
         if (client_id[0] == '\0') {
             snprintf(id, sizeof id, "sn-");
             for (int i = 0; i < 8; i++) {
@@ -144,7 +146,12 @@ static void on_confirm(const uint8_t *f, size_t n) {
         dev.up_last = 0;
         dev.down_next = 2; /* counter 1 went to the accept */
         pairing.paired = 1;
+        pairing.pending = 0;
         event("paired %s", id);
+    }
+    if (lose_accept) {
+        lose_accept = 0;
+        return;
     }
     send_raw(pairing.accept, pairing.accept_len);
 }
@@ -283,6 +290,8 @@ int main(int argc, char **argv) {
             drop_uplink = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--replay") == 0) {
             replay = 1;
+        } else if (strcmp(argv[i], "--lose-accept") == 0) {
+            lose_accept = 1;
         } else {
             fprintf(stderr, "fake_gateway: unknown option %s\n", argv[i]);
             return 2;

@@ -41,9 +41,8 @@ int session_open(session *s, demo_link *link, sensor_state *state, const char *s
 
 int session_close(session *s) {
     int rc = EXIT_OK;
-    if (s->sec.up_next != 0 || s->state->up_reserved != 0xFFFFFFFFu) {
-        s->state->up_reserved = s->sec.up_next == 0 ? 0xFFFFFFFFu : s->sec.up_next - 1;
-    }
+    /* every counter below up_next may have been used, none above: the next run starts right there */
+    s->state->up_reserved = s->sec.up_next == 0 ? 0xFFFFFFFFu : s->sec.up_next - 1;
     s->state->down_last = s->sec.down_last;
     if (state_save(s->state_path, s->state, s->err, sizeof s->err) != 0) {
         rc = EXIT_LOCAL;

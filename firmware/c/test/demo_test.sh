@@ -91,7 +91,7 @@ stop_gateway
 start_gateway replay --udp --replay
 "$SENSOR" pair "${LINK[@]}" --radio-id $RADIO --state "$STATE" "${FAST[@]}" >/dev/null
 expect "pairing without install code" 0 $?
-out=$("$SENSOR" sub "${LINK[@]}" --state "$STATE" --topic t/# --count 3 --timeout 3 --verbose 2>"$WORK/err")
+out=$("$SENSOR" sub "${LINK[@]}" --state "$STATE" --topic t/# --count 3 --timeout 20 --verbose 2>"$WORK/err")
 expect "replays: sub exits 0" 0 $?
 expect "replayed frames are not delivered twice" "m1 m2 m3" "$(echo $out)"
 grep -q 'replayed frame counter' "$WORK/err" || fail "the replays were not reported as such: $(cat "$WORK/err")"
@@ -133,10 +133,10 @@ expect "a bad option exits 2" 2 $?
 # sub --count N with fewer messages than N before --timeout: exit 1; sub without --count: exit 0 at the timeout.
 start_gateway short --udp
 "$SENSOR" pair "${LINK[@]}" --radio-id $RADIO --state "$STATE" "${FAST[@]}" >/dev/null
-"$SENSOR" sub "${LINK[@]}" --state "$STATE" --topic t/# --count 4 --timeout 3 >/dev/null 2>"$WORK/err"
+"$SENSOR" sub "${LINK[@]}" --state "$STATE" --topic t/# --count 4 --timeout 5 >/dev/null 2>"$WORK/err"
 expect "sub --count 4 with 3 messages exits 1 at the timeout" 1 $?
 expect "saying so" "sngw-sensor: timeout: 3 of 4 messages received" "$(cat "$WORK/err")"
-out=$("$SENSOR" sub "${LINK[@]}" --state "$STATE" --topic t/# --timeout 3)
+out=$("$SENSOR" sub "${LINK[@]}" --state "$STATE" --topic t/# --timeout 5)
 expect "sub without --count exits 0 at the timeout" 0 $?
 expect "having printed all it got" "m1 m2 m3" "$(echo $out)"
 stop_gateway

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "sngw_frame.h"
+#include "sngw_mqttsn.h"
 #include "sngw_pair.h"
 
 /* ---- the vectors file: "[Vn]" sections of "name = hex" lines ---- */
@@ -328,6 +329,51 @@ static void replay_window_on_reordering_links(void) {
     CHECK_RC(open_down(&window, k_down, 39), SNGW_ERR_REPLAY);
 }
 
+/* Random bytes and mutations of real frames, at every length: refused with an error code, never read out of bounds
+   (run under -fsanitize=address to see the latter). */
+static void garbage_is_refused(void) {
+    uint32_t x = 12345;
+    uint8_t frame[128], out[128], sensor_key = 0x11, hello[64];
+    char client_id[24];
+    size_t n;
+    int accepted = 0;
+    sngw_link link;
+    sngw_pair p, fresh, ready;
+    sngw_sn_msg m;
+    const entry *v2 = vec("V2", "frame"), *offer = vec("V3", "pair_offer"), *accept = vec("V3", "pair_accept");
+    sngw_pair_start(&fresh, DEVID, IC, fixed_rng, &sensor_key, hello, sizeof hello, &n);
+    ready = fresh;
+    CHECK_RC(sngw_pair_offer(&ready, offer->bytes, offer->len, out, sizeof out, &n), SNGW_OK);
+    for (int round = 0; round < 20000; round++) {
+        size_t len = round % 100;
+        for (size_t i = 0; i < len; i++) {
+            x = x * 1103515245u + 12345u;
+            frame[i] = (uint8_t)(x >> 16);
+        }
+        if (round % 2 == 0 && len >= 16) { /* a plausible header, so the checks behind it run too */
+            memcpy(frame, v2->bytes, 16);
+            frame[2] = (uint8_t)(len >> 8);
+            frame[3] = (uint8_t)len;
+        }
+        sngw_link_init(&link, K, DEVID, 1, 0, NULL, NULL, 0);
+        accepted += sngw_frame_open(&link, frame, len, out, sizeof out, &n) == SNGW_OK;
+        sngw_sn_parse(frame, len, &m);
+        p = fresh; /* plain data: a copy is a pairing waiting for its offer */
+        if (round % 3 == 0 && len == offer->len) {
+            memcpy(frame, offer->bytes, 16);
+        }
+        accepted += sngw_pair_offer(&p, frame, len, out, sizeof out, &n) == SNGW_OK;
+        if (round % 5 == 0 && len >= 16) { /* an accept's header and counter 1, so the MIC check runs */
+            memcpy(frame, accept->bytes, 16);
+            frame[2] = (uint8_t)(len >> 8);
+            frame[3] = (uint8_t)len;
+        }
+        p = ready;
+        accepted += sngw_pair_accept(&p, frame, len, client_id, sizeof client_id, out) == SNGW_OK;
+    }
+    CHECK(accepted == 0);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2 || load(argv[1]) != 0) {
         fprintf(stderr, "usage: %s radio-security-vectors.txt\n", argv[0]);
@@ -341,5 +387,6 @@ int main(int argc, char **argv) {
     counters_are_reserved_ahead_in_blocks();
     exhausted_counter_stops_the_sender();
     replay_window_on_reordering_links();
+    garbage_is_refused();
     return check_summary("known-answer and frame tests");
 }

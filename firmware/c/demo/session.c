@@ -1,6 +1,7 @@
 /* An MQTT-SN client session over the protected link. See session.h. */
 #include "session.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +37,10 @@ int session_open(session *s, demo_link *link, sensor_state *state, const char *s
         return EXIT_LOCAL;
     }
     s->sec.reorder = link->kind == LINK_UDP; /* datagrams may overtake each other */
+    if (sngw_link_needs_pairing_soon(&s->sec)) {
+        fprintf(stderr, "sngw-sensor: warning: frame counter %" PRIu32 " is near its end: pair again soon\n",
+                s->sec.up_next);
+    }
     return EXIT_OK;
 }
 

@@ -94,6 +94,12 @@ typedef struct {
 int sngw_link_init(sngw_link *link, const uint8_t root_key[SNGW_KEY_LEN], const uint8_t devid[SNGW_DEVID_LEN],
                    uint32_t up_next, uint32_t down_last, sngw_persist_fn persist, void *persist_ctx, uint32_t block);
 
+/* Nonzero once the uplink counter has passed 0xF0000000 (or is used up): time to pair again, as the gateway warns. */
+#define SNGW_COUNTER_WARN 0xF0000000u
+static inline int sngw_link_needs_pairing_soon(const sngw_link *link) {
+    return link->up_next == 0 || link->up_next >= SNGW_COUNTER_WARN;
+}
+
 /* Zeroes the keys (call when the link is no longer needed). */
 void sngw_link_wipe(sngw_link *link);
 

@@ -291,6 +291,10 @@ static void exhausted_counter_stops_the_sender(void) {
     uint8_t out[64];
     size_t n;
     sngw_link link;
+    CHECK_RC(sngw_link_init(&link, K, DEVID, 0xEFFFFFFFu, 1, NULL, NULL, 0), SNGW_OK);
+    CHECK(!sngw_link_needs_pairing_soon(&link));
+    CHECK_RC(sngw_link_init(&link, K, DEVID, 0xF0000000u, 1, NULL, NULL, 0), SNGW_OK);
+    CHECK(sngw_link_needs_pairing_soon(&link));
     CHECK_RC(sngw_link_init(&link, K, DEVID, 0xFFFFFFFFu, 1, NULL, NULL, 0), SNGW_OK);
     CHECK_RC(sngw_frame_seal(&link, PINGREQ, sizeof PINGREQ, out, sizeof out, &n), SNGW_OK);
     CHECK(out[12] == 0xFF && out[15] == 0xFF);

@@ -51,32 +51,39 @@ static void *open_frame(void *arg) {
     return NULL;
 }
 
-/* The sensor's three steps of a pairing, against a gateway side computed here too. */
-static int pair_once(void) {
+/* The gateway's side of a pairing without install code, from the building blocks: offer and accept for a hello. */
+static void gateway_side(const sngw_pair *sensor, uint8_t offer[60], uint8_t accept[64], size_t *accept_len) {
     uint8_t sk = 0x11, gw_key[32], gw_pub[32], shared[32], okm[48], tag[16], k_up[16], k_down[16];
-    uint8_t hello[64], offer[60], confirm[32], accept[64], root[16];
-    size_t n;
-    char client_id[24];
-    sngw_pair p;
     static const uint8_t zero[16];
     memset(gw_key, 0x22, sizeof gw_key);
-    sngw_pair_start(&p, DEVID, NULL, fixed_rng, &sk, hello, sizeof hello, &n);
     sngw_x25519(gw_pub, gw_key, NULL, fixed_rng, &sk);
-    sngw_x25519(shared, gw_key, p.sensor_pub, fixed_rng, &sk);
-    sngw_pair_derive(shared, zero, DEVID, p.sensor_pub, gw_pub, okm);
-    sngw_pair_confirm_tag(okm, "gw", DEVID, p.sensor_pub, gw_pub, tag);
-    memcpy(offer, hello, 12);
+    sngw_x25519(shared, gw_key, sensor->sensor_pub, fixed_rng, &sk);
+    sngw_pair_derive(shared, zero, DEVID, sensor->sensor_pub, gw_pub, okm);
+    sngw_pair_confirm_tag(okm, "gw", DEVID, sensor->sensor_pub, gw_pub, tag);
+    offer[0] = SNGW_MARKER;
     offer[1] = SNGW_KIND_PAIR_OFFER;
+    offer[2] = 0;
     offer[3] = 60;
+    memcpy(offer + 4, DEVID, 8);
     memcpy(offer + 12, gw_pub, 32);
     memcpy(offer + 44, tag, 16);
+    sngw_derive_link_keys(okm + 32, DEVID, k_up, k_down);
+    sngw_frame_seal_raw(k_down, DEVID, SNGW_KIND_PAIR_ACCEPT, SNGW_DOWNLINK, 1, (const uint8_t *)"sn-1", 4, accept, 64,
+                        accept_len);
+}
+
+/* Both sides of a pairing. */
+static int pair_once(void) {
+    uint8_t sk = 0x11, hello[64], offer[60], confirm[32], accept[64], root[16];
+    size_t n, accept_len;
+    char client_id[24];
+    sngw_pair p;
+    sngw_pair_start(&p, DEVID, NULL, fixed_rng, &sk, hello, sizeof hello, &n);
+    gateway_side(&p, offer, accept, &accept_len);
     if (sngw_pair_offer(&p, offer, sizeof offer, confirm, sizeof confirm, &n) != SNGW_OK) {
         return -1;
     }
-    sngw_derive_link_keys(okm + 32, DEVID, k_up, k_down);
-    sngw_frame_seal_raw(k_down, DEVID, SNGW_KIND_PAIR_ACCEPT, SNGW_DOWNLINK, 1, (const uint8_t *)"sn-1", 4, accept,
-                        sizeof accept, &n);
-    return sngw_pair_accept(&p, accept, n, client_id, sizeof client_id, root);
+    return sngw_pair_accept(&p, accept, accept_len, client_id, sizeof client_id, root);
 }
 
 /* Only the sensor's own steps, for the stack: start, offer, accept (prepared outside). */
@@ -133,24 +140,11 @@ int main(void) {
     sngw_frame_seal_raw(k_down, DEVID, SNGW_KIND_DATA, SNGW_DOWNLINK, 7, publish, (size_t)publish_len, down_frame,
                         sizeof down_frame, &down_len);
     {
-        /* a pairing whose offer and accept the sensor-only run can consume */
-        uint8_t sk = 0x11, hello[64], gw_key[32], gw_pub[32], shared[32], okm[48], tag[16];
-        static const uint8_t zero[16];
+        /* a pairing whose offer and accept the sensor-only run can consume (the same key: the same offer) */
+        uint8_t sk = 0x11, hello[64];
         sngw_pair p;
-        memset(gw_key, 0x22, sizeof gw_key);
         sngw_pair_start(&p, DEVID, NULL, fixed_rng, &sk, hello, sizeof hello, &n);
-        sngw_x25519(gw_pub, gw_key, NULL, fixed_rng, &sk);
-        sngw_x25519(shared, gw_key, p.sensor_pub, fixed_rng, &sk);
-        sngw_pair_derive(shared, zero, DEVID, p.sensor_pub, gw_pub, okm);
-        sngw_pair_confirm_tag(okm, "gw", DEVID, p.sensor_pub, gw_pub, tag);
-        memcpy(prepared_offer, hello, 12);
-        prepared_offer[1] = SNGW_KIND_PAIR_OFFER;
-        prepared_offer[3] = 60;
-        memcpy(prepared_offer + 12, gw_pub, 32);
-        memcpy(prepared_offer + 44, tag, 16);
-        sngw_derive_link_keys(okm + 32, DEVID, k_up, k_down);
-        sngw_frame_seal_raw(k_down, DEVID, SNGW_KIND_PAIR_ACCEPT, SNGW_DOWNLINK, 1, (const uint8_t *)"sn-1", 4,
-                            prepared_accept, sizeof prepared_accept, &prepared_accept_len);
+        gateway_side(&p, prepared_offer, prepared_accept, &prepared_accept_len);
     }
 
     base = deepest_stack(nothing); /* what the thread itself takes */

@@ -15,6 +15,7 @@
 #define TRANSCRIPT_LEN (SNGW_DEVID_LEN + 32 + 32)
 
 static const uint8_t PAIR_INFO[] = "sngw pair v1"; /* used without its NUL */
+static const uint8_t BASE_POINT[32] = {9}; /* X25519's base point, u = 9, little-endian */
 
 static void put_header(uint8_t *out, uint8_t kind, const uint8_t devid[SNGW_DEVID_LEN], size_t total) {
     out[0] = SNGW_MARKER;
@@ -58,8 +59,9 @@ int sngw_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t u[32], 
         rc = mbedtls_mpi_read_binary_le(&d, k, 32); /* X25519 scalars and u-coordinates are little-endian */
     }
     if (rc == 0) {
-        /* reading a u-coordinate clears its top bit, as RFC 7748 says */
-        rc = u == NULL ? mbedtls_ecp_copy(&q, &grp.G) : mbedtls_ecp_point_read_binary(&grp, &q, u, 32);
+        /* reading a u-coordinate clears its top bit, as RFC 7748 says; the base point is read as u = 9 rather than
+           taken from grp.G, which some mbedTLS versions make private */
+        rc = mbedtls_ecp_point_read_binary(&grp, &q, u != NULL ? u : BASE_POINT, 32);
     }
     if (rc == 0) {
         /* refuses low-order points (an all-zero shared secret) */

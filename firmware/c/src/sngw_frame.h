@@ -111,9 +111,9 @@ int sngw_frame_seal(sngw_link *link, const uint8_t *packet, size_t packet_len, u
                     size_t *out_len);
 
 /*
- * Opens a downlink DATA frame: checks length field, kind, devid, counter (replay) and MIC, in that order, and only
- * then advances down_last. out gets the MQTT-SN packet (frame_len - SNGW_FRAME_OVERHEAD bytes); on any error out
- * holds nothing usable and the link is unchanged.
+ * Opens a downlink DATA frame: checks marker and kind, length field, devid, counter (replay) and MIC, in that
+ * order, and only then advances down_last. out gets the MQTT-SN packet (frame_len - SNGW_FRAME_OVERHEAD bytes); on
+ * any error out holds nothing usable and the link is unchanged.
  */
 int sngw_frame_open(sngw_link *link, const uint8_t *frame, size_t frame_len, uint8_t *out, size_t out_cap,
                     size_t *out_len);

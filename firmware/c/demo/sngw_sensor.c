@@ -234,7 +234,7 @@ static int pair(const options *o, demo_link *link) {
     sngw_pair p;
     sensor_state st;
     char err[256];
-    int rc, sends = 0, restarts = 0, result = EXIT_GATEWAY;
+    int rc, sends = 0, restarts = 0, bad_offers = 0, result = EXIT_GATEWAY;
 
     mbedtls_entropy_init(&entropy);
     mbedtls_ctr_drbg_init(&drbg);
@@ -264,8 +264,13 @@ restart:
             goto restart;
         }
         if (sends > o->nretry || now_ms() >= deadline) {
-            result = fail(EXIT_GATEWAY, "no %s from the gateway (is its pairing window open?)",
-                          pending == hello ? "PAIR_OFFER" : "PAIR_ACCEPT");
+            if (pending == hello && bad_offers > 0) {
+                result = fail(EXIT_GATEWAY, "refused: %d PAIR_OFFER(s) failed the key confirmation (wrong install "
+                                            "code, or none where the gateway's window has one)", bad_offers);
+            } else {
+                result = fail(EXIT_GATEWAY, "no %s from the gateway (is its pairing window open?)",
+                              pending == hello ? "PAIR_OFFER" : "PAIR_ACCEPT");
+            }
             goto out;
         }
         if (link_send(link, pending, pending_len) != 0) {
@@ -301,12 +306,9 @@ restart:
                     pending_len = confirm_len;
                     break; /* send the confirm now */
                 }
+                bad_offers += rc == SNGW_ERR_CONFIRM;
                 if (o->verbose) {
                     fprintf(stderr, "sngw-sensor: ignored a PAIR_OFFER: %s\n", sngw_strerror(rc));
-                }
-                if (rc == SNGW_ERR_CONFIRM && !o->verbose) {
-                    fprintf(stderr, "sngw-sensor: ignored a PAIR_OFFER that fails the key confirmation "
-                                    "(wrong install code?)\n");
                 }
             } else if (frame[1] == SNGW_KIND_PAIR_ACCEPT) {
                 rc = sngw_pair_accept(&p, frame, (size_t)got, st.client_id, sizeof st.client_id, st.root_key);

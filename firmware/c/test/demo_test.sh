@@ -109,8 +109,9 @@ stop_gateway
 # A gateway with another install code cannot pair the sensor (its offer fails the key confirmation).
 start_gateway wrong --udp --install-code 00000000000000000000000000000001
 "$SENSOR" pair "${LINK[@]}" --radio-id $RADIO --install-code $IC --state "$WORK/wrong.state" --tretry 0.2 --nretry 1 \
-  2>/dev/null
+  2>"$WORK/err"
 expect "a wrong install code exits 1" 1 $?
+expect "saying why, in one line" "1 refused" "$(wc -l <"$WORK/err") $(grep -o '^sngw-sensor: refused' "$WORK/err" | cut -d' ' -f2)"
 [ -e "$WORK/wrong.state" ] && fail "a failed pairing wrote a state file"
 stop_gateway
 

@@ -212,9 +212,9 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     private BridgeOptions bridgeOptions(GatewayConfig.UpstreamSettings up, String host, int port) {
-        return new BridgeOptions(host, port, false, up.clientId(), up.username(), up.password(), up.keepAlive(),
+        return new BridgeOptions(host, port, null, up.clientId(), up.username(), up.password(), up.keepAlive(),
                 up.connectTimeout(), up.reconnectMin(), up.reconnectMax(), up.maxInflight(),
-                config.upstreamCleanSession());
+                config.upstreamCleanSession(), null, null);
     }
 
     private String startupLine() {

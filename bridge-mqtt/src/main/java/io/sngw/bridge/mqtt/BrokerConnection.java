@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,6 +29,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -62,6 +64,15 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
     long upSinceNanos;
     private boolean flushScheduled;
     private ScheduledFuture<?> connAckTimeout;
+
+    /** The gateway's status payloads on {@link BridgeOptions#statusTopic()}, retained. */
+    static final byte[] STATUS_ONLINE = "online".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] STATUS_OFFLINE = "offline".getBytes(StandardCharsets.US_ASCII);
+
+    private MqttPublishMessage status(byte[] payload, MqttQoS qos, int id) {
+        return MqttMessageBuilders.publish().topicName(options.statusTopic()).qos(qos).retained(true).messageId(id)
+                .payload(Unpooled.wrappedBuffer(payload)).build();
+    }
 
     BrokerConnection(BrokerSession session) {
         this.session = session;
@@ -104,6 +115,10 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
         if (channel != null && channel.isActive()) {
             closeReason = "bridge closed";
             if (sessionActive) {
+                if (options.statusTopic() != null) {
+                    // DISCONNECT discards the will: say offline ourselves (QoS 0, written before the DISCONNECT)
+                    channel.write(status(STATUS_OFFLINE, MqttQoS.AT_MOST_ONCE, 0));
+                }
                 channel.writeAndFlush(Packets.DISCONNECT);
             }
             channel.close();
@@ -166,6 +181,11 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
         if (options.password() != null) {
             connect.hasPassword(true).password(options.password().getBytes(StandardCharsets.UTF_8));
         }
+        if (options.statusTopic() != null) {
+            // The broker publishes it for us when this connection dies without a DISCONNECT.
+            connect.willFlag(true).willTopic(options.statusTopic()).willQoS(MqttQoS.AT_LEAST_ONCE).willRetain(true)
+                    .willMessage(STATUS_OFFLINE);
+        }
         write(connect.build());
         long timeout = options.connectTimeout().toMillis();
         connAckTimeout = ctx.executor().schedule(
@@ -179,12 +199,23 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        session.connectionEnded(this, closeReason != null ? closeReason : "connection closed by broker");
+        session.connectionEnded(this, closeReason != null ? closeReason
+                : duringTlsHandshake("connection closed by broker"));
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        close(describe(cause));
+        String tlsProblem = options.tls() == null ? null : TlsFailures.describe(cause, options.tls(), options.host());
+        close(tlsProblem != null ? tlsProblem : duringTlsHandshake(describe(cause)));
+    }
+
+    /** A connection that ends before the TLS handshake did is most likely a plain port taken for a TLS one. */
+    private String duringTlsHandshake(String reason) {
+        SslHandler tls = channel == null ? null : channel.pipeline().get(SslHandler.class);
+        if (tls == null || tls.handshakeFuture().isDone()) {
+            return reason;
+        }
+        return reason + " during the TLS handshake: is port " + options.port() + " the broker's TLS listener?";
     }
 
     @Override
@@ -251,7 +282,7 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
         connAckTimeout.cancel(false);
         MqttConnectReturnCode code = m.variableHeader().connectReturnCode();
         if (code != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
-            close("broker refused the connection: " + code);
+            close(ConnAckRefusals.describe(code, options.clientId()));
             return;
         }
         sessionActive = true;
@@ -261,6 +292,12 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
         } else {
             qos2.forget();
             subscriptions.forgetOfflineUnsubscribes();
+        }
+        // after the released QoS 2 ids are back in the window, so that this id is not one of them
+        if (options.statusTopic() != null) {
+            int id = window.allocatePacketId();
+            window.put(id, new Pending.Publish(new CompletableFuture<>(), 1));
+            write(status(STATUS_ONLINE, MqttQoS.AT_LEAST_ONCE, id));
         }
         resubscribe();
     }

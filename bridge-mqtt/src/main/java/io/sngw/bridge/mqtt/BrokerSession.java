@@ -42,7 +42,8 @@ final class BrokerSession {
     private BrokerConnection connection;
     private boolean closed;
     private ScheduledFuture<?> reconnectTask;
-    private boolean outageReported;
+    /** The reason last logged as a WARNING during this outage; null while connected. */
+    private String reportedReason;
     private boolean everUp;
 
     BrokerSession(BridgeOptions options, EventLoop loop, AtomicBoolean closing, Qos0Permits qos0Permits) {
@@ -210,11 +211,15 @@ final class BrokerSession {
         }
         BrokerConnection c = new BrokerConnection(this);
         connection = c;
-        channels.connect(c).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                connectionEnded(c, "TCP connect failed: " + describe(f.cause()));
-            }
-        });
+        try {
+            channels.connect(c).addListener((ChannelFutureListener) f -> {
+                if (!f.isSuccess()) {
+                    connectionEnded(c, "TCP connect failed: " + describe(f.cause()));
+                }
+            });
+        } catch (TlsSetupException e) {
+            connectionEnded(c, e.getMessage());
+        }
     }
 
     /** Called once per connection, when its TCP connect failed or its channel closed (or the bridge closes it). */
@@ -242,12 +247,13 @@ final class BrokerSession {
         if (wasUp) {
             LOG.log(Level.WARNING, "connection to MQTT broker {0} lost: {1}; reconnecting", options.address(), reason);
             notifyConnection(false);
-            outageReported = true;
+            reportedReason = reason;
             backoff.connectionLost(System.nanoTime() - c.upSinceNanos);
-        } else if (!outageReported) {
+        } else if (!reason.equals(reportedReason)) {
+            // once per outage and per new reason, without a stack trace: the reason says what to fix
             LOG.log(Level.WARNING, "cannot connect to MQTT broker {0}: {1}; retrying with backoff up to {2}",
                     options.address(), reason, options.reconnectMax());
-            outageReported = true;
+            reportedReason = reason;
         } else {
             LOG.log(Level.DEBUG, "connection attempt to MQTT broker {0} failed: {1}", options.address(), reason);
         }
@@ -259,7 +265,7 @@ final class BrokerSession {
         c.up = true;
         c.upSinceNanos = System.nanoTime();
         connected = true;
-        outageReported = false;
+        reportedReason = null;
         if (everUp) {
             LOG.log(Level.INFO, "reconnected to MQTT broker {0} as {1}, {2} subscription(s) restored",
                     options.address(), options.clientId(), String.valueOf(subscriptions.size()));

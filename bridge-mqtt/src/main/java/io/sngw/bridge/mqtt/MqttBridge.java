@@ -1,5 +1,6 @@
 package io.sngw.bridge.mqtt;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -94,6 +95,7 @@ public final class MqttBridge implements Upstream {
     private final Qos0Permits qos0Permits = new Qos0Permits();
     private final BrokerSession session;
     private final PublishOutbox outbox;
+    private final PlatformAdapter platform;
 
     public MqttBridge(BridgeOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -102,6 +104,7 @@ public final class MqttBridge implements Upstream {
         this.loop = group.next();
         this.session = new BrokerSession(options, loop, closing, qos0Permits);
         this.outbox = new PublishOutbox(loop, session::writePublishes);
+        this.platform = new PlatformAdapter(options.limits());
     }
 
     public BridgeOptions options() {
@@ -121,11 +124,17 @@ public final class MqttBridge implements Upstream {
     }
 
     @Override
-    public CompletableFuture<Void> publish(UpstreamMessage message) {
-        Objects.requireNonNull(message, "message");
-        String problem = Topics.checkTopicName(message.topic());
+    public CompletableFuture<Void> publish(UpstreamMessage original) {
+        Objects.requireNonNull(original, "message");
+        String problem = Topics.checkTopicName(original.topic());
         if (problem != null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
+        }
+        UpstreamMessage message;
+        try {
+            message = platform.adapt(original);
+        } catch (IllegalArgumentException refused) {
+            return CompletableFuture.failedFuture(refused);
         }
         if (!session.isConnected()) {
             return CompletableFuture.failedFuture(session.notConnected());
@@ -141,14 +150,16 @@ public final class MqttBridge implements Upstream {
     }
 
     @Override
-    public CompletableFuture<Integer> subscribe(String filter, int qos) {
+    public CompletableFuture<Integer> subscribe(String filter, int requestedQos) {
         String problem = Topics.checkFilter(filter);
         if (problem != null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
         }
-        if (qos < 0 || qos > 2) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("MQTT QoS must be 0..2: " + qos));
+        if (requestedQos < 0 || requestedQos > 2) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("MQTT QoS must be 0..2: "
+                    + requestedQos));
         }
+        int qos = platform.subscriptionQos(requestedQos);
         if (!session.isConnected()) {
             return CompletableFuture.failedFuture(session.notConnected());
         }
@@ -174,6 +185,14 @@ public final class MqttBridge implements Upstream {
         CompletableFuture<Void> future = new CompletableFuture<>();
         onLoop(() -> session.unsubscribe(filter, future), future);
         return future;
+    }
+
+    /**
+     * The bridge's counters: how often a publish or subscription was adapted to what the platform takes
+     * ({@code upstream.platform.*}, see {@link PlatformLimits}).
+     */
+    public Map<String, Long> stats() {
+        return platform.snapshot();
     }
 
     @Override

@@ -15,12 +15,12 @@ public enum CloudPreset {
 
     /**
      * AWS IoT Core: mutual TLS with the thing's certificate (8883, or 443 with ALPN {@code x-amzn-mqtt-ca}); QoS 0/1
-     * only (a QoS 2 PUBLISH or SUBSCRIBE closes the connection), topics of at most 256 bytes and 7 slashes, client ids
-     * of at most 128 bytes, keep-alive 30..1200 s. Retained messages are kept. The server certificate chains to
-     * Amazon Root CA 1, which the JVM's trust store holds.
+     * only (a QoS 2 PUBLISH or SUBSCRIBE closes the connection), topics of at most 256 bytes and 7 slashes, client
+     * ids of at most 128 bytes (the gateway's own limit too), keep-alive 30..1200 s. Retained messages are kept. The
+     * server certificate chains to Amazon Root CA 1, which the JVM's trust store holds.
      */
     AWS_IOT_CORE("aws-iot-core", "AWS IoT Core", true, true, false,
-            new PlatformLimits("AWS IoT Core", 1, true, 256, 7, null), 128, 1200, true),
+            new PlatformLimits("AWS IoT Core", 1, true, 256, 7, null), 1200, true),
 
     /**
      * Azure IoT Hub: TLS on 8883 (443 is MQTT over WebSockets only, not offered here); client id = device id, user
@@ -29,17 +29,16 @@ public enum CloudPreset {
      * messages; keep-alive at most 1177 s. No status topic by default: the hub takes no other topic.
      */
     AZURE_IOT_HUB("azure-iot-hub", "Azure IoT Hub", true, false, false,
-            new PlatformLimits("Azure IoT Hub", 1, false, 65535, -1, "devices/{device}/messages/events/"), 128, 1177,
-            false),
+            new PlatformLimits("Azure IoT Hub", 1, false, 65535, -1, "devices/{device}/messages/events/"), 1177, false),
 
     /** HiveMQ Cloud: TLS on 8883 (Let's Encrypt chain, in the JVM's trust store), user name and password; full MQTT. */
-    HIVEMQ_CLOUD("hivemq-cloud", "HiveMQ Cloud", true, false, true, PlatformLimits.NONE, 65535, 65535, true),
+    HIVEMQ_CLOUD("hivemq-cloud", "HiveMQ Cloud", true, false, true, PlatformLimits.NONE, 65535, true),
 
     /** EMQX Cloud: TLS on 8883 (DigiCert chain, in the JVM's trust store), user name and password; full MQTT. */
-    EMQX_CLOUD("emqx-cloud", "EMQX Cloud", true, false, true, PlatformLimits.NONE, 65535, 65535, true),
+    EMQX_CLOUD("emqx-cloud", "EMQX Cloud", true, false, true, PlatformLimits.NONE, 65535, true),
 
     /** Mosquitto (self-hosted): plain TCP on 1883 or TLS on 8883 as its listeners say; nothing is required. */
-    MOSQUITTO("mosquitto", "Mosquitto", false, false, false, PlatformLimits.NONE, 65535, 65535, true);
+    MOSQUITTO("mosquitto", "Mosquitto", false, false, false, PlatformLimits.NONE, 65535, true);
 
     /** The api-version Azure IoT Hub's MQTT user name names (current GA version). */
     public static final String AZURE_API_VERSION = "2021-04-12";
@@ -52,12 +51,11 @@ public enum CloudPreset {
     private final boolean requiresClientCertificate;
     private final boolean requiresPassword;
     private final PlatformLimits limits;
-    private final int maxClientIdBytes;
     private final int maxKeepAliveSeconds;
     private final boolean statusTopicByDefault;
 
     CloudPreset(String key, String platform, boolean requiresTls, boolean requiresClientCertificate,
-                boolean requiresPassword, PlatformLimits limits, int maxClientIdBytes, int maxKeepAliveSeconds,
+                boolean requiresPassword, PlatformLimits limits, int maxKeepAliveSeconds,
                 boolean statusTopicByDefault) {
         this.key = key;
         this.platform = platform;
@@ -65,7 +63,6 @@ public enum CloudPreset {
         this.requiresClientCertificate = requiresClientCertificate;
         this.requiresPassword = requiresPassword;
         this.limits = limits;
-        this.maxClientIdBytes = maxClientIdBytes;
         this.maxKeepAliveSeconds = maxKeepAliveSeconds;
         this.statusTopicByDefault = statusTopicByDefault;
     }
@@ -107,10 +104,6 @@ public enum CloudPreset {
         return requiresPassword;
     }
 
-    public int maxClientIdBytes() {
-        return maxClientIdBytes;
-    }
-
     public int maxKeepAliveSeconds() {
         return maxKeepAliveSeconds;
     }
@@ -147,7 +140,7 @@ public enum CloudPreset {
         String h = host.toLowerCase(Locale.ROOT);
         return switch (this) {
             case AZURE_IOT_HUB -> h.endsWith(".azure-devices.net") ? null
-                    : "an Azure IoT Hub host is HUB.azure-devices.net";
+                    : "ssl://HUB.azure-devices.net[:8883], an Azure IoT Hub's host";
             default -> null;
         };
     }

@@ -88,6 +88,21 @@ class MqttBridgeTlsTest {
     }
 
     @Test
+    void reconnectsAndResubscribesOverTlsAfterABrokerRestart() {
+        startBroker(pki.server("broker", "127.0.0.1"));
+        startBridge(mutual(pki.client("gateway")));
+        listener.awaitEvent(true);
+        assertEquals(1, await(bridge.subscribe("down/#", 1)));
+        broker.restart();
+        listener.awaitEvent(false);
+        listener.awaitEvent(true);
+        try (BrokerProbe probe = new BrokerProbe(broker.url())) {
+            probe.publish("down/cmd", "after restart", 1, false);
+            listener.awaitPayload("after restart");
+        }
+    }
+
+    @Test
     void aBrokerCertificateFromAnotherCaIsAnUnknownCa() {
         startBroker(pki.server("broker", "127.0.0.1"));
         TestPki other = TestPki.create(dir, "other-ca");

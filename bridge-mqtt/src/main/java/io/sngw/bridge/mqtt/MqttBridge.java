@@ -130,11 +130,9 @@ public final class MqttBridge implements Upstream {
         if (problem != null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
         }
-        UpstreamMessage message;
-        try {
-            message = platform.adapt(original);
-        } catch (IllegalArgumentException refused) {
-            return CompletableFuture.failedFuture(refused);
+        UpstreamMessage message = platform.adapt(original);
+        if (message == null) {
+            return CompletableFuture.completedFuture(null); // dropped: the platform refuses its topic (counted)
         }
         if (!session.isConnected()) {
             return CompletableFuture.failedFuture(session.notConnected());

@@ -11,7 +11,8 @@ import io.sngw.core.upstream.UpstreamMessage;
 /**
  * Applies {@link PlatformLimits} to what the core sends up, and counts each adaptation: a sensor asking for QoS 2 of
  * AWS IoT Core gets QoS 1 (the platform would drop the connection otherwise), a retain flag the platform does not
- * keep is cleared, a topic it would refuse is refused here. Each kind is logged once, then only counted. Any thread.
+ * keep is cleared, a publish to a topic it would refuse is dropped here. Each kind is logged once, then only counted.
+ * Any thread.
  */
 final class PlatformAdapter {
     private static final System.Logger LOG = System.getLogger(MqttBridge.class.getName());
@@ -28,13 +29,17 @@ final class PlatformAdapter {
         this.limits = limits;
     }
 
-    /** The publish as the platform takes it; throws IllegalArgumentException for a topic it refuses. */
+    /**
+     * The publish as the platform takes it, or null for a topic it refuses: such a publish is dropped and counted
+     * here, not failed, because a failure would have the durable queue offer it again forever (the platform's
+     * answer will not change) and the sensor resend it on PUBACK congestion.
+     */
     UpstreamMessage adapt(UpstreamMessage m) {
         String problem = limits.topicProblem(m.topic());
         if (problem != null) {
             topicRefused.increment();
-            logOnce(topicLogged, problem + " (counted as upstream.platform.topic-refused; logged once)");
-            throw new IllegalArgumentException(problem);
+            logOnce(topicLogged, problem + ": dropped (counted as upstream.platform.topic-refused; logged once)");
+            return null;
         }
         int qos = m.qos();
         if (qos > limits.maxQos()) {

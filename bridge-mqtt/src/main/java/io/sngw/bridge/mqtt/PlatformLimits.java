@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * What the broker's platform can take, so that the bridge adapts a sensor's request instead of having the
  * connection dropped for it (AWS IoT Core and Azure IoT Hub disconnect a client that publishes QoS 2). A QoS above
- * {@code maxQos} is lowered to it and a retain flag the platform does not keep is cleared, each counted; a topic the
- * platform would refuse fails the publish with {@link IllegalArgumentException}, also counted.
+ * {@code maxQos} is lowered to it and a retain flag the platform does not keep is cleared, each counted; a publish to a
+ * topic the platform would refuse is dropped, also counted.
  *
  * @param platform       name for messages, e.g. "AWS IoT Core"
  * @param maxQos         highest QoS of publishes and subscriptions, 0..2

@@ -19,7 +19,10 @@ import io.sngw.core.upstream.UpstreamUnavailableException;
 
 /**
  * The upstream port over one MQTT 3.1.1 connection (aggregating mode): every sensor's traffic shares the gateway's
- * client id. Netty NIO transport and Netty's MQTT codec.
+ * client id. Netty NIO transport and Netty's MQTT codec, over plain TCP or TLS ({@link TlsOptions}: the JDK's TLS in
+ * Netty's SslHandler, mutual TLS with PEM files, ALPN, SNI). What the broker's platform cannot take is adapted and
+ * counted ({@link PlatformLimits}, {@link #stats()}); the gateway's own retained online/offline status goes to
+ * {@link BridgeOptions#statusTopic()} (offline as the connection's will).
  *
  * <p>This class is the facade: it validates and hands over to the upstream loop. There, {@link BrokerSession} owns
  * what outlives a connection (the {@link SubscriptionTable}, the {@link Qos2Session}, reconnecting with

@@ -7,11 +7,11 @@ import java.util.Locale;
 /**
  * An upstream broker's address as written in {@code upstream.url}: {@code tcp://host[:port]} (or {@code mqtt://})
  * for plain MQTT on 1883 by default, {@code ssl://host[:port]} (or {@code tls://}, {@code mqtts://}) for TLS on
- * 8883 by default. The bridge does not speak TLS yet, so the loader refuses TLS URLs for now.
+ * 8883 by default.
  */
 public record BrokerUrl(String host, int port, boolean tls) {
 
-    static final String EXPECTED = "\"embedded\" or a broker URL tcp://HOST[:PORT]";
+    static final String EXPECTED = "\"embedded\" or a broker URL tcp://HOST[:PORT] or ssl://HOST[:PORT]";
 
     /** Parses a broker URL; throws IllegalArgumentException with the reason when it is not one. */
     public static BrokerUrl parse(String url) {

@@ -1,5 +1,6 @@
 package io.sngw.deploy;
 
+import io.sngw.bridge.mqtt.CloudPreset;
 import io.sngw.core.config.Budgets;
 import io.sngw.core.security.ClientIds;
 import io.sngw.transport.serial.Framing;
@@ -45,7 +46,7 @@ public final class ConfigLoader {
             "private-key", "client-ca", "handshake-timeout", "max-handshakes", "max-peers", "idle-timeout");
     static final List<String> UPSTREAM_KEYS = List.of("url", "client-id", "username", "password", "keep-alive",
             "connect-timeout", "reconnect-min", "reconnect-max", "max-inflight", "embedded-bind", "embedded-port",
-            "clean-session");
+            "clean-session", "preset", "tls", "password-file", "status-topic");
     static final List<String> ADVERTISE_KEYS = List.of("interval", "gwinfo-broadcast");
     static final List<String> LIMITS_KEYS = List.of("max-clients", "max-payload", "max-inflight",
             "max-topics-per-client", "max-subscriptions-per-client", "max-buffered-per-client", "idle-expiry",
@@ -381,6 +382,7 @@ public final class ConfigLoader {
 
     private static GatewayConfig.UpstreamSettings upstream(ConfigSection s, GatewayConfig.UpstreamSettings d,
                                                            int gatewayId) throws ConfigException {
+        CloudPreset preset = CloudConfig.preset(s);
         String url = d.url();
         if (s.has("url")) {
             if (!(s.raw("url") instanceof String given)) {
@@ -388,19 +390,16 @@ public final class ConfigLoader {
             }
             url = given;
         }
+        BrokerUrl broker = null;
         if (!GatewayConfig.EMBEDDED.equals(url)) {
-            BrokerUrl broker;
             try {
                 broker = BrokerUrl.parse(url);
             } catch (IllegalArgumentException e) {
                 throw ConfigException.invalid(s.pathOf("url"), BrokerUrl.redacted(url),
                         BrokerUrl.EXPECTED + "; found " + e.getMessage());
             }
-            if (broker.tls()) {
-                throw ConfigException.invalid(s.pathOf("url"), url,
-                        BrokerUrl.EXPECTED + "; TLS to the broker is not supported yet");
-            }
         }
+        CloudConfig.checkUrl(s, preset, url, broker);
         // The default client id follows gateway.id, so that two gateways on one broker do not take over each
         // other's connection.
         String clientId = s.string("client-id", "sngw-" + gatewayId, false);
@@ -409,14 +408,22 @@ public final class ConfigLoader {
             throw ConfigException.invalid(s.pathOf("client-id"), clientId,
                     ClientIds.expected(ClientIds.MAX_UPSTREAM_ID_BYTES) + "; found " + idProblem);
         }
-        String username = s.string("username", d.username(), true);
+        String presetUsername = preset == null || broker == null ? null : preset.username(broker.host(), clientId);
+        String username = s.string("username", presetUsername != null ? presetUsername : d.username(), true);
         String password = s.string("password", d.password(), true);
+        String filePassword = CloudConfig.passwordFromFile(s);
+        if (filePassword != null) {
+            password = filePassword;
+        }
         if (password != null && username == null) {
             throw new ConfigException(s.pathOf("password"),
                     "is given without upstream.username: expected both (MQTT 3.1.1 sends a password only with a user name)");
         }
         Duration keepAlive = s.duration("keep-alive", d.keepAlive(), Duration.ofSeconds(1), Duration.ofSeconds(65535),
                 true, "");
+        GatewayConfig.TlsSettings tls = CloudConfig.tls(s, preset, broker);
+        CloudConfig.checkRequirements(s, preset, username, password, tls, keepAlive);
+        String statusTopic = CloudConfig.statusTopic(s, preset, gatewayId);
         Duration connectTimeout = s.duration("connect-timeout", d.connectTimeout(), ONE_MS, Duration.ofMinutes(10),
                 false, "");
         Duration reconnectMin = s.duration("reconnect-min", d.reconnectMin(), ONE_MS, Duration.ofHours(1), false, "");
@@ -433,7 +440,8 @@ public final class ConfigLoader {
         Boolean cleanSession = s.has("clean-session") ? Boolean.valueOf(s.bool("clean-session", true))
                 : d.cleanSession();
         return new GatewayConfig.UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout,
-                reconnectMin, reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession);
+                reconnectMin, reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, preset, tls,
+                statusTopic);
     }
 
     private static Map<Integer, String> predefinedTopics(ConfigSection root) throws ConfigException {

@@ -1,6 +1,8 @@
 package io.sngw.deploy;
 
 import io.sngw.bridge.mqtt.BridgeOptions;
+import io.sngw.bridge.mqtt.PlatformLimits;
+import io.sngw.bridge.mqtt.TlsOptions;
 import io.sngw.bridge.mqtt.MqttBridge;
 import io.sngw.core.Gateway;
 import io.sngw.core.security.AccessPolicy;
@@ -212,9 +214,28 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     private BridgeOptions bridgeOptions(GatewayConfig.UpstreamSettings up, String host, int port) {
-        return new BridgeOptions(host, port, false, up.clientId(), up.username(), up.password(), up.keepAlive(),
+        return bridgeOptions(config, host, port, !up.embedded() && BrokerUrl.parse(up.url()).tls());
+    }
+
+    /**
+     * What the bridge is given for {@code config}'s upstream at {@code host:port}: TLS from {@code upstream.tls}
+     * when {@code tls}, the preset's platform limits, the status topic. Public for tests of what a preset resolves to.
+     */
+    public static BridgeOptions bridgeOptions(GatewayConfig config, String host, int port, boolean tls) {
+        GatewayConfig.UpstreamSettings up = config.upstream();
+        GatewayConfig.TlsSettings t = up.tls();
+        TlsOptions tlsOptions = tls ? new TlsOptions(t.caFile(), t.certFile(), t.keyFile(), t.verifyHostname(),
+                t.alpn()) : null;
+        PlatformLimits limits = up.preset() == null ? PlatformLimits.NONE : up.preset().limits(up.clientId());
+        return new BridgeOptions(host, port, tlsOptions, up.clientId(), up.username(), up.password(), up.keepAlive(),
                 up.connectTimeout(), up.reconnectMin(), up.reconnectMax(), up.maxInflight(),
-                config.upstreamCleanSession());
+                config.upstreamCleanSession(), up.statusTopic(), limits);
+    }
+
+    /** {@link #bridgeOptions(GatewayConfig, String, int, boolean)} for the configured url (not the embedded broker). */
+    public static BridgeOptions bridgeOptions(GatewayConfig config) {
+        BrokerUrl url = BrokerUrl.parse(config.upstream().url());
+        return bridgeOptions(config, url.host(), url.port(), url.tls());
     }
 
     private String startupLine() {
@@ -265,13 +286,17 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     /**
-     * Every counter of the running gateway by key: the core's ({@code GatewayMetrics}), then each serial port's
+     * Every counter of the running gateway by key: the core's ({@code GatewayMetrics}), the bridge's
+     * ({@code upstream.platform.*}), then each serial port's
      * under {@code serial.DEVICE.} (frames, bytes, framing errors by reason, drops, reopens). Empty before start.
      */
     public synchronized Map<String, Long> counters() {
         Map<String, Long> out = new LinkedHashMap<>();
         if (gateway != null) {
             out.putAll(gateway.metrics().snapshot());
+        }
+        if (bridge != null) {
+            out.putAll(bridge.stats()); // upstream.platform.*: what a cloud preset's limits adapted
         }
         serialLinks.forEach(l -> out.putAll(l.stats().snapshot("serial." + l.options().port().device() + ".")));
         return out;

@@ -1,6 +1,7 @@
 package io.sngw.deploy;
 
 import io.sngw.bridge.mqtt.BridgeOptions;
+import io.sngw.bridge.mqtt.CloudPreset;
 import io.sngw.core.config.Budgets;
 import io.sngw.core.config.GatewayOptions;
 import io.sngw.transport.serial.SerialOptions;
@@ -149,10 +150,14 @@ public record GatewayConfig(
      * @param embeddedPort   port the embedded broker listens on; 0 lets the system pick one (tests)
      * @param cleanSession   MQTT CleanSession of the bridge's connection; null: the default, a persistent session
      *                       where the store is durable (see {@link GatewayConfig#upstreamCleanSession()})
+     * @param preset         the cloud platform whose conventions and limits apply, or null
+     * @param tls            TLS settings; used only with a TLS url
+     * @param statusTopic    topic of the gateway's retained online/offline status, gateway id filled in; null for none
      */
     public record UpstreamSettings(String url, String clientId, String username, String password, Duration keepAlive,
                                    Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
-                                   int maxInflight, String embeddedBind, int embeddedPort, Boolean cleanSession) {
+                                   int maxInflight, String embeddedBind, int embeddedPort, Boolean cleanSession,
+                                   CloudPreset preset, TlsSettings tls, String statusTopic) {
         public UpstreamSettings {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(clientId, "clientId");
@@ -161,6 +166,7 @@ public record GatewayConfig(
             Objects.requireNonNull(reconnectMin, "reconnectMin");
             Objects.requireNonNull(reconnectMax, "reconnectMax");
             Objects.requireNonNull(embeddedBind, "embeddedBind");
+            Objects.requireNonNull(tls, "tls");
         }
 
         public boolean embedded() {
@@ -170,13 +176,13 @@ public record GatewayConfig(
         /** The same settings with another url (e.g. a test's private Mosquitto). */
         public UpstreamSettings withUrl(String newUrl) {
             return new UpstreamSettings(newUrl, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
-                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession);
+                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, preset, tls, statusTopic);
         }
 
         /** The same settings with the embedded broker elsewhere (port 0 in tests). */
         public UpstreamSettings withEmbedded(String bind, int port) {
             return new UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
-                    reconnectMax, maxInflight, bind, port, cleanSession);
+                    reconnectMax, maxInflight, bind, port, cleanSession, preset, tls, statusTopic);
         }
 
         /** Never prints the password. */
@@ -186,7 +192,25 @@ public record GatewayConfig(
                     + ", password=" + (password == null ? "null" : "***") + ", keepAlive=" + keepAlive
                     + ", connectTimeout=" + connectTimeout + ", reconnectMin=" + reconnectMin + ", reconnectMax="
                     + reconnectMax + ", maxInflight=" + maxInflight + ", embeddedBind=" + embeddedBind + ", embeddedPort=" + embeddedPort
-                    + ", cleanSession=" + cleanSession + "]";
+                    + ", cleanSession=" + cleanSession + ", preset=" + preset + ", tls=" + tls + ", statusTopic="
+                    + statusTopic + "]";
+        }
+    }
+
+    /**
+     * {@code upstream.tls:} TLS to the broker, with an ssl:// url.
+     *
+     * @param caFile         CA certificate(s) the broker's certificate must chain to; null: the system trust store
+     * @param certFile       the gateway's client certificate (mutual TLS), or null
+     * @param keyFile        its private key, or null (exactly when certFile is)
+     * @param verifyHostname whether the broker's certificate must name the url's host
+     * @param alpn           ALPN protocol names to offer
+     */
+    public record TlsSettings(Path caFile, Path certFile, Path keyFile, boolean verifyHostname, List<String> alpn) {
+        public static final TlsSettings DEFAULT = new TlsSettings(null, null, null, true, List.of());
+
+        public TlsSettings {
+            alpn = List.copyOf(alpn);
         }
     }
 
@@ -279,7 +303,8 @@ public record GatewayConfig(
                         DtlsOptions.DEFAULT_MAX_PEERS, DtlsOptions.DEFAULT_IDLE_TIMEOUT),
                 new UpstreamSettings(EMBEDDED, "sngw-" + core.gatewayId(), null, null, BridgeOptions.DEFAULT_KEEP_ALIVE,
                         BridgeOptions.DEFAULT_CONNECT_TIMEOUT, BridgeOptions.DEFAULT_RECONNECT_MIN,
-                        BridgeOptions.DEFAULT_RECONNECT_MAX, BridgeOptions.DEFAULT_MAX_INFLIGHT, "127.0.0.1", 1883, null),
+                        BridgeOptions.DEFAULT_RECONNECT_MAX, BridgeOptions.DEFAULT_MAX_INFLIGHT, "127.0.0.1", 1883, null,
+                        null, TlsSettings.DEFAULT, "sngw/" + core.gatewayId() + "/status"),
                 core.predefinedTopics(),
                 new AdvertiseSettings(core.advertiseInterval(), core.broadcastGwInfo()),
                 new LimitsSettings(core.maxClients(), core.maxPayload(), core.maxInflight(), core.maxTopicsPerClient(),

@@ -137,7 +137,7 @@ class ConfigLoaderTest {
         assertEquals(new GatewayConfig.UdpSettings("::", 11884, "[ff02::1]:11884"), c.udp());
         assertEquals(new GatewayConfig.UpstreamSettings("tcp://broker.example:2883", "edge-7", "gw", "0123",
                 Duration.ofSeconds(45), Duration.ofMillis(1500), Duration.ofSeconds(2), Duration.ofMinutes(5), 200,
-                "0.0.0.0", 2883, true), c.upstream());
+                "0.0.0.0", 2883, true, null, GatewayConfig.TlsSettings.DEFAULT, "sngw/7/status"), c.upstream());
         assertFalse(c.upstream().embedded());
         assertEquals(Map.of(1, "sensors/temp", 2, "sensors/humidity", 65534, "last"), c.predefinedTopics());
         assertEquals(Duration.ofMinutes(15), c.advertise().interval());
@@ -440,19 +440,23 @@ class ConfigLoaderTest {
     @Test
     void badUrlScheme() {
         assertMessage("upstream.url: \"http://broker:1883\" is not valid: expected \"embedded\" or a broker URL"
-                + " tcp://HOST[:PORT]; found unsupported scheme \"http\"", "upstream: { url: \"http://broker:1883\" }");
+                + " tcp://HOST[:PORT] or ssl://HOST[:PORT]; found unsupported scheme \"http\"",
+                "upstream: { url: \"http://broker:1883\" }");
     }
 
     @Test
     void urlMustBeAString() {
-        assertMessage("upstream.url: 1883 is not valid: expected \"embedded\" or a broker URL tcp://HOST[:PORT]",
-                "upstream: { url: 1883 }");
+        assertMessage("upstream.url: 1883 is not valid: expected \"embedded\" or a broker URL tcp://HOST[:PORT] or"
+                + " ssl://HOST[:PORT]", "upstream: { url: 1883 }");
     }
 
     @Test
-    void tlsUrlIsRefusedUntilTheBridgeSpeaksTls() {
-        assertMessage("upstream.url: \"ssl://broker:8883\" is not valid: expected \"embedded\" or a broker URL"
-                + " tcp://HOST[:PORT]; TLS to the broker is not supported yet", "upstream: { url: \"ssl://broker:8883\" }");
+    void tlsUrlIsTlsVerifiedAgainstTheSystemTrustStore() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("upstream: { url: \"ssl://broker:8883\" }");
+        assertEquals(GatewayConfig.TlsSettings.DEFAULT, c.upstream().tls());
+        var options = GatewayApp.bridgeOptions(c);
+        assertEquals(io.sngw.bridge.mqtt.TlsOptions.systemTrust(), options.tls());
+        assertEquals(8883, options.port());
     }
 
     @ParameterizedTest

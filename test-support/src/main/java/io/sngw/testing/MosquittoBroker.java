@@ -39,12 +39,26 @@ public final class MosquittoBroker implements AutoCloseable {
     private final Path output;
     private final Thread killOnExit;
     private final List<String> extraConfig;
+    private final Tls tls;
     private int port;
+    private int tlsPort;
     private Process process;
     private boolean closed;
 
-    private MosquittoBroker(Path dir, List<String> extraConfig) {
+    /**
+     * A second listener with TLS on its own free loopback port, beside the plain one (which stays for probes).
+     *
+     * @param caFile             CA certificate(s) client certificates must chain to ({@code cafile})
+     * @param certFile           the broker's certificate ({@code certfile})
+     * @param keyFile            its private key ({@code keyfile})
+     * @param requireCertificate {@code require_certificate}: mutual TLS
+     */
+    public record Tls(Path caFile, Path certFile, Path keyFile, boolean requireCertificate) {
+    }
+
+    private MosquittoBroker(Path dir, List<String> extraConfig, Tls tls) {
         this.extraConfig = List.copyOf(extraConfig);
+        this.tls = tls;
         this.dir = dir;
         this.config = dir.resolve("mosquitto.conf");
         this.log = dir.resolve("mosquitto.log");
@@ -59,17 +73,23 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /** As {@link #start()}, with extra lines appended to the config (for example {@code max_qos 1}). */
     public static MosquittoBroker start(List<String> extraConfigLines) {
+        return start(extraConfigLines, null);
+    }
+
+    /** As {@link #start(List)}, with a TLS listener as well (see {@link #tlsPort()}); {@code tls} null for none. */
+    public static MosquittoBroker start(List<String> extraConfigLines, Tls tls) {
         Path dir;
         try {
             dir = Files.createTempDirectory("sngw-mosquitto-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory for Mosquitto", e);
         }
-        MosquittoBroker broker = new MosquittoBroker(dir, extraConfigLines);
+        MosquittoBroker broker = new MosquittoBroker(dir, extraConfigLines, tls);
         try {
             IllegalStateException last = null;
             for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
                 broker.port = FreePorts.tcp();
+                broker.tlsPort = tls == null ? 0 : FreePorts.tcp();
                 try {
                     broker.launch();
                     Runtime.getRuntime().addShutdownHook(broker.killOnExit);
@@ -83,6 +103,24 @@ public final class MosquittoBroker implements AutoCloseable {
             broker.deleteDir();
             throw e;
         }
+    }
+
+    /** The TLS listener's port; 0 when started without one. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** {@code ssl://127.0.0.1:TLSPORT}. */
+    public String tlsUrl() {
+        if (tls == null) {
+            throw new IllegalStateException("this broker has no TLS listener");
+        }
+        return "ssl://127.0.0.1:" + tlsPort;
+    }
+
+    /** The directory of the broker's config and logs, for files a test adds (a password file). */
+    public Path dir() {
+        return dir;
     }
 
     public int port() {
@@ -251,6 +289,13 @@ public final class MosquittoBroker implements AutoCloseable {
                 "log_type information",
                 "connection_messages true",
                 "log_timestamp true"));
+        if (tls != null) {
+            lines.add("listener " + tlsPort + " 127.0.0.1");
+            lines.add("cafile " + tls.caFile());
+            lines.add("certfile " + tls.certFile());
+            lines.add("keyfile " + tls.keyFile());
+            lines.add("require_certificate " + tls.requireCertificate());
+        }
         if ("root".equals(System.getProperty("user.name"))) {
             // Mosquitto started as root drops to the "mosquitto" user, which cannot write our temp dir: stay root.
             lines.add("user root");

@@ -4,6 +4,8 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -79,6 +81,15 @@ public final class TestPki {
         return issue(commonName, KeyPurposeId.id_kp_serverAuth, Instant.now().plus(Duration.ofDays(30)));
     }
 
+    /**
+     * A server certificate (serverAuth) for CN=commonName with subject alternative names, valid now: an IP literal
+     * becomes an iPAddress name, anything else a dNSName (what TLS clients verify the host against).
+     */
+    public Issued server(String commonName, String... alternativeNames) {
+        return issue(commonName, KeyPurposeId.id_kp_serverAuth, Instant.now().plus(Duration.ofDays(30)),
+                alternativeNames);
+    }
+
     /** A client certificate (clientAuth) for CN=commonName, valid now. */
     public Issued client(String commonName) {
         return issue(commonName, KeyPurposeId.id_kp_clientAuth, Instant.now().plus(Duration.ofDays(30)));
@@ -89,10 +100,11 @@ public final class TestPki {
         return issue(commonName, KeyPurposeId.id_kp_clientAuth, Instant.now().minus(Duration.ofHours(1)));
     }
 
-    private Issued issue(String commonName, KeyPurposeId purpose, Instant notAfter) {
+    private Issued issue(String commonName, KeyPurposeId purpose, Instant notAfter, String... alternativeNames) {
         KeyPair keys = newKeyPair();
         X509Certificate certificate = sign(new X500Name("CN=" + commonName), keys, new X500Name("CN=" + name),
-                caKeys.getPrivate(), notAfter.minus(Duration.ofDays(60)), notAfter, false, purpose);
+                caKeys.getPrivate(), notAfter.minus(Duration.ofDays(60)), notAfter, false, purpose,
+                alternativeNames);
         String base = name + "-" + commonName.replaceAll("[^A-Za-z0-9._-]", "_");
         Path certificatePem = write(dir.resolve(base + ".pem"), List.of(certificate));
         Path chainPem = write(dir.resolve(base + "-chain.pem"), List.of(certificate, ca));
@@ -123,7 +135,8 @@ public final class TestPki {
     }
 
     private static X509Certificate sign(X500Name subject, KeyPair subjectKeys, X500Name issuer, PrivateKey issuerKey,
-                                        Instant notBefore, Instant notAfter, boolean isCa, KeyPurposeId purpose) {
+                                        Instant notBefore, Instant notAfter, boolean isCa, KeyPurposeId purpose,
+                                        String... alternativeNames) {
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
                     BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(notBefore), Date.from(notAfter), subject,
@@ -133,6 +146,15 @@ public final class TestPki {
                     ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
             if (purpose != null) {
                 builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+            }
+            if (alternativeNames.length > 0) {
+                GeneralName[] names = new GeneralName[alternativeNames.length];
+                for (int i = 0; i < names.length; i++) {
+                    String n = alternativeNames[i];
+                    boolean ip = n.matches("[0-9.]+") || n.contains(":");
+                    names[i] = new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, n);
+                }
+                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             }
             return new JcaX509CertificateConverter().getCertificate(
                     builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));

@@ -12,7 +12,7 @@ import java.util.Locale;
  *
  * @param host           broker host name or address
  * @param port           broker TCP port, 1..65535
- * @param tls            TLS to the broker; not supported yet, so it must be false
+ * @param tls            TLS to the broker, or null for plain TCP
  * @param clientId       MQTT client id of the gateway's one aggregating connection (1..65535 UTF-8 bytes)
  * @param username       MQTT user name, or null
  * @param password       MQTT password, or null; MQTT 3.1.1 allows a password only together with a user name
@@ -26,12 +26,16 @@ import java.util.Locale;
  * @param cleanSession   MQTT CleanSession of the connection; false keeps the gateway's subscriptions and its
  *                       unacknowledged QoS 1/2 messages at the broker while the gateway is away, which needs a
  *                       client id that stays the same across restarts
+ * @param statusTopic    where the gateway's own status goes as a retained message: {@code online} once connected,
+ *                       {@code offline} as the connection's will and before a clean disconnect; null for none
+ * @param limits         what the broker's platform can take (null means {@link PlatformLimits#NONE})
  */
-public record BridgeOptions(String host, int port, boolean tls, String clientId, String username, String password,
+public record BridgeOptions(String host, int port, TlsOptions tls, String clientId, String username, String password,
         Duration keepAlive, Duration connectTimeout, Duration reconnectMin, Duration reconnectMax, int maxInflight,
-        boolean cleanSession) {
+        boolean cleanSession, String statusTopic, PlatformLimits limits) {
 
     public static final int DEFAULT_PORT = 1883;
+    public static final int DEFAULT_TLS_PORT = 8883;
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_RECONNECT_MIN = Duration.ofMillis(500);
@@ -51,9 +55,6 @@ public record BridgeOptions(String host, int port, boolean tls, String clientId,
         }
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1..65535: " + port);
-        }
-        if (tls) {
-            throw new IllegalArgumentException("tls=true is not supported yet: the bridge connects over plain TCP only");
         }
         if (clientId == null || clientId.isEmpty()) {
             throw new IllegalArgumentException("clientId must not be empty");
@@ -94,18 +95,26 @@ public record BridgeOptions(String host, int port, boolean tls, String clientId,
         if (maxInflight < 1 || maxInflight > 65535) {
             throw new IllegalArgumentException("maxInflight must be 1..65535 (MQTT packet ids): " + maxInflight);
         }
+        if (statusTopic != null) {
+            String problem = Topics.checkTopicName(statusTopic);
+            if (problem != null) {
+                throw new IllegalArgumentException("statusTopic: " + problem);
+            }
+        }
+        limits = limits == null ? PlatformLimits.NONE : limits;
     }
 
     /** Plain TCP to {@code host:port} with every other option at its default (a clean session). */
     public static BridgeOptions of(String host, int port, String clientId) {
-        return new BridgeOptions(host, port, false, clientId, null, null, DEFAULT_KEEP_ALIVE, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_RECONNECT_MIN, DEFAULT_RECONNECT_MAX, DEFAULT_MAX_INFLIGHT, true);
+        return new BridgeOptions(host, port, null, clientId, null, null, DEFAULT_KEEP_ALIVE, DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_RECONNECT_MIN, DEFAULT_RECONNECT_MAX, DEFAULT_MAX_INFLIGHT, true, null, PlatformLimits.NONE);
     }
 
     /**
-     * Parses a broker URL: {@code tcp://host[:port]} (port 1883 when absent; IPv6 literals in brackets). Credentials
-     * are not taken from the URL (use {@link #withCredentials}); a path, query or fragment is rejected.
-     * {@code ssl://} and {@code mqtts://} are reserved for TLS, which is not supported yet.
+     * Parses a broker URL: {@code tcp://host[:port]} or {@code mqtt://} (port 1883 when absent), {@code ssl://},
+     * {@code mqtts://} or {@code tls://} for TLS verified against the system trust store (port 8883 when absent);
+     * IPv6 literals in brackets. Credentials are not taken from the URL (use {@link #withCredentials}); a path, query
+     * or fragment is rejected.
      */
     public static BridgeOptions fromUrl(String url, String clientId) {
         if (url == null || url.isBlank()) {
@@ -124,15 +133,12 @@ public record BridgeOptions(String host, int port, boolean tls, String clientId,
         if (uri.isOpaque()) {
             throw new IllegalArgumentException("broker URL must look like tcp://host[:port]: '" + url + "'");
         }
-        switch (scheme) {
-            case "tcp" -> {
-                // plain TCP
-            }
-            case "ssl", "mqtts", "tls" -> throw new IllegalArgumentException("broker URL scheme '" + scheme
-                    + "://' means TLS, which the bridge does not support yet: use tcp://host:port ('" + url + "')");
+        boolean tls = switch (scheme) {
+            case "tcp", "mqtt" -> false;
+            case "ssl", "mqtts", "tls" -> true;
             default -> throw new IllegalArgumentException("unsupported broker URL scheme '" + scheme + "://' in '" + url
-                    + "': expected tcp://host:port");
-        }
+                    + "': expected tcp://host:port or ssl://host:port");
+        };
         if (uri.getRawUserInfo() != null) {
             throw new IllegalArgumentException("broker URL must not carry credentials: '" + scheme + "://"
                     + "***@" + uri.getHost() + "' (configure username/password separately)");
@@ -150,38 +156,56 @@ public record BridgeOptions(String host, int port, boolean tls, String clientId,
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        int port = uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort();
-        return of(host, port, clientId);
+        int port = uri.getPort() == -1 ? (tls ? DEFAULT_TLS_PORT : DEFAULT_PORT) : uri.getPort();
+        BridgeOptions plain = of(host, port, clientId);
+        return tls ? plain.withTls(TlsOptions.systemTrust()) : plain;
     }
 
     public BridgeOptions withCredentials(String username, String password) {
         return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
-                reconnectMin, reconnectMax, maxInflight, cleanSession);
+                reconnectMin, reconnectMax, maxInflight, cleanSession, statusTopic, limits);
     }
 
     public BridgeOptions withKeepAlive(Duration keepAlive) {
         return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
-                reconnectMin, reconnectMax, maxInflight, cleanSession);
+                reconnectMin, reconnectMax, maxInflight, cleanSession, statusTopic, limits);
     }
 
     public BridgeOptions withConnectTimeout(Duration connectTimeout) {
         return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
-                reconnectMin, reconnectMax, maxInflight, cleanSession);
+                reconnectMin, reconnectMax, maxInflight, cleanSession, statusTopic, limits);
     }
 
     public BridgeOptions withReconnect(Duration reconnectMin, Duration reconnectMax) {
         return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
-                reconnectMin, reconnectMax, maxInflight, cleanSession);
+                reconnectMin, reconnectMax, maxInflight, cleanSession, statusTopic, limits);
     }
 
     public BridgeOptions withMaxInflight(int maxInflight) {
         return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
-                reconnectMin, reconnectMax, maxInflight, cleanSession);
+                reconnectMin, reconnectMax, maxInflight, cleanSession, statusTopic, limits);
     }
 
     public BridgeOptions withCleanSession(boolean cleanSession) {
         return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
-                reconnectMin, reconnectMax, maxInflight, cleanSession);
+                reconnectMin, reconnectMax, maxInflight, cleanSession, statusTopic, limits);
+    }
+
+    /** TLS to the broker; null for plain TCP. */
+    public BridgeOptions withTls(TlsOptions tls) {
+        return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
+                reconnectMin, reconnectMax, maxInflight, cleanSession, statusTopic, limits);
+    }
+
+    /** The retained online/offline status topic; null for none. */
+    public BridgeOptions withStatusTopic(String statusTopic) {
+        return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
+                reconnectMin, reconnectMax, maxInflight, cleanSession, statusTopic, limits);
+    }
+
+    public BridgeOptions withLimits(PlatformLimits limits) {
+        return new BridgeOptions(host, port, tls, clientId, username, password, keepAlive, connectTimeout,
+                reconnectMin, reconnectMax, maxInflight, cleanSession, statusTopic, limits);
     }
 
     /** The keep-alive as sent in CONNECT: whole seconds, rounded up. */
@@ -197,10 +221,11 @@ public record BridgeOptions(String host, int port, boolean tls, String clientId,
 
     @Override
     public String toString() {
-        return "BridgeOptions[" + (tls ? "ssl://" : "tcp://") + address() + ", clientId=" + clientId + ", username="
+        return "BridgeOptions[" + (tls != null ? "ssl://" : "tcp://") + address() + (tls == null ? "" : ", " + tls) + ", clientId=" + clientId + ", username="
                 + username + ", password=" + (password == null ? "null" : "***") + ", keepAlive=" + keepAlive
                 + ", connectTimeout=" + connectTimeout + ", reconnect=" + reconnectMin + ".." + reconnectMax
-                + ", maxInflight=" + maxInflight + ", cleanSession=" + cleanSession + "]";
+                + ", maxInflight=" + maxInflight + ", cleanSession=" + cleanSession + ", statusTopic=" + statusTopic
+                + ", limits=" + limits + "]";
     }
 
     private static void checkUtf8(String field, String value) {

@@ -20,7 +20,7 @@ class BridgeOptionsTest {
         BridgeOptions o = BridgeOptions.fromUrl("tcp://broker.example:8883", "gw-1");
         assertEquals("broker.example", o.host());
         assertEquals(8883, o.port());
-        assertFalse(o.tls());
+        assertEquals(null, o.tls());
         assertEquals("gw-1", o.clientId());
     }
 
@@ -50,16 +50,40 @@ class BridgeOptionsTest {
     }
 
     @Test
-    void tlsSchemesAreReservedAndRefused() {
-        assertTrue(rejection(() -> BridgeOptions.fromUrl("ssl://h:8883", "gw"))
-                .contains("'ssl://' means TLS, which the bridge does not support yet"));
-        assertTrue(rejection(() -> BridgeOptions.fromUrl("mqtts://h", "gw"))
-                .contains("'mqtts://' means TLS"));
+    void tlsSchemesMeanTlsVerifiedAgainstTheSystemTrustStoreOn8883() {
+        BridgeOptions ssl = BridgeOptions.fromUrl("ssl://h:8884", "gw");
+        assertEquals(TlsOptions.systemTrust(), ssl.tls());
+        assertEquals(8884, ssl.port());
+        BridgeOptions mqtts = BridgeOptions.fromUrl("mqtts://h", "gw");
+        assertEquals(8883, mqtts.port());
+        assertTrue(mqtts.tls().verifyHostname());
+        assertEquals(null, mqtts.tls().caFile());
+    }
+
+    @Test
+    void mqttSchemeIsPlainTcp() {
+        assertEquals(null, BridgeOptions.fromUrl("mqtt://h", "gw").tls());
+    }
+
+    @Test
+    void clientCertificateNeedsItsKeyAndTheOtherWayRound() {
+        java.nio.file.Path pem = java.nio.file.Path.of("/etc/c.pem");
+        assertEquals("a TLS client certificate file is given without its key file",
+                rejection(() -> TlsOptions.systemTrust().withClientCertificate(pem, null)));
+        assertEquals("a TLS client key file is given without its certificate file",
+                rejection(() -> TlsOptions.systemTrust().withClientCertificate(null, pem)));
+    }
+
+    @Test
+    void statusTopicMustBeATopicName() {
+        assertTrue(rejection(() -> BridgeOptions.of("h", 1883, "gw").withStatusTopic("a/+/b"))
+                .startsWith("statusTopic: "));
     }
 
     @Test
     void otherSchemesAreRefusedByName() {
-        assertEquals("unsupported broker URL scheme 'http://' in 'http://h:80': expected tcp://host:port",
+        assertEquals("unsupported broker URL scheme 'http://' in 'http://h:80': expected tcp://host:port or"
+                + " ssl://host:port",
                 rejection(() -> BridgeOptions.fromUrl("http://h:80", "gw")));
         assertEquals("broker URL must look like tcp://host[:port]: 'localhost:1883'",
                 rejection(() -> BridgeOptions.fromUrl("localhost:1883", "gw")));
@@ -88,12 +112,6 @@ class BridgeOptionsTest {
     void portOutOfRangeIsRefused() {
         assertEquals("port must be 1..65535: 0", rejection(() -> BridgeOptions.of("h", 0, "gw")));
         assertEquals("port must be 1..65535: 65536", rejection(() -> BridgeOptions.of("h", 65536, "gw")));
-    }
-
-    @Test
-    void tlsTrueIsRefusedUntilSupported() {
-        assertEquals("tls=true is not supported yet: the bridge connects over plain TCP only",
-                rejection(() -> new BridgeOptions("h", 8883, true, "gw", null, null, null, null, null, null, 1000, true)));
     }
 
     @Test

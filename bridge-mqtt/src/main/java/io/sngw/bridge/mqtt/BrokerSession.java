@@ -1,0 +1,312 @@
+package io.sngw.bridge.mqtt;
+
+import static io.sngw.bridge.mqtt.Packets.describe;
+
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.sngw.core.upstream.UpstreamListener;
+import io.sngw.core.upstream.UpstreamMessage;
+import io.sngw.core.upstream.UpstreamUnavailableException;
+
+/**
+ * The gateway's MQTT session with its broker across connections, on the upstream loop: the current
+ * {@link BrokerConnection}, reconnecting after a loss with {@link Backoff}, the {@link SubscriptionTable} and the
+ * QoS 2 state, and the loop side of {@link MqttBridge}'s publish, subscribe and unsubscribe. Everything here but
+ * {@link #isConnected()} is touched on the upstream loop only.
+ */
+final class BrokerSession {
+
+    private static final System.Logger LOG = System.getLogger(MqttBridge.class.getName());
+
+    private final BridgeOptions options;
+    private final EventLoop loop;
+    private final AtomicBoolean closing;
+    private final Qos0Permits qos0Permits;
+    private final BrokerChannels channels;
+    private final Backoff backoff;
+    private final SubscriptionTable subscriptions = new SubscriptionTable();
+    private final Qos2Session qos2 = new Qos2Session();
+    /** Mirrors "a connection is up" for other threads: isConnected() and the fast failure of publish/subscribe. */
+    private volatile boolean connected;
+
+    private UpstreamListener listener;
+    private BrokerConnection connection;
+    private boolean closed;
+    private ScheduledFuture<?> reconnectTask;
+    /** The reason last logged as a WARNING during this outage; null while connected. */
+    private String reportedReason;
+    private boolean everUp;
+
+    BrokerSession(BridgeOptions options, EventLoop loop, AtomicBoolean closing, Qos0Permits qos0Permits) {
+        this.options = options;
+        this.loop = loop;
+        this.closing = closing;
+        this.qos0Permits = qos0Permits;
+        this.channels = new BrokerChannels(options, loop);
+        this.backoff = new Backoff(options.reconnectMin(), options.reconnectMax());
+    }
+
+    BridgeOptions options() {
+        return options;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    SubscriptionTable subscriptions() {
+        return subscriptions;
+    }
+
+    Qos2Session qos2() {
+        return qos2;
+    }
+
+    /** Any thread. */
+    boolean isConnected() {
+        return connected;
+    }
+
+    /** Any thread: the bridge is closing, publishes and subscribes fail from now on. */
+    void markClosing() {
+        connected = false;
+    }
+
+    UpstreamUnavailableException notConnected() {
+        return new UpstreamUnavailableException(
+                closing.get() ? "bridge is closed" : "not connected to broker " + options.address());
+    }
+
+    void start(UpstreamListener listener) {
+        this.listener = listener;
+        connect();
+    }
+
+    boolean isCurrent(BrokerConnection c) {
+        return connection == c && !closed;
+    }
+
+    private BrokerConnection upConnection() {
+        BrokerConnection c = connection;
+        return c != null && c.up ? c : null;
+    }
+
+    // ---- publishing ----
+
+    /**
+     * Takes what the outbox holds, encodes it into as few buffers as possible and writes them; the flush follows once
+     * at the end of this loop iteration. QoS 0 futures complete when their buffer is written.
+     */
+    void writePublishes(PublishOutbox box) {
+        BrokerConnection c = upConnection();
+        PublishBatch batch = null;
+        for (int n = 0; n < PublishOutbox.MAX_PER_DRAIN; n++) {
+            PublishOutbox.Entry e = box.poll();
+            if (e == null) {
+                break;
+            }
+            UpstreamMessage message = e.message();
+            if (c == null) {
+                settle(message, e.future(), notConnected());
+                continue;
+            }
+            int packetId = 0;
+            if (message.qos() > 0) {
+                if (c.window.inflightPublishes() >= options.maxInflight()) {
+                    e.future().completeExceptionally(new UpstreamUnavailableException("broker window full: "
+                            + c.window.inflightPublishes() + " QoS 1/2 publishes await acknowledgement (maxInflight)"));
+                    continue;
+                }
+                packetId = c.window.allocatePacketId();
+                if (packetId == 0) {
+                    e.future().completeExceptionally(new UpstreamUnavailableException("no free MQTT packet id"));
+                    continue;
+                }
+                c.window.put(packetId, new Pending.Publish(e.future(), message.qos()));
+            }
+            if (batch != null && batch.isFull()) {
+                batch.write(c);
+                batch = null;
+            }
+            if (batch == null) {
+                batch = new PublishBatch(c.channel.alloc(), qos0Permits);
+            }
+            batch.add(message, packetId, e.future());
+        }
+        if (batch != null) {
+            batch.write(c);
+        }
+    }
+
+    /** Completes a publish's future, giving back its QoS 0 permit. Any thread. */
+    void settle(UpstreamMessage message, CompletableFuture<Void> future, Throwable failure) {
+        if (message.qos() == 0) {
+            qos0Permits.release();
+        }
+        if (failure == null) {
+            future.complete(null);
+        } else {
+            future.completeExceptionally(failure);
+        }
+    }
+
+    // ---- subscriptions ----
+
+    void subscribe(String filter, int qos, CompletableFuture<Integer> future) {
+        BrokerConnection c = upConnection();
+        if (c == null) {
+            future.completeExceptionally(notConnected());
+            return;
+        }
+        int id = c.window.allocatePacketId();
+        if (id == 0) {
+            future.completeExceptionally(new UpstreamUnavailableException("no free MQTT packet id"));
+            return;
+        }
+        SubscriptionTable.Subscription s = subscriptions.reference(filter, qos);
+        c.window.put(id, new Pending.Subscribe(List.of(new Pending.SubRequest(s, future)), false));
+        c.write(MqttMessageBuilders.subscribe().messageId(id).addSubscription(MqttQoS.valueOf(s.qos), filter).build());
+    }
+
+    void restoreSubscription(String filter, int qos) {
+        subscriptions.reference(filter, qos);
+    }
+
+    void unsubscribe(String filter, CompletableFuture<Void> future) {
+        switch (subscriptions.release(filter)) {
+            case NOT_SUBSCRIBED -> future.completeExceptionally(
+                    new IllegalStateException("no subscription to '" + filter + "' to remove"));
+            case STILL_REFERENCED -> future.complete(null);
+            case LAST_REFERENCE -> {
+                BrokerConnection c = connection;
+                int id = c != null && c.sessionActive ? c.window.allocatePacketId() : 0;
+                if (id == 0) {
+                    if (!options.cleanSession()) {
+                        subscriptions.unsubscribeOnConnect(filter); // the broker keeps it until told otherwise
+                    }
+                    future.complete(null); // with a clean session, no connection means no subscription at the broker
+                    return;
+                }
+                c.window.put(id, new Pending.Unsubscribe(future));
+                c.write(MqttMessageBuilders.unsubscribe().messageId(id).addTopicFilter(filter).build());
+            }
+        }
+    }
+
+    // ---- connecting ----
+
+    private void connect() {
+        reconnectTask = null;
+        if (closed) {
+            return;
+        }
+        BrokerConnection c = new BrokerConnection(this);
+        connection = c;
+        try {
+            channels.connect(c).addListener((ChannelFutureListener) f -> {
+                if (!f.isSuccess()) {
+                    connectionEnded(c, "TCP connect failed: " + describe(f.cause()));
+                }
+            });
+        } catch (TlsSetupException e) {
+            connectionEnded(c, e.getMessage());
+        }
+    }
+
+    /** Called once per connection, when its TCP connect failed or its channel closed (or the bridge closes it). */
+    void connectionEnded(BrokerConnection c, String reason) {
+        if (c.ended) {
+            return;
+        }
+        c.ended = true;
+        c.cancelTimers();
+        if (connection != c) {
+            return;
+        }
+        connection = null;
+        boolean wasUp = c.up;
+        c.up = false;
+        connected = false;
+        c.failPending(reason);
+        if (closed) {
+            if (wasUp) {
+                LOG.log(Level.INFO, "disconnected from MQTT broker {0} ({1})", options.address(), reason);
+                notifyConnection(false);
+            }
+            return;
+        }
+        if (wasUp) {
+            LOG.log(Level.WARNING, "connection to MQTT broker {0} lost: {1}; reconnecting", options.address(), reason);
+            notifyConnection(false);
+            reportedReason = reason;
+            backoff.connectionLost(System.nanoTime() - c.upSinceNanos);
+        } else if (!reason.equals(reportedReason)) {
+            // once per outage and per new reason, without a stack trace: the reason says what to fix
+            LOG.log(Level.WARNING, "cannot connect to MQTT broker {0}: {1}; retrying with backoff up to {2}",
+                    options.address(), reason, options.reconnectMax());
+            reportedReason = reason;
+        } else {
+            LOG.log(Level.DEBUG, "connection attempt to MQTT broker {0} failed: {1}", options.address(), reason);
+        }
+        reconnectTask = loop.schedule(this::connect, backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The connection's CONNACK accepted it and its re-subscriptions are answered. */
+    void connectionUp(BrokerConnection c) {
+        c.up = true;
+        c.upSinceNanos = System.nanoTime();
+        connected = true;
+        reportedReason = null;
+        if (everUp) {
+            LOG.log(Level.INFO, "reconnected to MQTT broker {0} as {1}, {2} subscription(s) restored",
+                    options.address(), options.clientId(), String.valueOf(subscriptions.size()));
+        } else {
+            LOG.log(Level.INFO, "connected to MQTT broker {0} as {1}", options.address(), options.clientId());
+        }
+        everUp = true;
+        notifyConnection(true);
+    }
+
+    private void notifyConnection(boolean up) {
+        UpstreamListener target = listener;
+        if (target == null) {
+            return;
+        }
+        try {
+            target.onConnectionChanged(up);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "upstream listener failed in onConnectionChanged(" + up + ")", e);
+        }
+    }
+
+    void deliver(String topic, byte[] payload, int qos, boolean retain, Runnable taken) {
+        try {
+            listener.onMessage(new UpstreamMessage(topic, payload, qos, retain), taken);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "upstream listener failed on a message for '" + topic + "'", e);
+        }
+    }
+
+    /** Sends DISCONNECT when connected, closes the connection, stops reconnecting. */
+    void shutdown() {
+        closed = true;
+        if (reconnectTask != null) {
+            reconnectTask.cancel(false);
+            reconnectTask = null;
+        }
+        BrokerConnection c = connection;
+        if (c != null) {
+            c.disconnect();
+            connectionEnded(c, "bridge closed");
+        }
+    }
+}

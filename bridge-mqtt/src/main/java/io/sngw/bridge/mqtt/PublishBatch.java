@@ -1,0 +1,57 @@
+package io.sngw.bridge.mqtt;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFuture;
+import io.sngw.core.upstream.UpstreamMessage;
+import io.sngw.core.upstream.UpstreamUnavailableException;
+
+/** Publishes encoded into one buffer; the QoS 0 ones complete when it is written. Upstream loop only. */
+final class PublishBatch {
+    private static final int INITIAL_BYTES = 16 * 1024;
+    private static final int FULL_BYTES = 64 * 1024;
+
+    private final ByteBuf buffer;
+    private final Qos0Permits qos0Permits;
+    private final List<CompletableFuture<Void>> qos0 = new ArrayList<>();
+
+    PublishBatch(ByteBufAllocator alloc, Qos0Permits qos0Permits) {
+        this.buffer = alloc.buffer(INITIAL_BYTES);
+        this.qos0Permits = qos0Permits;
+    }
+
+    boolean isFull() {
+        return buffer.readableBytes() >= FULL_BYTES;
+    }
+
+    void add(UpstreamMessage message, int packetId, CompletableFuture<Void> future) {
+        buffer.ensureWritable(PublishEncoder.maxEncodedLength(message));
+        PublishEncoder.encode(buffer, message, packetId);
+        if (message.qos() == 0) {
+            qos0.add(future);
+        }
+    }
+
+    void write(BrokerConnection connection) {
+        ChannelFuture written = connection.write(buffer);
+        if (qos0.isEmpty()) {
+            return;
+        }
+        written.addListener(f -> {
+            Throwable failure = f.isSuccess() ? null : new UpstreamUnavailableException(
+                    "QoS 0 publish not written to broker: " + Packets.describe(f.cause()));
+            for (CompletableFuture<Void> future : qos0) {
+                qos0Permits.release();
+                if (failure == null) {
+                    future.complete(null);
+                } else {
+                    future.completeExceptionally(failure);
+                }
+            }
+        });
+    }
+}

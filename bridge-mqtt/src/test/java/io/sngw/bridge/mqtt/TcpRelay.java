@@ -1,0 +1,94 @@
+package io.sngw.bridge.mqtt;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP relay on a free loopback port to a target port, which can turn into a black hole: both directions stop being
+ * forwarded while the sockets stay open, as when a NAT entry times out or a cable is pulled. For half-open tests.
+ */
+final class TcpRelay implements AutoCloseable {
+    private final ServerSocket server;
+    private final int target;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean blackHole;
+
+    TcpRelay(int target) {
+        this.target = target;
+        try {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Thread accept = new Thread(this::accept, "tcp-relay-accept");
+        accept.setDaemon(true);
+        accept.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    /** From now on nothing passes either way, and nothing is closed. */
+    void blackHole() {
+        blackHole = true;
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket in = server.accept();
+                Socket out = new Socket();
+                out.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target));
+                sockets.add(in);
+                sockets.add(out);
+                pump(in, out);
+                pump(out, in);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[8192];
+            try (InputStream input = from.getInputStream(); OutputStream output = to.getOutputStream()) {
+                for (int n; (n = input.read(buffer)) > 0; ) {
+                    if (!blackHole) {
+                        output.write(buffer, 0, n);
+                        output.flush();
+                    }
+                }
+            } catch (IOException ignored) {
+                // closed
+            }
+        }, "tcp-relay-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Socket s : sockets) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}

@@ -42,6 +42,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -99,8 +100,16 @@ final class Session {
     /** Broker → client: messages not yet sent (window full, REGISTER pending, client asleep). */
     /** Small at first: most of 100k sessions are asleep with nothing queued, and ArrayDeque starts at 17 slots. */
     private final ArrayDeque<Delivery> queue = new ArrayDeque<>(2);
-    /** Broker → client: what waits for an acknowledgement from the client, by message id. */
-    private final Map<Integer, Awaiting> awaiting = new HashMap<>();
+    /**
+     * Broker → client: what waits for an acknowledgement from the client, by message id, in the order it was first
+     * sent: after a reconnect the unacknowledged messages are resent in that order.
+     */
+    private final Map<Integer, Awaiting> awaiting = new LinkedHashMap<>();
+    /**
+     * Message ids of queued deliveries that were sent before (and go out again with the same id): no new message may
+     * take them. Null while there are none, which is almost always.
+     */
+    private Set<Integer> idsOfQueued;
     private int publishesInFlight;
     private int nextMsgId = 1;
     /** Numbers this client's messages in the store; 0 means a delivery that is not stored. */
@@ -131,11 +140,23 @@ final class Session {
 
     /**
      * A message from the broker on its way to this client, at the QoS it will be sent with; {@code seq} is its key
-     * in the store, 0 when it is not stored (QoS 0 to a client that is awake).
+     * in the store, 0 when it is not stored (QoS 0 to a client that is awake). {@code msgId} is the id it was sent
+     * with (0: never sent), {@code released} whether a QoS 2 one is past PUBREC: a resend repeats the id with DUP, or
+     * resumes with PUBREL, as MQTT-SN 1.2 §6.13 and MQTT 3.1.1 §4.4 ask, so that the client knows the repeat.
      */
-    private record Delivery(String topic, byte[] payload, int qos, boolean retain, boolean retriedAfterInvalidId, long seq) {
+    private record Delivery(String topic, byte[] payload, int qos, boolean retain, boolean retriedAfterInvalidId, long seq,
+                            int msgId, boolean released) {
+        /** Sent again after the client rejected its topic id: a new PUBLISH, with a new id. */
         Delivery retried() {
-            return new Delivery(topic, payload, qos, retain, true, seq);
+            return new Delivery(topic, payload, qos, retain, true, seq, 0, false);
+        }
+
+        Delivery sentAs(int id) {
+            return new Delivery(topic, payload, qos, retain, retriedAfterInvalidId, seq, id, false);
+        }
+
+        Delivery releasedNow() {
+            return new Delivery(topic, payload, qos, retain, retriedAfterInvalidId, seq, msgId, true);
         }
     }
 
@@ -145,7 +166,7 @@ final class Session {
     private static final class Awaiting {
         AwaitKind kind;
         MqttSnMessage message;
-        final Delivery delivery;
+        Delivery delivery;
         int retries;
         ScheduledFuture<?> timer;
 
@@ -693,7 +714,7 @@ final class Session {
             return;
         }
         long seq = store ? ++lastPendingSeq : 0;
-        Delivery delivery = new Delivery(message.topic(), message.payload(), qos, message.retain(), false, seq);
+        Delivery delivery = new Delivery(message.topic(), message.payload(), qos, message.retain(), false, seq, 0, false);
         if (store) {
             ctx.store.savePending(new PendingMessage(clientId, seq, delivery.topic(), delivery.payload(), qos,
                     delivery.retain()));
@@ -703,6 +724,9 @@ final class Session {
 
     /** The client has the message, or it is dropped: either way the store forgets it. */
     private void discard(Delivery delivery) {
+        if (delivery != null && delivery.msgId() != 0) {
+            releaseId(delivery.msgId());
+        }
         if (delivery != null && delivery.seq() != 0) {
             ctx.store.deletePending(clientId, delivery.seq());
             ctx.budgets.keptMessages().release(1);
@@ -716,6 +740,11 @@ final class Session {
         }
         while (!queue.isEmpty() && publishesInFlight < ctx.options.maxInflight()) {
             Delivery next = queue.peekFirst();
+            if (next.released()) {
+                queue.pollFirst();
+                resumeRelease(next); // the client has the message: no topic id is needed to finish
+                continue;
+            }
             TopicRef ref = topicRefFor(next.topic());
             if (ref == null) {
                 if (!unconfirmedTopics.contains(next.topic()) && !startRegister(next.topic())) {
@@ -770,12 +799,59 @@ final class Session {
             discard(delivery);
             return;
         }
-        int msgId = allocateMsgId();
-        Publish publish = new Publish(false, delivery.qos(), delivery.retain(), ref, msgId, delivery.payload());
+        boolean resend = delivery.msgId() != 0;
+        int msgId;
+        if (resend) {
+            msgId = delivery.msgId();
+            releaseId(msgId);
+        } else {
+            msgId = allocateMsgId();
+            delivery = delivery.sentAs(msgId);
+            saveDeliveryState(delivery);
+        }
+        Publish publish = new Publish(resend, delivery.qos(), delivery.retain(), ref, msgId, delivery.payload());
         Awaiting a = new Awaiting(delivery.qos() == 1 ? AwaitKind.PUBACK : AwaitKind.PUBREC, publish, delivery);
         awaiting.put(msgId, a);
         publishesInFlight++;
+        if (delivery.qos() == 2 && !resend) {
+            transmitOnceStored(msgId, a);
+        } else {
+            // QoS 1 may arrive twice: a crash before its id is on disk costs a resend under a new id, no more.
+            transmit(msgId, a);
+        }
+    }
+
+    /** A QoS 2 delivery the client answered with PUBREC before it was interrupted: it goes on with PUBREL. */
+    private void resumeRelease(Delivery delivery) {
+        int msgId = delivery.msgId();
+        releaseId(msgId);
+        Awaiting a = new Awaiting(AwaitKind.PUBCOMP, new PubRel(msgId), delivery);
+        awaiting.put(msgId, a);
+        publishesInFlight++;
         transmit(msgId, a);
+    }
+
+    private void saveDeliveryState(Delivery delivery) {
+        if (delivery.seq() != 0) {
+            ctx.store.saveDeliveryState(clientId, delivery.seq(), delivery.msgId(), delivery.released());
+        }
+    }
+
+    /**
+     * Exactly once across a crash: a QoS 2 PUBLISH (or PUBREL) leaves only once the store has its id (or its
+     * release). Otherwise a restarted gateway would send it under a new id (or the PUBLISH again where the client had
+     * already completed it), and the client would deliver it twice.
+     */
+    private void transmitOnceStored(int msgId, Awaiting a) {
+        ctx.store.flush().whenCompleteAsync((committed, notCommitted) -> {
+            if (notCommitted != null) {
+                LOG.log(Level.WARNING, "client {0}: state of QoS 2 delivery {1} not stored ({2}); after a crash it"
+                        + " could reach the client twice", clientId, msgId, notCommitted.toString());
+            }
+            if (awaiting.get(msgId) == a && a.timer == null && (state == SessionState.ACTIVE || state == SessionState.AWAKE)) {
+                transmit(msgId, a);
+            }
+        }, this::post);
     }
 
     /** Sends now and arms T_retry; a resend of a PUBLISH carries DUP. */
@@ -843,11 +919,14 @@ final class Session {
         }
         if (a.kind == AwaitKind.PUBREC) {
             cancel(a.timer);
+            a.timer = null;
             a.kind = AwaitKind.PUBCOMP;
             a.message = new PubRel(pubRec.msgId());
             a.retries = 0;
-            transmit(pubRec.msgId(), a);
-        } else if (a.kind == AwaitKind.PUBCOMP) {
+            a.delivery = a.delivery.releasedNow();
+            saveDeliveryState(a.delivery);
+            transmitOnceStored(pubRec.msgId(), a);
+        } else if (a.kind == AwaitKind.PUBCOMP && a.timer != null) {
             send(a.message); // our PUBREL was lost
         }
     }
@@ -890,20 +969,38 @@ final class Session {
         for (int i = 0; i < 0xFFFF; i++) {
             int id = nextMsgId;
             nextMsgId = nextMsgId == 0xFFFF ? 1 : nextMsgId + 1;
-            if (!awaiting.containsKey(id)) {
+            if (!awaiting.containsKey(id) && (idsOfQueued == null || !idsOfQueued.contains(id))) {
                 return id;
             }
         }
         throw new IllegalStateException("no free message id"); // unreachable: maxInflight < 65535
     }
 
-    /** Messages sent but not acknowledged go back to the head of the queue, to be sent again (with a new id). */
+    /** A queued delivery keeps the id it was sent with: no other message may take it meanwhile. */
+    private void holdId(int msgId) {
+        if (idsOfQueued == null) {
+            idsOfQueued = new HashSet<>(4);
+        }
+        idsOfQueued.add(msgId);
+    }
+
+    private void releaseId(int msgId) {
+        if (idsOfQueued != null && idsOfQueued.remove(msgId) && idsOfQueued.isEmpty()) {
+            idsOfQueued = null;
+        }
+    }
+
+    /**
+     * Messages sent but not acknowledged go back to the head of the queue, in the order they were sent, to be sent
+     * again with their id and DUP (or PUBREL) once the client is back. A REGISTER is not kept: it is asked again.
+     */
     private void requeueInFlight() {
         ArrayDeque<Delivery> unacknowledged = new ArrayDeque<>();
         for (Awaiting a : awaiting.values()) {
             cancel(a.timer);
             if (a.delivery != null) {
                 unacknowledged.add(a.delivery);
+                holdId(a.delivery.msgId());
             }
         }
         awaiting.clear();
@@ -980,7 +1077,11 @@ final class Session {
         });
         awaitingPubRel.addAll(record.awaitingPubRel());
         for (PendingMessage p : pending) {
-            queue.addLast(new Delivery(p.topic(), p.payload(), p.qos(), p.retain(), false, p.seq()));
+            queue.addLast(new Delivery(p.topic(), p.payload(), p.qos(), p.retain(), false, p.seq(), p.msgId(),
+                    p.released()));
+            if (p.msgId() != 0) {
+                holdId(p.msgId());
+            }
             lastPendingSeq = Math.max(lastPendingSeq, p.seq());
         }
         if (from != null && record.status() != SessionRecord.Status.DISCONNECTED) {
@@ -993,13 +1094,23 @@ final class Session {
                 ctx.idleSessions.idle(this, lastHeardNanos);
             }
             armSupervision();
-            pump();
+            // What waits for it leaves in resumeDeliveries, once the links are started: sent now it would be lost.
         } else if (!cleanSession) {
             state = SessionState.DISCONNECTED;
             dropQos0();
             becomeIdle(); // its idle time starts again: a restart cannot tell how long it had been away
         } else {
             remove();
+        }
+    }
+
+    /**
+     * The gateway has started its links: a restored session whose client was listening gets what waits for it at
+     * once (its unacknowledged messages again, with their ids and DUP) instead of T_retry later.
+     */
+    void resumeDeliveries() {
+        if (state == SessionState.ACTIVE) {
+            pump();
         }
     }
 
@@ -1190,6 +1301,7 @@ final class Session {
         publishesInFlight = 0;
         queue.forEach(this::discard);
         queue.clear();
+        idsOfQueued = null;
         awaitingPubRel.clear();
     }
 

@@ -58,7 +58,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     private final AccessPolicy access;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Router router;
-    private final SessionLoops loops;
+    private final Scheduling loops;
     private final GatewayContext ctx;
     private final FairShare fairShare;
     private final List<Link> links = new CopyOnWriteArrayList<>();
@@ -82,12 +82,17 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
 
     /** A gateway that admits clients, and lets them publish and subscribe, as {@code access} says. */
     public Gateway(GatewayOptions options, Upstream upstream, Store store, AccessPolicy access) {
+        this(options, upstream, store, access, new SessionLoops(options.sessionLoops()));
+    }
+
+    /** With the time and threads given: gateway-core's test harness drives its own clock and loops. */
+    Gateway(GatewayOptions options, Upstream upstream, Store store, AccessPolicy access, Scheduling scheduling) {
         this.options = options;
         this.upstream = upstream;
         this.store = store;
         this.access = access;
-        this.router = new Router(store);
-        this.loops = new SessionLoops(options.sessionLoops());
+        this.loops = scheduling;
+        this.router = new Router(store, scheduling.newRouterExecutor());
         this.ctx = new GatewayContext(options, upstream, store, access, router, metrics, loops);
         this.fairShare = new FairShare(options.budgets().sourceRate(), metrics, loops::congested);
         LOG.log(Level.INFO, "global budgets: {0}; unsupervised sessions expire after {1} idle", ctx.budgets,

@@ -229,7 +229,7 @@ final class Session {
         }
         cleanSession = connect.cleanSession();
         keepAliveSeconds = connect.duration();
-        lastHeardNanos = System.nanoTime();
+        lastHeardNanos = ctx.loops.nanoTime();
         if (connect.will()) {
             state = SessionState.CONNECTING;
             pendingWillTopic = null;
@@ -329,7 +329,7 @@ final class Session {
             ctx.metrics.increment(Counter.NO_SESSION_DISCONNECT_SENT);
             return;
         }
-        lastHeardNanos = System.nanoTime();
+        lastHeardNanos = ctx.loops.nanoTime();
         if (keepAliveSeconds == 0) {
             ctx.idleSessions.heard(this, lastHeardNanos);
         }
@@ -529,7 +529,7 @@ final class Session {
         int qos = subscribe.qos();
         Subscription subscription = subscriptions.computeIfAbsent(filter, f -> new Subscription(qos, 0));
         subscription.qos = qos;
-        subscription.freshUntilNanos = System.nanoTime() + RETAINED_WINDOW_NANOS;
+        subscription.freshUntilNanos = ctx.loops.nanoTime() + RETAINED_WINDOW_NANOS;
         subscription.retainedDelivered = null;
         if (!existed) {
             ctx.router.add(filter, this);
@@ -611,7 +611,7 @@ final class Session {
             ctx.sessionsByAddress.remove(address, this);
             bindAddress(fromLink, from);
         }
-        lastHeardNanos = System.nanoTime();
+        lastHeardNanos = ctx.loops.nanoTime();
         if (state == SessionState.ACTIVE) {
             send(new PingResp());
             return;
@@ -669,7 +669,7 @@ final class Session {
         }
         int qos = -1;
         boolean fresh = false;
-        long now = System.nanoTime();
+        long now = ctx.loops.nanoTime();
         for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
             if (TopicFilter.matches(e.getKey(), message.topic())) {
                 Subscription s = e.getValue();
@@ -1089,7 +1089,7 @@ final class Session {
             address = from;
             ctx.sessionsByAddress.put(from, this);
             state = record.status() == SessionRecord.Status.ASLEEP ? SessionState.ASLEEP : SessionState.ACTIVE;
-            lastHeardNanos = System.nanoTime();
+            lastHeardNanos = ctx.loops.nanoTime();
             if (keepAliveSeconds == 0 && state == SessionState.ACTIVE) {
                 ctx.idleSessions.idle(this, lastHeardNanos);
             }
@@ -1123,7 +1123,7 @@ final class Session {
             supervision = null;
             return;
         }
-        long remaining = lastHeardNanos + timeoutNanos - System.nanoTime();
+        long remaining = lastHeardNanos + timeoutNanos - ctx.loops.nanoTime();
         supervision = loop.schedule(() -> post(this::checkSupervision), Math.max(remaining, 0), TimeUnit.NANOSECONDS);
     }
 
@@ -1140,7 +1140,7 @@ final class Session {
         if (state != SessionState.DISCONNECTED && !connected()) {
             return;
         }
-        if (System.nanoTime() - lastHeardNanos < supervisionTimeoutNanos()) {
+        if (ctx.loops.nanoTime() - lastHeardNanos < supervisionTimeoutNanos()) {
             armSupervision();
         } else if (state == SessionState.DISCONNECTED) {
             LOG.log(Level.INFO, "client {0}: persistent session forgotten, its client away for {1} (limits.idle-expiry)",
@@ -1156,7 +1156,7 @@ final class Session {
 
     /** Disconnected and persistent: nothing supervises it but the idle expiry, and it may give way to a new client. */
     private void becomeIdle() {
-        lastHeardNanos = System.nanoTime();
+        lastHeardNanos = ctx.loops.nanoTime();
         ctx.idleSessions.idle(this, lastHeardNanos);
         armSupervision();
     }

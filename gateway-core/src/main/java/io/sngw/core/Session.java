@@ -38,11 +38,8 @@ import io.sngw.core.topic.TopicRegistry;
 import io.sngw.core.upstream.UpstreamMessage;
 
 import java.lang.System.Logger.Level;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,8 +85,7 @@ final class Session {
     private int willDialogueAttempts;
 
     private final TopicRegistry registry;
-    /** Topic names whose gateway REGISTER has not been acknowledged yet: the client cannot use their id. */
-    private final Set<String> unconfirmedTopics = new HashSet<>();
+    private final Deliveries deliveries;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
 
     /** Client → broker: message ids of QoS 1/2 publishes the broker has not acknowledged yet. */
@@ -97,25 +93,7 @@ final class Session {
     /** Client → broker: QoS 2 message ids answered with PUBREC, waiting for the client's PUBREL. */
     private final Set<Integer> awaitingPubRel = new HashSet<>();
 
-    /** Broker → client: messages not yet sent (window full, REGISTER pending, client asleep). */
-    /** Small at first: most of 100k sessions are asleep with nothing queued, and ArrayDeque starts at 17 slots. */
-    private final ArrayDeque<Delivery> queue = new ArrayDeque<>(2);
-    /**
-     * Broker → client: what waits for an acknowledgement from the client, by message id, in the order it was first
-     * sent: after a reconnect the unacknowledged messages are resent in that order.
-     */
-    private final Map<Integer, Awaiting> awaiting = new LinkedHashMap<>();
-    /**
-     * Message ids of queued deliveries that were sent before (and go out again with the same id): no new message may
-     * take them. Null while there are none, which is almost always.
-     */
-    private Set<Integer> idsOfQueued;
-    private int publishesInFlight;
-    private int nextMsgId = 1;
-    /** Numbers this client's messages in the store; 0 means a delivery that is not stored. */
-    private long lastPendingSeq;
     private boolean saveScheduled;
-    private boolean overflowLogged;
 
     private static final class Subscription {
         int qos;
@@ -138,50 +116,12 @@ final class Session {
         }
     }
 
-    /**
-     * A message from the broker on its way to this client, at the QoS it will be sent with; {@code seq} is its key
-     * in the store, 0 when it is not stored (QoS 0 to a client that is awake). {@code msgId} is the id it was sent
-     * with (0: never sent), {@code released} whether a QoS 2 one is past PUBREC: a resend repeats the id with DUP, or
-     * resumes with PUBREL, as MQTT-SN 1.2 §6.13 and MQTT 3.1.1 §4.4 ask, so that the client knows the repeat.
-     */
-    private record Delivery(String topic, byte[] payload, int qos, boolean retain, boolean retriedAfterInvalidId, long seq,
-                            int msgId, boolean released) {
-        /** Sent again after the client rejected its topic id: a new PUBLISH, with a new id. */
-        Delivery retried() {
-            return new Delivery(topic, payload, qos, retain, true, seq, 0, false);
-        }
-
-        Delivery sentAs(int id) {
-            return new Delivery(topic, payload, qos, retain, retriedAfterInvalidId, seq, id, false);
-        }
-
-        Delivery releasedNow() {
-            return new Delivery(topic, payload, qos, retain, retriedAfterInvalidId, seq, msgId, true);
-        }
-    }
-
-    private enum AwaitKind { PUBACK, PUBREC, PUBCOMP, REGACK }
-
-    /** A message sent to the client that it must answer; resent with DUP until answered or N_retry runs out. */
-    private static final class Awaiting {
-        AwaitKind kind;
-        MqttSnMessage message;
-        Delivery delivery;
-        int retries;
-        ScheduledFuture<?> timer;
-
-        Awaiting(AwaitKind kind, MqttSnMessage message, Delivery delivery) {
-            this.kind = kind;
-            this.message = message;
-            this.delivery = delivery;
-        }
-    }
-
     Session(String clientId, ScheduledExecutorService loop, GatewayContext ctx) {
         this.clientId = clientId;
         this.loop = loop;
         this.ctx = ctx;
         this.registry = new TopicRegistry(ctx.options.maxTopicsPerClient(), ctx.budgets.registrations());
+        this.deliveries = new Deliveries(this, clientId, ctx, registry);
     }
 
     /** Runs a task on the session's loop; a failure is counted and logged, never lost silently. */
@@ -223,7 +163,7 @@ final class Session {
         }
         bindAddress(fromLink, from);
         stopTimers();
-        requeueInFlight();
+        deliveries.requeueInFlight();
         if (connect.cleanSession()) {
             clearState();
         }
@@ -337,12 +277,12 @@ final class Session {
             case WILLTOPIC -> onWillTopic((WillTopic) message);
             case WILLMSG -> onWillMsg((WillMsg) message);
             case REGISTER -> onRegister((Register) message);
-            case REGACK -> onRegAck((RegAck) message);
+            case REGACK -> deliveries.onRegAck((RegAck) message);
             case PUBLISH -> onPublish((Publish) message);
-            case PUBACK -> onPubAck((PubAck) message);
-            case PUBREC -> onPubRec((PubRec) message);
+            case PUBACK -> deliveries.onPubAck((PubAck) message);
+            case PUBREC -> deliveries.onPubRec((PubRec) message);
             case PUBREL -> onPubRel((PubRel) message);
-            case PUBCOMP -> onPubComp((PubComp) message);
+            case PUBCOMP -> deliveries.onPubComp((PubComp) message);
             case SUBSCRIBE -> onSubscribe((Subscribe) message);
             case UNSUBSCRIBE -> onUnsubscribe((Unsubscribe) message);
             case PINGREQ -> onPing();
@@ -373,7 +313,7 @@ final class Session {
             send(new RegAck(0, register.msgId(), ReturnCode.CONGESTION));
             return;
         }
-        unconfirmedTopics.remove(name);
+        deliveries.confirmed(name);
         save();
         send(new RegAck(id, register.msgId(), ReturnCode.ACCEPTED));
         pump();
@@ -498,7 +438,7 @@ final class Session {
                     rejectSubscribe(msgId, ReturnCode.CONGESTION, "topic registry full");
                     return;
                 }
-                unconfirmedTopics.remove(filter);
+                deliveries.confirmed(filter);
             }
         } else if (ref instanceof TopicRef.Predefined predefined) {
             filter = ctx.options.predefinedTopics().get(predefined.id());
@@ -630,7 +570,7 @@ final class Session {
         sleepSeconds = disconnect.sleepDuration();
         state = SessionState.ASLEEP;
         ctx.idleSessions.busy(this);
-        requeueInFlight();
+        deliveries.requeueInFlight();
         save();
         armSupervision();
     }
@@ -693,321 +633,8 @@ final class Session {
         if (state == SessionState.DISCONNECTED && effectiveQos == 0) {
             return; // an offline persistent session keeps QoS 1 and 2 only, as MQTT does
         }
-        enqueue(message, effectiveQos);
+        deliveries.enqueue(message, effectiveQos, isListening());
         pump();
-    }
-
-    /** QoS 1/2, and everything for a client that cannot take it now, is stored until the client has it. */
-    private void enqueue(UpstreamMessage message, int qos) {
-        if (queue.size() >= ctx.options.maxBufferedPerClient()) {
-            discard(queue.pollFirst());
-            ctx.metrics.increment(Counter.BUFFER_OVERFLOW_DROPPED);
-            if (!overflowLogged) {
-                overflowLogged = true;
-                LOG.log(Level.WARNING, "client {0}: more than {1} messages waiting, dropping the oldest (counted in "
-                        + "buffer.overflow.dropped; logged once per client)", clientId, ctx.options.maxBufferedPerClient());
-            }
-        }
-        boolean store = qos > 0 || (state != SessionState.ACTIVE && state != SessionState.AWAKE);
-        if (store && !ctx.budgets.keptMessages().tryTake()) {
-            ctx.metrics.increment(Counter.KEPT_OVER_BUDGET_DROPPED);
-            return;
-        }
-        long seq = store ? ++lastPendingSeq : 0;
-        Delivery delivery = new Delivery(message.topic(), message.payload(), qos, message.retain(), false, seq, 0, false);
-        if (store) {
-            ctx.store.savePending(new PendingMessage(clientId, seq, delivery.topic(), delivery.payload(), qos,
-                    delivery.retain()));
-        }
-        queue.addLast(delivery);
-    }
-
-    /** The client has the message, or it is dropped: either way the store forgets it. */
-    private void discard(Delivery delivery) {
-        if (delivery != null && delivery.msgId() != 0) {
-            releaseId(delivery.msgId());
-        }
-        if (delivery != null && delivery.seq() != 0) {
-            ctx.store.deletePending(clientId, delivery.seq());
-            ctx.budgets.keptMessages().release(1);
-        }
-    }
-
-    /** Sends what the in-flight window allows, in order; a topic without an id first gets a REGISTER. */
-    private void pump() {
-        if (state != SessionState.ACTIVE && state != SessionState.AWAKE) {
-            return;
-        }
-        while (!queue.isEmpty() && publishesInFlight < ctx.options.maxInflight()) {
-            Delivery next = queue.peekFirst();
-            if (next.released()) {
-                queue.pollFirst();
-                resumeRelease(next); // the client has the message: no topic id is needed to finish
-                continue;
-            }
-            TopicRef ref = topicRefFor(next.topic());
-            if (ref == null) {
-                if (!unconfirmedTopics.contains(next.topic()) && !startRegister(next.topic())) {
-                    discard(queue.pollFirst());
-                    ctx.metrics.increment(Counter.PUBLISH_OUT_DROPPED);
-                    continue;
-                }
-                break; // order matters more than speed here: wait for the REGACK
-            }
-            queue.pollFirst();
-            sendPublish(next, ref);
-        }
-        if (state == SessionState.AWAKE && queue.isEmpty() && publishesInFlight == 0) {
-            send(new PingResp());
-            state = SessionState.ASLEEP;
-            armSupervision();
-        }
-    }
-
-    private TopicRef topicRefFor(String topic) {
-        int registered = registry.existingId(topic);
-        if (registered > 0 && !unconfirmedTopics.contains(topic)) {
-            return new TopicRef.Registered(registered); // the id the client was given (SUBACK, REGACK): it knows it
-        }
-        Integer predefined = ctx.predefinedIdsByName.get(topic);
-        if (predefined != null) {
-            return new TopicRef.Predefined(predefined);
-        }
-        if (topic.length() == 2 && topic.charAt(0) <= 0xFF && topic.charAt(1) <= 0xFF) {
-            return new TopicRef.Short(topic);
-        }
-        return null;
-    }
-
-    private boolean startRegister(String topic) {
-        int id = registry.idFor(topic);
-        if (id < 0) {
-            return false;
-        }
-        unconfirmedTopics.add(topic);
-        int msgId = allocateMsgId();
-        Awaiting a = new Awaiting(AwaitKind.REGACK, new Register(id, msgId, topic), null);
-        awaiting.put(msgId, a);
-        transmit(msgId, a);
-        return true;
-    }
-
-    private void sendPublish(Delivery delivery, TopicRef ref) {
-        ctx.metrics.increment(Counter.PUBLISH_OUT);
-        if (delivery.qos() == 0) {
-            send(new Publish(false, 0, delivery.retain(), ref, 0, delivery.payload()));
-            discard(delivery);
-            return;
-        }
-        boolean resend = delivery.msgId() != 0;
-        int msgId;
-        if (resend) {
-            msgId = delivery.msgId();
-            releaseId(msgId);
-        } else {
-            msgId = allocateMsgId();
-            delivery = delivery.sentAs(msgId);
-            saveDeliveryState(delivery);
-        }
-        Publish publish = new Publish(resend, delivery.qos(), delivery.retain(), ref, msgId, delivery.payload());
-        Awaiting a = new Awaiting(delivery.qos() == 1 ? AwaitKind.PUBACK : AwaitKind.PUBREC, publish, delivery);
-        awaiting.put(msgId, a);
-        publishesInFlight++;
-        if (delivery.qos() == 2 && !resend) {
-            transmitOnceStored(msgId, a);
-        } else {
-            // QoS 1 may arrive twice: a crash before its id is on disk costs a resend under a new id, no more.
-            transmit(msgId, a);
-        }
-    }
-
-    /** A QoS 2 delivery the client answered with PUBREC before it was interrupted: it goes on with PUBREL. */
-    private void resumeRelease(Delivery delivery) {
-        int msgId = delivery.msgId();
-        releaseId(msgId);
-        Awaiting a = new Awaiting(AwaitKind.PUBCOMP, new PubRel(msgId), delivery);
-        awaiting.put(msgId, a);
-        publishesInFlight++;
-        transmit(msgId, a);
-    }
-
-    private void saveDeliveryState(Delivery delivery) {
-        if (delivery.seq() != 0) {
-            ctx.store.saveDeliveryState(clientId, delivery.seq(), delivery.msgId(), delivery.released());
-        }
-    }
-
-    /**
-     * Exactly once across a crash: a QoS 2 PUBLISH (or PUBREL) leaves only once the store has its id (or its
-     * release). Otherwise a restarted gateway would send it under a new id (or the PUBLISH again where the client had
-     * already completed it), and the client would deliver it twice.
-     */
-    private void transmitOnceStored(int msgId, Awaiting a) {
-        ctx.store.flush().whenCompleteAsync((committed, notCommitted) -> {
-            if (notCommitted != null) {
-                LOG.log(Level.WARNING, "client {0}: state of QoS 2 delivery {1} not stored ({2}); after a crash it"
-                        + " could reach the client twice", clientId, msgId, notCommitted.toString());
-            }
-            if (awaiting.get(msgId) == a && a.timer == null && (state == SessionState.ACTIVE || state == SessionState.AWAKE)) {
-                transmit(msgId, a);
-            }
-        }, this::post);
-    }
-
-    /** Sends now and arms T_retry; a resend of a PUBLISH carries DUP. */
-    private void transmit(int msgId, Awaiting a) {
-        send(a.message);
-        a.timer = loop.schedule(() -> post(() -> retry(msgId, a)), ctx.options.retryInterval().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void retry(int msgId, Awaiting a) {
-        if (awaiting.get(msgId) != a || state == SessionState.REMOVED) {
-            return;
-        }
-        if (a.retries >= ctx.options.maxRetries()) {
-            lose("no answer to " + a.message.type() + " after " + a.retries + " retries");
-            return;
-        }
-        a.retries++;
-        if (a.message instanceof Publish p) {
-            a.message = p.withDup();
-            ctx.metrics.increment(Counter.PUBLISH_OUT_RETRIES);
-        }
-        transmit(msgId, a);
-    }
-
-    private Awaiting complete(int msgId, AwaitKind expected) {
-        Awaiting a = awaiting.get(msgId);
-        if (a == null || a.kind != expected) {
-            return null;
-        }
-        awaiting.remove(msgId);
-        cancel(a.timer);
-        if (expected != AwaitKind.REGACK) {
-            publishesInFlight--;
-        }
-        return a;
-    }
-
-    private void onPubAck(PubAck pubAck) {
-        Awaiting a = awaiting.get(pubAck.msgId());
-        if (a == null || (a.kind != AwaitKind.PUBACK && a.kind != AwaitKind.PUBREC)) {
-            return;
-        }
-        complete(pubAck.msgId(), a.kind);
-        if (pubAck.returnCode() == ReturnCode.INVALID_TOPIC_ID
-                && ((Publish) a.message).topic() instanceof TopicRef.Registered registered) {
-            // The client forgot the id (it restarted): register again and resend, once.
-            registry.forget(registered.id());
-            save();
-            if (!a.delivery.retriedAfterInvalidId()) {
-                queue.addFirst(a.delivery.retried());
-                pump();
-                return;
-            }
-        } else if (pubAck.returnCode() != ReturnCode.ACCEPTED) {
-            ctx.metrics.increment(Counter.PUBLISH_OUT_DROPPED);
-        }
-        discard(a.delivery);
-        pump();
-    }
-
-    private void onPubRec(PubRec pubRec) {
-        Awaiting a = awaiting.get(pubRec.msgId());
-        if (a == null) {
-            return;
-        }
-        if (a.kind == AwaitKind.PUBREC) {
-            cancel(a.timer);
-            a.timer = null;
-            a.kind = AwaitKind.PUBCOMP;
-            a.message = new PubRel(pubRec.msgId());
-            a.retries = 0;
-            a.delivery = a.delivery.releasedNow();
-            saveDeliveryState(a.delivery);
-            transmitOnceStored(pubRec.msgId(), a);
-        } else if (a.kind == AwaitKind.PUBCOMP && a.timer != null) {
-            send(a.message); // our PUBREL was lost
-        }
-    }
-
-    private void onPubComp(PubComp pubComp) {
-        Awaiting a = complete(pubComp.msgId(), AwaitKind.PUBCOMP);
-        if (a != null) {
-            discard(a.delivery);
-            pump();
-        }
-    }
-
-    private void onRegAck(RegAck regAck) {
-        Awaiting a = complete(regAck.msgId(), AwaitKind.REGACK);
-        if (a == null) {
-            return;
-        }
-        Register register = (Register) a.message;
-        unconfirmedTopics.remove(register.topicName());
-        if (regAck.returnCode() != ReturnCode.ACCEPTED) {
-            registry.forget(register.topicId());
-            dropQueued(register.topicName());
-        }
-        save();
-        pump();
-    }
-
-    private void dropQueued(String topic) {
-        for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
-            Delivery d = it.next();
-            if (d.topic().equals(topic)) {
-                it.remove();
-                discard(d);
-                ctx.metrics.increment(Counter.PUBLISH_OUT_DROPPED);
-            }
-        }
-    }
-
-    private int allocateMsgId() {
-        for (int i = 0; i < 0xFFFF; i++) {
-            int id = nextMsgId;
-            nextMsgId = nextMsgId == 0xFFFF ? 1 : nextMsgId + 1;
-            if (!awaiting.containsKey(id) && (idsOfQueued == null || !idsOfQueued.contains(id))) {
-                return id;
-            }
-        }
-        throw new IllegalStateException("no free message id"); // unreachable: maxInflight < 65535
-    }
-
-    /** A queued delivery keeps the id it was sent with: no other message may take it meanwhile. */
-    private void holdId(int msgId) {
-        if (idsOfQueued == null) {
-            idsOfQueued = new HashSet<>(4);
-        }
-        idsOfQueued.add(msgId);
-    }
-
-    private void releaseId(int msgId) {
-        if (idsOfQueued != null && idsOfQueued.remove(msgId) && idsOfQueued.isEmpty()) {
-            idsOfQueued = null;
-        }
-    }
-
-    /**
-     * Messages sent but not acknowledged go back to the head of the queue, in the order they were sent, to be sent
-     * again with their id and DUP (or PUBREL) once the client is back. A REGISTER is not kept: it is asked again.
-     */
-    private void requeueInFlight() {
-        ArrayDeque<Delivery> unacknowledged = new ArrayDeque<>();
-        for (Awaiting a : awaiting.values()) {
-            cancel(a.timer);
-            if (a.delivery != null) {
-                unacknowledged.add(a.delivery);
-                holdId(a.delivery.msgId());
-            }
-        }
-        awaiting.clear();
-        unconfirmedTopics.forEach(topic -> registry.forget(registry.existingId(topic)));
-        unconfirmedTopics.clear();
-        publishesInFlight = 0;
-        unacknowledged.descendingIterator().forEachRemaining(queue::addFirst);
     }
 
     // ---------------------------------------------------------------- durability
@@ -1017,7 +644,7 @@ final class Session {
      * its REGISTERs and SUBSCRIBEs costs one write, not one per step. Connecting sessions are not saved: a
      * CONNECT not yet accepted is not a session a restart should bring back.
      */
-    private void save() {
+    void save() {
         if (saveScheduled) {
             return;
         }
@@ -1043,7 +670,7 @@ final class Session {
         }
         byte[] form = address == null ? null : PersistentAddress.of(link, address);
         Map<Integer, String> topics = new HashMap<>(registry.snapshot());
-        unconfirmedTopics.forEach(name -> topics.remove(registry.existingId(name)));
+        deliveries.unconfirmedTopics().forEach(name -> topics.remove(registry.existingId(name)));
         Map<String, Integer> filters = new HashMap<>();
         subscriptions.forEach((filter, sub) -> filters.put(filter, sub.qos));
         return new SessionRecord(clientId, cleanSession, status, keepAliveSeconds, sleepSeconds,
@@ -1076,14 +703,7 @@ final class Session {
             ctx.upstream.restoreSubscription(filter, qos);
         });
         awaitingPubRel.addAll(record.awaitingPubRel());
-        for (PendingMessage p : pending) {
-            queue.addLast(new Delivery(p.topic(), p.payload(), p.qos(), p.retain(), false, p.seq(), p.msgId(),
-                    p.released()));
-            if (p.msgId() != 0) {
-                holdId(p.msgId());
-            }
-            lastPendingSeq = Math.max(lastPendingSeq, p.seq());
-        }
+        deliveries.restore(pending);
         if (from != null && record.status() != SessionRecord.Status.DISCONNECTED) {
             link = fromLink;
             address = from;
@@ -1097,7 +717,7 @@ final class Session {
             // What waits for it leaves in resumeDeliveries, once the links are started: sent now it would be lost.
         } else if (!cleanSession) {
             state = SessionState.DISCONNECTED;
-            dropQos0();
+            deliveries.dropQos0();
             becomeIdle(); // its idle time starts again: a restart cannot tell how long it had been away
         } else {
             remove();
@@ -1162,7 +782,7 @@ final class Session {
     }
 
     /** The client vanished without DISCONNECT: its will goes to the broker. */
-    private void lose(String reason) {
+    void lose(String reason) {
         LOG.log(Level.INFO, "client {0} lost: {1}", clientId, reason);
         ctx.metrics.increment(Counter.CLIENTS_LOST);
         endConnection(true);
@@ -1174,13 +794,13 @@ final class Session {
                     failure == null ? Counter.WILLS_PUBLISHED : Counter.WILLS_LOST));
         }
         stopTimers();
-        requeueInFlight();
+        deliveries.requeueInFlight();
         unbindAddress();
         if (cleanSession) {
             remove();
         } else {
             state = SessionState.DISCONNECTED;
-            dropQos0();
+            deliveries.dropQos0();
             save();
             becomeIdle();
         }
@@ -1241,17 +861,6 @@ final class Session {
                 willDropped ? "; dropped its will, to a topic it no longer may publish to" : "");
     }
 
-    /** An offline persistent session keeps QoS 1 and 2 only, as MQTT does. */
-    private void dropQos0() {
-        for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
-            Delivery d = it.next();
-            if (d.qos() == 0) {
-                it.remove();
-                discard(d);
-            }
-        }
-    }
-
     /**
      * Max-clients are held and a new client asks in: this session, unsupervised the longest ({@link IdleSessions}),
      * makes room, unless it is supervised again by now.
@@ -1290,18 +899,7 @@ final class Session {
         ctx.budgets.subscriptions().release(subscriptions.size());
         subscriptions.clear();
         registry.clear();
-        unconfirmedTopics.clear();
-        for (Awaiting a : awaiting.values()) {
-            cancel(a.timer);
-            if (a.delivery != null) {
-                discard(a.delivery);
-            }
-        }
-        awaiting.clear();
-        publishesInFlight = 0;
-        queue.forEach(this::discard);
-        queue.clear();
-        idsOfQueued = null;
+        deliveries.clear();
         awaitingPubRel.clear();
     }
 
@@ -1320,7 +918,32 @@ final class Session {
 
     // ---------------------------------------------------------------- helpers
 
-    private void send(MqttSnMessage message) {
+    /**
+     * Sends what waits for the client, as far as the in-flight window allows, while it listens; a client awake from
+     * sleep that has everything goes back to sleep with its PINGRESP.
+     */
+    void pump() {
+        if (!isListening()) {
+            return;
+        }
+        deliveries.sendWhatTheWindowAllows();
+        if (state == SessionState.AWAKE && deliveries.idle()) {
+            send(new PingResp());
+            state = SessionState.ASLEEP;
+            armSupervision();
+        }
+    }
+
+    /** Connected and not asleep: messages to it may leave now. */
+    boolean isListening() {
+        return state == SessionState.ACTIVE || state == SessionState.AWAKE;
+    }
+
+    boolean isRemoved() {
+        return state == SessionState.REMOVED;
+    }
+
+    void send(MqttSnMessage message) {
         if (address != null) {
             ctx.send(link, address, message);
         }

@@ -86,12 +86,9 @@ final class Session {
 
     private final TopicRegistry registry;
     private final Deliveries deliveries;
+    private final InboundPublishes inbound;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
 
-    /** Client → broker: message ids of QoS 1/2 publishes the broker has not acknowledged yet. */
-    private final Set<Integer> awaitingBroker = new HashSet<>();
-    /** Client → broker: QoS 2 message ids answered with PUBREC, waiting for the client's PUBREL. */
-    private final Set<Integer> awaitingPubRel = new HashSet<>();
 
     private boolean saveScheduled;
 
@@ -122,6 +119,7 @@ final class Session {
         this.ctx = ctx;
         this.registry = new TopicRegistry(ctx.options.maxTopicsPerClient(), ctx.budgets.registrations());
         this.deliveries = new Deliveries(this, clientId, ctx, registry);
+        this.inbound = new InboundPublishes(this, clientId, ctx);
     }
 
     /** Runs a task on the session's loop; a failure is counted and logged, never lost silently. */
@@ -278,10 +276,14 @@ final class Session {
             case WILLMSG -> onWillMsg((WillMsg) message);
             case REGISTER -> onRegister((Register) message);
             case REGACK -> deliveries.onRegAck((RegAck) message);
-            case PUBLISH -> onPublish((Publish) message);
+            case PUBLISH -> {
+                if (connected()) {
+                    inbound.onPublish((Publish) message);
+                }
+            }
             case PUBACK -> deliveries.onPubAck((PubAck) message);
             case PUBREC -> deliveries.onPubRec((PubRec) message);
-            case PUBREL -> onPubRel((PubRel) message);
+            case PUBREL -> inbound.onPubRel((PubRel) message);
             case PUBCOMP -> deliveries.onPubComp((PubComp) message);
             case SUBSCRIBE -> onSubscribe((Subscribe) message);
             case UNSUBSCRIBE -> onUnsubscribe((Unsubscribe) message);
@@ -317,103 +319,6 @@ final class Session {
         save();
         send(new RegAck(id, register.msgId(), ReturnCode.ACCEPTED));
         pump();
-    }
-
-    /** QoS 0, 1 and 2; QoS -1 never reaches a session (the gateway forwards it statelessly). */
-    private void onPublish(Publish publish) {
-        if (!connected()) {
-            return;
-        }
-        int qos = publish.qos();
-        String topic = topicNameOf(publish.topic());
-        if (topic == null) {
-            // QoS 0 gets the PUBACK too: it is the only way to tell the sensor to register again.
-            ctx.metrics.increment(Counter.PUBLISH_IN_REJECTED_INVALID_TOPIC);
-            send(new PubAck(publish.topic().idField(), publish.msgId(), ReturnCode.INVALID_TOPIC_ID));
-            return;
-        }
-        if (!grants.mayPublish(topic)) {
-            // 0x02 tells the sensor the topic is not usable; QoS 0 is dropped silently, as the issue asks.
-            ctx.metrics.increment(Counter.PUBLISH_IN_REFUSED_ACL);
-            LOG.log(Level.DEBUG, "client {0}: publish to {1} refused by its ACL", clientId, topic);
-            if (qos > 0) {
-                send(new PubAck(publish.topic().idField(), publish.msgId(), ReturnCode.INVALID_TOPIC_ID));
-            }
-            return;
-        }
-        if (publish.data().length > ctx.options.maxPayload()) {
-            reject(publish, "payload of " + publish.data().length + " bytes over the limit of " + ctx.options.maxPayload());
-            return;
-        }
-        UpstreamMessage upstream = new UpstreamMessage(topic, publish.data(), qos, publish.retain());
-        if (qos > 0) {
-            publishAcknowledged(publish, upstream);
-            return;
-        }
-        ctx.metrics.increment(Counter.PUBLISH_IN_QOS0);
-        ctx.publishUnacknowledged(upstream);
-    }
-
-    /** QoS 1 and 2: the sensor hears PUBACK/PUBREC only once the broker has the message. */
-    private void publishAcknowledged(Publish publish, UpstreamMessage upstream) {
-        int msgId = publish.msgId();
-        if (publish.qos() == 2 && awaitingPubRel.contains(msgId)) {
-            send(new PubRec(msgId));
-            return;
-        }
-        if (awaitingBroker.contains(msgId)) {
-            return; // a DUP of a message the broker has not acknowledged yet: its answer is on the way
-        }
-        if (awaitingBroker.size() >= ctx.options.maxInflight()) {
-            reject(publish, "more than " + ctx.options.maxInflight() + " publishes in flight");
-            return;
-        }
-        ctx.metrics.increment(publish.qos() == 1 ? Counter.PUBLISH_IN_QOS1 : Counter.PUBLISH_IN_QOS2);
-        awaitingBroker.add(msgId);
-        int idField = publish.topic().idField();
-        ctx.upstream.publish(upstream).whenCompleteAsync((ok, failure) -> {
-            awaitingBroker.remove(msgId);
-            if (state == SessionState.REMOVED || address == null) {
-                return;
-            }
-            if (failure != null) {
-                ctx.metrics.increment(Counter.PUBLISH_IN_REJECTED_CONGESTION);
-                send(new PubAck(idField, msgId, ReturnCode.CONGESTION));
-            } else if (publish.qos() == 1) {
-                send(new PubAck(idField, msgId, ReturnCode.ACCEPTED));
-            } else {
-                awaitingPubRel.add(msgId);
-                // One row, not the whole session: this runs for every QoS 2 PUBLISH. PUBREC waits for its commit: a
-                // sensor that repeats the PUBLISH (DUP) after a crash must find the id, or the broker gets it twice.
-                ctx.store.saveAwaitingPubRel(clientId, msgId);
-                ctx.store.flush().whenCompleteAsync((committed, notCommitted) -> {
-                    if (notCommitted != null) {
-                        LOG.log(Level.WARNING, "client {0}: QoS 2 message id {1} not stored ({2}); a DUP of it after"
-                                + " a crash would reach the broker twice", clientId, msgId, notCommitted.toString());
-                    }
-                    if (state != SessionState.REMOVED && address != null) {
-                        send(new PubRec(msgId));
-                    }
-                }, this::post);
-            }
-        }, this::post);
-    }
-
-    private void reject(Publish publish, String why) {
-        LOG.log(Level.DEBUG, "client {0}: publish rejected: {1}", clientId, why);
-        if (publish.qos() > 0) {
-            ctx.metrics.increment(Counter.PUBLISH_IN_REJECTED_CONGESTION);
-            send(new PubAck(publish.topic().idField(), publish.msgId(), ReturnCode.CONGESTION));
-        } else {
-            ctx.metrics.increment(Counter.PUBLISH_IN_DROPPED);
-        }
-    }
-
-    private void onPubRel(PubRel pubRel) {
-        if (awaitingPubRel.remove(pubRel.msgId())) {
-            ctx.store.deleteAwaitingPubRel(clientId, pubRel.msgId());
-        }
-        send(new PubComp(pubRel.msgId()));
     }
 
     private void onSubscribe(Subscribe subscribe) {
@@ -676,7 +581,7 @@ final class Session {
         return new SessionRecord(clientId, cleanSession, status, keepAliveSeconds, sleepSeconds,
                 form == null ? null : link.name(), form,
                 will == null ? null : new SessionRecord.StoredWill(will.topic(), will.message(), will.qos(), will.retain()),
-                topics, filters, awaitingPubRel);
+                topics, filters, inbound.awaitingPubRel());
     }
 
     /**
@@ -702,7 +607,7 @@ final class Session {
             ctx.router.add(filter, this);
             ctx.upstream.restoreSubscription(filter, qos);
         });
-        awaitingPubRel.addAll(record.awaitingPubRel());
+        inbound.restore(record.awaitingPubRel());
         deliveries.restore(pending);
         if (from != null && record.status() != SessionRecord.Status.DISCONNECTED) {
             link = fromLink;
@@ -900,7 +805,7 @@ final class Session {
         subscriptions.clear();
         registry.clear();
         deliveries.clear();
-        awaitingPubRel.clear();
+        inbound.clear();
     }
 
     private void stopTimers() {
@@ -939,6 +844,16 @@ final class Session {
         return state == SessionState.ACTIVE || state == SessionState.AWAKE;
     }
 
+    /** Not removed, and its client has an address to answer to. */
+    boolean isReachable() {
+        return state != SessionState.REMOVED && address != null;
+    }
+
+    /** What the client may publish and subscribe to now. */
+    ClientGrants grants() {
+        return grants;
+    }
+
     boolean isRemoved() {
         return state == SessionState.REMOVED;
     }
@@ -950,7 +865,7 @@ final class Session {
     }
 
     /** The topic name a PUBLISH refers to, or null where the id is unknown. */
-    private String topicNameOf(TopicRef ref) {
+    String topicNameOf(TopicRef ref) {
         if (ref instanceof TopicRef.Registered registered) {
             return registry.name(registered.id());
         }

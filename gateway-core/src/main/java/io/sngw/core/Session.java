@@ -13,9 +13,7 @@ import io.sngw.core.codec.MqttSnMessage.PubRel;
 import io.sngw.core.codec.MqttSnMessage.Publish;
 import io.sngw.core.codec.MqttSnMessage.RegAck;
 import io.sngw.core.codec.MqttSnMessage.Register;
-import io.sngw.core.codec.MqttSnMessage.SubAck;
 import io.sngw.core.codec.MqttSnMessage.Subscribe;
-import io.sngw.core.codec.MqttSnMessage.UnsubAck;
 import io.sngw.core.codec.MqttSnMessage.Unsubscribe;
 import io.sngw.core.codec.MqttSnMessage.WillMsg;
 import io.sngw.core.codec.MqttSnMessage.WillMsgReq;
@@ -39,10 +37,8 @@ import io.sngw.core.upstream.UpstreamMessage;
 
 import java.lang.System.Logger.Level;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,13 +50,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class Session {
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
-
-    /**
-     * How long after a SUBSCRIBE retained messages from the broker count as answers to it. MQTT 3.1.1 sets the
-     * retain flag only on messages sent because of a new subscription, but the aggregated broker connection
-     * cannot say for which sensor: the sensors that subscribed recently get them, the others do not.
-     */
-    private static final long RETAINED_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String clientId;
     final ScheduledExecutorService loop;
@@ -87,31 +76,10 @@ final class Session {
     private final TopicRegistry registry;
     private final Deliveries deliveries;
     private final InboundPublishes inbound;
-    private final Map<String, Subscription> subscriptions = new HashMap<>();
+    private final Subscriptions subscriptions;
 
 
     private boolean saveScheduled;
-
-    private static final class Subscription {
-        int qos;
-        long freshUntilNanos;
-        /** Topics whose retained message this subscription already got since its last SUBSCRIBE. */
-        /** Null until a retained message is delivered: few subscriptions ever see one. */
-        Set<String> retainedDelivered;
-
-        /** Whether this SUBSCRIBE has not had the retained message of {@code topic} yet; records that it now has. */
-        boolean firstRetained(String topic) {
-            if (retainedDelivered == null) {
-                retainedDelivered = new HashSet<>(4);
-            }
-            return retainedDelivered.add(topic);
-        }
-
-        Subscription(int qos, long freshUntilNanos) {
-            this.qos = qos;
-            this.freshUntilNanos = freshUntilNanos;
-        }
-    }
 
     Session(String clientId, ScheduledExecutorService loop, GatewayContext ctx) {
         this.clientId = clientId;
@@ -120,6 +88,7 @@ final class Session {
         this.registry = new TopicRegistry(ctx.options.maxTopicsPerClient(), ctx.budgets.registrations());
         this.deliveries = new Deliveries(this, clientId, ctx, registry);
         this.inbound = new InboundPublishes(this, clientId, ctx);
+        this.subscriptions = new Subscriptions(this, clientId, ctx, registry, deliveries);
     }
 
     /** Runs a task on the session's loop; a failure is counted and logged, never lost silently. */
@@ -285,8 +254,12 @@ final class Session {
             case PUBREC -> deliveries.onPubRec((PubRec) message);
             case PUBREL -> inbound.onPubRel((PubRel) message);
             case PUBCOMP -> deliveries.onPubComp((PubComp) message);
-            case SUBSCRIBE -> onSubscribe((Subscribe) message);
-            case UNSUBSCRIBE -> onUnsubscribe((Unsubscribe) message);
+            case SUBSCRIBE -> {
+                if (connected()) {
+                    subscriptions.onSubscribe((Subscribe) message);
+                }
+            }
+            case UNSUBSCRIBE -> subscriptions.onUnsubscribe((Unsubscribe) message);
             case PINGREQ -> onPing();
             case DISCONNECT -> onDisconnect((Disconnect) message);
             case WILLTOPICUPD -> onWillTopicUpdate((WillTopicUpd) message);
@@ -319,113 +292,6 @@ final class Session {
         save();
         send(new RegAck(id, register.msgId(), ReturnCode.ACCEPTED));
         pump();
-    }
-
-    private void onSubscribe(Subscribe subscribe) {
-        if (!connected()) {
-            return;
-        }
-        int msgId = subscribe.msgId();
-        String filter;
-        int topicId;
-        TopicRef ref = subscribe.topic();
-        if (ref instanceof TopicRef.Name name) {
-            filter = name.name();
-            if (!TopicFilter.isValidFilter(filter)) {
-                rejectSubscribe(msgId, ReturnCode.NOT_SUPPORTED, "invalid filter " + filter);
-                return;
-            }
-            if (TopicFilter.hasWildcard(filter)) {
-                topicId = 0;
-            } else {
-                topicId = registry.idFor(filter);
-                if (topicId < 0) {
-                    rejectSubscribe(msgId, ReturnCode.CONGESTION, "topic registry full");
-                    return;
-                }
-                deliveries.confirmed(filter);
-            }
-        } else if (ref instanceof TopicRef.Predefined predefined) {
-            filter = ctx.options.predefinedTopics().get(predefined.id());
-            if (filter == null) {
-                rejectSubscribe(msgId, ReturnCode.INVALID_TOPIC_ID, "unknown predefined id " + predefined.id());
-                return;
-            }
-            topicId = predefined.id();
-        } else {
-            filter = ((TopicRef.Short) ref).name();
-            topicId = 0;
-        }
-        if (!grants.maySubscribe(filter)) {
-            ctx.metrics.increment(Counter.SUBSCRIBE_REFUSED_ACL);
-            LOG.log(Level.DEBUG, "client {0}: subscribe to {1} refused by its ACL", clientId, filter);
-            send(new SubAck(0, 0, msgId, ReturnCode.NOT_SUPPORTED));
-            return;
-        }
-        boolean existed = subscriptions.containsKey(filter);
-        if (!existed && subscriptions.size() >= ctx.options.maxSubscriptionsPerClient()) {
-            rejectSubscribe(msgId, ReturnCode.CONGESTION, "more than " + ctx.options.maxSubscriptionsPerClient() + " subscriptions");
-            return;
-        }
-        if (!existed && !ctx.budgets.subscriptions().tryTake()) {
-            rejectSubscribe(msgId, ReturnCode.CONGESTION, "the gateway's subscription budget is spent");
-            return;
-        }
-        int qos = subscribe.qos();
-        Subscription subscription = subscriptions.computeIfAbsent(filter, f -> new Subscription(qos, 0));
-        subscription.qos = qos;
-        subscription.freshUntilNanos = ctx.loops.nanoTime() + RETAINED_WINDOW_NANOS;
-        subscription.retainedDelivered = null;
-        if (!existed) {
-            ctx.router.add(filter, this);
-        }
-        // Even a repeated subscription goes to the broker: that is what makes it send the retained messages again.
-        ctx.upstream.subscribe(filter, qos).whenCompleteAsync((granted, failure) -> {
-            if (failure == null && (existed || state == SessionState.REMOVED)) {
-                ctx.upstream.unsubscribe(filter); // hold one broker reference per session and filter, no more
-            }
-            if (state == SessionState.REMOVED) {
-                return;
-            }
-            if (failure != null) {
-                if (!existed) {
-                    subscriptions.remove(filter);
-                    ctx.budgets.subscriptions().release(1);
-                    ctx.router.remove(filter, this);
-                }
-                rejectSubscribe(msgId, ReturnCode.CONGESTION, "broker: " + failure.getMessage());
-                return;
-            }
-            int grantedQos = Math.min(qos, granted);
-            subscription.qos = grantedQos;
-            save();
-            send(new SubAck(grantedQos, topicId, msgId, ReturnCode.ACCEPTED));
-        }, this::post);
-    }
-
-    private void rejectSubscribe(int msgId, ReturnCode code, String why) {
-        LOG.log(Level.DEBUG, "client {0}: subscribe rejected: {1}", clientId, why);
-        ctx.metrics.increment(Counter.SUBSCRIBE_REJECTED);
-        send(new SubAck(0, 0, msgId, code));
-    }
-
-    private void onUnsubscribe(Unsubscribe unsubscribe) {
-        String filter = ctx.nameWithoutRegistration(unsubscribe.topic());
-        if (filter != null && unsubscribe(filter)) {
-            save();
-        }
-        send(new UnsubAck(unsubscribe.msgId()));
-    }
-
-    /** @return whether the session held the subscription */
-    private boolean unsubscribe(String filter) {
-        if (subscriptions.remove(filter) == null) {
-            return false;
-        }
-        ctx.budgets.subscriptions().release(1);
-        ctx.router.remove(filter, this);
-        ctx.upstream.unsubscribe(filter);
-        return true;
     }
 
     private void onPing() {
@@ -512,22 +378,8 @@ final class Session {
         if (state == SessionState.REMOVED) {
             return;
         }
-        int qos = -1;
-        boolean fresh = false;
-        long now = ctx.loops.nanoTime();
-        for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
-            if (TopicFilter.matches(e.getKey(), message.topic())) {
-                Subscription s = e.getValue();
-                qos = Math.max(qos, s.qos);
-                if (now - s.freshUntilNanos < 0) {
-                    // A retained message goes once per SUBSCRIBE: another sensor's SUBSCRIBE makes the broker resend it.
-                    fresh |= !message.retain() || s.firstRetained(message.topic());
-                } else {
-                    s.retainedDelivered = null; // the window has passed: do not hold topic names for 100k sessions
-                }
-            }
-        }
-        if (qos < 0 || (message.retain() && !fresh)) {
+        int qos = subscriptions.qosFor(message);
+        if (qos < 0) {
             return; // unsubscribed meanwhile, or a retained message re-sent for another sensor's subscription
         }
         if (message.payload().length > ctx.options.maxPayload()) {
@@ -576,8 +428,7 @@ final class Session {
         byte[] form = address == null ? null : PersistentAddress.of(link, address);
         Map<Integer, String> topics = new HashMap<>(registry.snapshot());
         deliveries.unconfirmedTopics().forEach(name -> topics.remove(registry.existingId(name)));
-        Map<String, Integer> filters = new HashMap<>();
-        subscriptions.forEach((filter, sub) -> filters.put(filter, sub.qos));
+        Map<String, Integer> filters = subscriptions.filters();
         return new SessionRecord(clientId, cleanSession, status, keepAliveSeconds, sleepSeconds,
                 form == null ? null : link.name(), form,
                 will == null ? null : new SessionRecord.StoredWill(will.topic(), will.message(), will.qos(), will.retain()),
@@ -600,13 +451,8 @@ final class Session {
         SessionRecord.StoredWill w = record.will();
         will = w == null ? null : new Will(w.topic(), w.message(), w.qos(), w.retain());
         record.topics().forEach(registry::restore);
-        ctx.budgets.subscriptions().takeAnyway(record.subscriptions().size());
         ctx.budgets.keptMessages().takeAnyway(pending.size());
-        record.subscriptions().forEach((filter, qos) -> {
-            subscriptions.put(filter, new Subscription(qos, 0));
-            ctx.router.add(filter, this);
-            ctx.upstream.restoreSubscription(filter, qos);
-        });
+        subscriptions.restore(record.subscriptions());
         inbound.restore(record.awaitingPubRel());
         deliveries.restore(pending);
         if (from != null && record.status() != SessionRecord.Status.DISCONNECTED) {
@@ -752,8 +598,7 @@ final class Session {
         }
         grants = updated;
         ctx.metrics.increment(Counter.GRANTS_UPDATED);
-        List<String> dropped = subscriptions.keySet().stream().filter(filter -> !grants.maySubscribe(filter)).toList();
-        dropped.forEach(this::unsubscribe);
+        List<String> dropped = subscriptions.dropNotAllowed(grants);
         boolean willDropped = will != null && !grants.mayPublish(will.topic());
         if (willDropped) {
             will = null;
@@ -797,11 +642,6 @@ final class Session {
 
     /** CleanSession: subscriptions, registrations, buffered and in-flight messages all go. */
     private void clearState() {
-        for (String filter : subscriptions.keySet()) {
-            ctx.router.remove(filter, this);
-            ctx.upstream.unsubscribe(filter);
-        }
-        ctx.budgets.subscriptions().release(subscriptions.size());
         subscriptions.clear();
         registry.clear();
         deliveries.clear();

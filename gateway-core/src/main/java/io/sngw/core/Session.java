@@ -16,12 +16,8 @@ import io.sngw.core.codec.MqttSnMessage.Register;
 import io.sngw.core.codec.MqttSnMessage.Subscribe;
 import io.sngw.core.codec.MqttSnMessage.Unsubscribe;
 import io.sngw.core.codec.MqttSnMessage.WillMsg;
-import io.sngw.core.codec.MqttSnMessage.WillMsgReq;
-import io.sngw.core.codec.MqttSnMessage.WillMsgResp;
 import io.sngw.core.codec.MqttSnMessage.WillMsgUpd;
 import io.sngw.core.codec.MqttSnMessage.WillTopic;
-import io.sngw.core.codec.MqttSnMessage.WillTopicReq;
-import io.sngw.core.codec.MqttSnMessage.WillTopicResp;
 import io.sngw.core.codec.MqttSnMessage.WillTopicUpd;
 import io.sngw.core.codec.ReturnCode;
 import io.sngw.core.codec.TopicRef;
@@ -68,10 +64,7 @@ final class Session {
     /** What the client may publish and subscribe to, from its device's ACL at its last CONNECT. */
     private ClientGrants grants = ClientGrants.ALL;
 
-    private Will will;
-    private WillTopic pendingWillTopic;
-    private ScheduledFuture<?> willDialogueRetry;
-    private int willDialogueAttempts;
+    private final WillDialogue will;
 
     private final TopicRegistry registry;
     private final Deliveries deliveries;
@@ -86,6 +79,7 @@ final class Session {
         this.loop = loop;
         this.ctx = ctx;
         this.registry = new TopicRegistry(ctx.options.maxTopicsPerClient(), ctx.budgets.registrations());
+        this.will = new WillDialogue(this, clientId, ctx);
         this.deliveries = new Deliveries(this, clientId, ctx, registry);
         this.inbound = new InboundPublishes(this, clientId, ctx);
         this.subscriptions = new Subscriptions(this, clientId, ctx, registry, deliveries);
@@ -139,12 +133,10 @@ final class Session {
         lastHeardNanos = ctx.loops.nanoTime();
         if (connect.will()) {
             state = SessionState.CONNECTING;
-            pendingWillTopic = null;
-            willDialogueAttempts = 0;
-            sendWillDialogue(new WillTopicReq());
+            will.start();
         } else {
             if (connect.cleanSession()) {
-                will = null;
+                will.set(null);
             }
             accept();
         }
@@ -168,52 +160,8 @@ final class Session {
         }
     }
 
-    private void sendWillDialogue(MqttSnMessage request) {
-        send(request);
-        willDialogueRetry = loop.schedule(() -> post(() -> {
-            if (state != SessionState.CONNECTING) {
-                return;
-            }
-            if (willDialogueAttempts++ >= ctx.options.maxRetries()) {
-                LOG.log(Level.INFO, "client {0}: will dialogue abandoned after {1} retries", clientId, willDialogueAttempts - 1);
-                endConnection(false);
-                return;
-            }
-            sendWillDialogue(request);
-        }), ctx.options.retryInterval().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void onWillTopic(WillTopic willTopic) {
-        if (state != SessionState.CONNECTING) {
-            return;
-        }
-        cancel(willDialogueRetry);
-        if (willTopic.isEmpty()) {
-            will = null;
-            accept();
-            return;
-        }
-        if (!TopicFilter.isValidName(willTopic.topic()) || !grants.mayPublish(willTopic.topic())) {
-            send(new ConnAck(ReturnCode.NOT_SUPPORTED));
-            endConnection(false);
-            return;
-        }
-        pendingWillTopic = willTopic;
-        willDialogueAttempts = 0;
-        sendWillDialogue(new WillMsgReq());
-    }
-
-    private void onWillMsg(WillMsg willMsg) {
-        if (state != SessionState.CONNECTING || pendingWillTopic == null) {
-            return;
-        }
-        cancel(willDialogueRetry);
-        will = new Will(pendingWillTopic.topic(), willMsg.message(), pendingWillTopic.qos(), pendingWillTopic.retain());
-        pendingWillTopic = null;
-        accept();
-    }
-
-    private void accept() {
+    /** CONNECT (and its will dialogue) done: CONNACK, and what waited for the client leaves. */
+    void accept() {
         state = SessionState.ACTIVE;
         if (keepAliveSeconds == 0) {
             ctx.idleSessions.idle(this, lastHeardNanos); // nothing supervises it: it may give way, and expires idle
@@ -241,8 +189,8 @@ final class Session {
             ctx.idleSessions.heard(this, lastHeardNanos);
         }
         switch (message.type()) {
-            case WILLTOPIC -> onWillTopic((WillTopic) message);
-            case WILLMSG -> onWillMsg((WillMsg) message);
+            case WILLTOPIC -> will.onWillTopic((WillTopic) message);
+            case WILLMSG -> will.onWillMsg((WillMsg) message);
             case REGISTER -> onRegister((Register) message);
             case REGACK -> deliveries.onRegAck((RegAck) message);
             case PUBLISH -> {
@@ -262,8 +210,8 @@ final class Session {
             case UNSUBSCRIBE -> subscriptions.onUnsubscribe((Unsubscribe) message);
             case PINGREQ -> onPing();
             case DISCONNECT -> onDisconnect((Disconnect) message);
-            case WILLTOPICUPD -> onWillTopicUpdate((WillTopicUpd) message);
-            case WILLMSGUPD -> onWillMsgUpdate((WillMsgUpd) message);
+            case WILLTOPICUPD -> will.onWillTopicUpdate((WillTopicUpd) message);
+            case WILLMSGUPD -> will.onWillMsgUpdate((WillMsgUpd) message);
             default -> LOG.log(Level.DEBUG, "client {0}: ignoring {1}", clientId, message.type());
         }
     }
@@ -346,31 +294,6 @@ final class Session {
         armSupervision();
     }
 
-    private void onWillTopicUpdate(WillTopicUpd update) {
-        if (update.isEmpty()) {
-            will = null;
-        } else if (!TopicFilter.isValidName(update.topic()) || !grants.mayPublish(update.topic())) {
-            send(new WillTopicResp(ReturnCode.NOT_SUPPORTED));
-            return;
-        } else {
-            byte[] message = will == null ? new byte[0] : will.message();
-            will = new Will(update.topic(), message, update.qos(), update.retain());
-        }
-        save();
-        send(new WillTopicResp(ReturnCode.ACCEPTED));
-    }
-
-    private void onWillMsgUpdate(WillMsgUpd update) {
-        if (will == null) {
-            // No will topic yet: there is nothing to attach the message to; the client must send WILLTOPICUPD first.
-            send(new WillMsgResp(ReturnCode.NOT_SUPPORTED));
-            return;
-        }
-        will = new Will(will.topic(), update.message(), will.qos(), will.retain());
-        save();
-        send(new WillMsgResp(ReturnCode.ACCEPTED));
-    }
-
     // ---------------------------------------------------------------- messages to the client
 
     /** A message from the broker that matched one of this session's filters. */
@@ -431,7 +354,7 @@ final class Session {
         Map<String, Integer> filters = subscriptions.filters();
         return new SessionRecord(clientId, cleanSession, status, keepAliveSeconds, sleepSeconds,
                 form == null ? null : link.name(), form,
-                will == null ? null : new SessionRecord.StoredWill(will.topic(), will.message(), will.qos(), will.retain()),
+                will.stored(),
                 topics, filters, inbound.awaitingPubRel());
     }
 
@@ -448,8 +371,7 @@ final class Session {
         cleanSession = record.cleanSession();
         keepAliveSeconds = record.keepAliveSeconds();
         sleepSeconds = record.sleepSeconds();
-        SessionRecord.StoredWill w = record.will();
-        will = w == null ? null : new Will(w.topic(), w.message(), w.qos(), w.retain());
+        will.restore(record.will());
         record.topics().forEach(registry::restore);
         ctx.budgets.keptMessages().takeAnyway(pending.size());
         subscriptions.restore(record.subscriptions());
@@ -539,10 +461,10 @@ final class Session {
         endConnection(true);
     }
 
-    private void endConnection(boolean publishWill) {
-        if (publishWill && will != null) {
-            ctx.upstream.publish(will.toUpstream()).whenComplete((ok, failure) -> ctx.metrics.increment(
-                    failure == null ? Counter.WILLS_PUBLISHED : Counter.WILLS_LOST));
+    /** The connection ends (lost, refused, DISCONNECT): a persistent session stays, without an address. */
+    void endConnection(boolean publishWill) {
+        if (publishWill) {
+            will.publish();
         }
         stopTimers();
         deliveries.requeueInFlight();
@@ -599,10 +521,7 @@ final class Session {
         grants = updated;
         ctx.metrics.increment(Counter.GRANTS_UPDATED);
         List<String> dropped = subscriptions.dropNotAllowed(grants);
-        boolean willDropped = will != null && !grants.mayPublish(will.topic());
-        if (willDropped) {
-            will = null;
-        }
+        boolean willDropped = will.dropIfNotAllowed(grants);
         if (!dropped.isEmpty() || willDropped) {
             save();
         }
@@ -650,9 +569,8 @@ final class Session {
 
     private void stopTimers() {
         cancel(supervision);
-        cancel(willDialogueRetry);
+        will.stop();
         supervision = null;
-        willDialogueRetry = null;
     }
 
     private static void cancel(ScheduledFuture<?> timer) {
@@ -662,6 +580,11 @@ final class Session {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** In the will dialogue of a CONNECT. */
+    boolean isConnecting() {
+        return state == SessionState.CONNECTING;
+    }
 
     /**
      * Sends what waits for the client, as far as the in-flight window allows, while it listens; a client awake from

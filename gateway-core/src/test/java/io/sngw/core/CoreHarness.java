@@ -45,6 +45,7 @@ final class CoreHarness implements AutoCloseable {
     CoreHarness(GatewayOptions options, Store store) {
         gateway = new Gateway(options, broker, store, AccessPolicy.open(), time);
         gateway.attach(link);
+        time.runningPostsAtOnce(() -> gateway.restore(store.load()));
         gateway.start();
         time.settle();
     }
@@ -62,6 +63,24 @@ final class CoreHarness implements AutoCloseable {
     /** The broker sends the gateway a message, as through a subscription. */
     void brokerPublishes(String topic, String payload, int qos) {
         broker.listener.onMessage(new UpstreamMessage(topic, payload.getBytes(), qos, false), () -> { });
+        time.settle();
+    }
+
+    /** The broker acknowledges the oldest publish it held ({@code failure} null), or the connection fails it. */
+    void brokerAnswers(Throwable failure) {
+        CompletableFuture<Void> ack = broker.heldAcks.poll();
+        assertNotNull(ack, "no publish waits for the broker");
+        if (failure == null) {
+            ack.complete(null);
+        } else {
+            ack.completeExceptionally(failure);
+        }
+        time.settle();
+    }
+
+    /** The broker sends a retained message, as it does to a new subscription. */
+    void brokerPublishesRetained(String topic, String payload, int qos) {
+        broker.listener.onMessage(new UpstreamMessage(topic, payload.getBytes(), qos, true), () -> { });
         time.settle();
     }
 
@@ -148,10 +167,16 @@ final class CoreHarness implements AutoCloseable {
         }
     }
 
-    /** The broker: acknowledges every publish at once, grants every subscription, records what it got. */
+    /**
+     * The broker: acknowledges every publish at once (or, with {@link #holdAcks}, when the test says), grants every
+     * subscription, records what it got.
+     */
     static final class FakeUpstream implements Upstream {
         final List<UpstreamMessage> published = new ArrayList<>();
         final List<String> subscribed = new ArrayList<>();
+        /** Acknowledgements not given yet, in publish order, while {@link #holdAcks} is set. */
+        final Queue<CompletableFuture<Void>> heldAcks = new ArrayDeque<>();
+        boolean holdAcks;
         UpstreamListener listener;
 
         @Override
@@ -162,6 +187,11 @@ final class CoreHarness implements AutoCloseable {
         @Override
         public CompletableFuture<Void> publish(UpstreamMessage message) {
             published.add(message);
+            if (holdAcks) {
+                CompletableFuture<Void> ack = new CompletableFuture<>();
+                heldAcks.add(ack);
+                return ack;
+            }
             return CompletableFuture.completedFuture(null);
         }
 

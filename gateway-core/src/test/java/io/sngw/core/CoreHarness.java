@@ -102,7 +102,12 @@ final class CoreHarness implements AutoCloseable {
         }
 
         void send(MqttSnMessage message) {
-            gateway.onReceive(link, address, MqttSnCodec.encode(message));
+            sendBytes(MqttSnCodec.encode(message));
+        }
+
+        /** A datagram as it is, malformed or not. */
+        void sendBytes(byte[] datagram) {
+            gateway.onReceive(link, address, datagram);
             time.settle();
         }
 

@@ -125,12 +125,12 @@ class BadInputTest extends EndToEndTest {
     }
 
     @Test
-    void connectWithAnEmptyClientIdIsDropped() {
-        assertDroppedAs(MalformedReason.BAD_CLIENT_ID, bytes("06 04 04 01 00 3c"));
+    void connectWithAnEmptyClientIdIsRefusedWithConnAck() {
+        assertRefusedAs(MalformedReason.BAD_CLIENT_ID, bytes("06 04 04 01 00 3c"), new ConnAck(ReturnCode.NOT_SUPPORTED));
     }
 
     @Test
-    void connectWithA24ByteClientIdIsDropped() {
+    void connectWithA24ByteClientIdIsRefusedWithConnAck() {
         byte[] clientId = "abcdefghijklmnopqrstuvwx".getBytes(StandardCharsets.US_ASCII);
         byte[] connect = new byte[6 + clientId.length];
         connect[0] = (byte) connect.length;
@@ -139,7 +139,8 @@ class BadInputTest extends EndToEndTest {
         connect[3] = 0x01;
         connect[5] = 0x3c;
         System.arraycopy(clientId, 0, connect, 6, clientId.length);
-        assertDroppedAs(MalformedReason.BAD_CLIENT_ID, connect);
+        // A client waiting for its CONNACK would wait for ever: it hears why instead.
+        assertRefusedAs(MalformedReason.BAD_CLIENT_ID, connect, new ConnAck(ReturnCode.NOT_SUPPORTED));
     }
 
     @Test
@@ -289,6 +290,11 @@ class BadInputTest extends EndToEndTest {
      * {@code reason} and nowhere else, is answered by nothing, and both sensors (and a third) are served afterwards.
      */
     private void assertDroppedAs(MalformedReason reason, byte[] datagram) {
+        assertRefusedAs(reason, datagram, null);
+    }
+
+    /** As {@link #assertDroppedAs}, but each sender is answered with {@code answer} (null: nothing). */
+    private void assertRefusedAs(MalformedReason reason, byte[] datagram, MqttSnMessage answer) {
         String what = HEX.formatHex(datagram, 0, Math.min(datagram.length, 16)) + (datagram.length > 16 ? "…" : "");
         GatewayMetrics metrics = gateway.metrics();
         try (Sensor stranger = gateway.sensor(); Sensor connected = gateway.sensor(); Sensor bystander = gateway.sensor()) {
@@ -302,6 +308,10 @@ class BadInputTest extends EndToEndTest {
             GatewayUnderTest.await(reason + " counted again for " + what, () -> metrics.malformed(reason) == reasonBefore + 2);
             assertEquals(totalBefore + 2, metrics.get(Counter.MALFORMED), "counted only as " + reason + ": " + what);
 
+            if (answer != null) {
+                stranger.expect(answer);
+                connected.expect(answer);
+            }
             stranger.expectNothing(QUIET);
             connected.expectNothing(Duration.ofMillis(1));
             connected.send(new PingReq());

@@ -42,6 +42,23 @@ class ConnectAndWillTest extends EndToEndTest {
     }
 
     @Test
+    void connectWithAClientIdOver23BytesIsRefusedWithConnAckNotSupported() {
+        // Paho's qos0pub_register sample connects with this 33-byte id; silence would leave it waiting for ever.
+        byte[] id = "PahoMQTT-SN-qos0pub_register-0001".getBytes(StandardCharsets.US_ASCII);
+        byte[] connect = new byte[6 + id.length];
+        connect[0] = (byte) connect.length;
+        connect[1] = 0x04; // CONNECT
+        connect[2] = 0x04; // CleanSession
+        connect[3] = 0x01; // protocol id
+        connect[5] = 0x3c; // keep-alive 60 s
+        System.arraycopy(id, 0, connect, 6, id.length);
+        try (Sensor sensor = gateway.sensor()) {
+            sensor.sendBytes(connect);
+            assertEquals(List.of((byte) 0x03, (byte) 0x05, (byte) 0x03), bytes(sensor.receiveBytes(Sensor.WAIT)));
+        }
+    }
+
+    @Test
     void willDialogueAsksForTopicThenMessageThenAccepts() {
         try (Sensor sensor = gateway.sensor()) {
             sensor.connectWithWill("will-dialogue", 60, true, "will/dialogue", "gone");

@@ -4,6 +4,11 @@ import io.sngw.core.codec.DecodeResult;
 import io.sngw.core.codec.MqttSnCodec;
 import io.sngw.core.codec.MqttSnMessage;
 
+import io.sngw.core.store.StoredState;
+import io.sngw.store.sqlite.SqliteStore;
+import io.sngw.store.sqlite.StoreOptions;
+
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
@@ -56,6 +61,15 @@ final class GatewayProcess implements AutoCloseable {
             return gateway;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the running gateway's store in {@code dir}/data holds, read the way the CLI does. */
+    static StoredState stored(Path dir) {
+        StoreOptions reader = StoreOptions.defaults().withDeviceWatch(Duration.ZERO)
+                .withOnCorrupt(StoreOptions.OnCorrupt.FAIL);
+        try (SqliteStore store = SqliteStore.open(dir.resolve("data"), reader)) {
+            return store.load();
         }
     }
 

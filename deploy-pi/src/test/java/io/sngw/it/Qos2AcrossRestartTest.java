@@ -5,9 +5,6 @@ import io.sngw.core.codec.MqttSnMessage.PubRec;
 import io.sngw.core.codec.MqttSnMessage.PubRel;
 import io.sngw.core.codec.MqttSnMessage.Publish;
 import io.sngw.core.codec.TopicRef;
-import io.sngw.core.store.StoredState;
-import io.sngw.store.sqlite.SqliteStore;
-import io.sngw.store.sqlite.StoreOptions;
 import io.sngw.testing.BrokerProbe;
 import io.sngw.testing.FreePorts;
 import io.sngw.testing.MosquittoBroker;
@@ -50,7 +47,7 @@ class Qos2AcrossRestartTest {
                 Publish once = publish(topicId, 7, "once");
                 sensor.send(once);
                 sensor.expect(new PubRec(7));
-                assertTrue(stored(dir.resolve("data")).sessions().stream()
+                assertTrue(GatewayProcess.stored(dir).sessions().stream()
                         .anyMatch(s -> s.clientId().equals(CLIENT) && s.awaitingPubRel().contains(7)),
                         "PUBREC came once the id was on disk");
                 probe.awaitMessages(1, Duration.ofSeconds(10));
@@ -58,7 +55,7 @@ class Qos2AcrossRestartTest {
                 // from the queue is not committed yet is sent again after a kill. The kill comes once it is gone,
                 // so that what this tests is the id's restart, not the queue's.
                 GatewayUnderTest.await("the outbound queue to be empty on disk",
-                        () -> stored(dir.resolve("data")).outbound().count() == 0);
+                        () -> GatewayProcess.stored(dir).outbound().count() == 0);
 
                 gateway.kill();
                 gateway.restart();
@@ -82,14 +79,5 @@ class Qos2AcrossRestartTest {
     private static Publish publish(int topicId, int msgId, String text) {
         return new Publish(false, 2, false, new TopicRef.Registered(topicId), msgId,
                 text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Reads the running gateway's store the way the CLI does. */
-    private static StoredState stored(Path storeDir) {
-        StoreOptions reader = StoreOptions.defaults().withDeviceWatch(Duration.ZERO)
-                .withOnCorrupt(StoreOptions.OnCorrupt.FAIL);
-        try (SqliteStore store = SqliteStore.open(storeDir, reader)) {
-            return store.load();
-        }
     }
 }

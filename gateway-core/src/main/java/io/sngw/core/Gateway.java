@@ -58,7 +58,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     private final AccessPolicy access;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Router router;
-    private final SessionLoops loops;
+    private final Scheduling loops;
     private final GatewayContext ctx;
     private final FairShare fairShare;
     private final List<Link> links = new CopyOnWriteArrayList<>();
@@ -82,12 +82,17 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
 
     /** A gateway that admits clients, and lets them publish and subscribe, as {@code access} says. */
     public Gateway(GatewayOptions options, Upstream upstream, Store store, AccessPolicy access) {
+        this(options, upstream, store, access, new SessionLoops(options.sessionLoops()));
+    }
+
+    /** With the time and threads given: gateway-core's test harness drives its own clock and loops. */
+    Gateway(GatewayOptions options, Upstream upstream, Store store, AccessPolicy access, Scheduling scheduling) {
         this.options = options;
         this.upstream = upstream;
         this.store = store;
         this.access = access;
-        this.router = new Router(store);
-        this.loops = new SessionLoops(options.sessionLoops());
+        this.loops = scheduling;
+        this.router = new Router(store, scheduling.newRouterExecutor());
         this.ctx = new GatewayContext(options, upstream, store, access, router, metrics, loops);
         this.fairShare = new FairShare(options.budgets().sourceRate(), metrics, loops::congested);
         LOG.log(Level.INFO, "global budgets: {0}; unsupervised sessions expire after {1} idle", ctx.budgets,
@@ -111,6 +116,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         if (!restored) {
             restore(store.load());
         }
+        ctx.sessionsById.values().forEach(session -> session.post(session::resumeDeliveries));
         upstream.start(new UpstreamListener() {
             @Override
             public void onMessage(UpstreamMessage message, Runnable taken) {
@@ -192,13 +198,13 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         if (!fairShare.admit(from)) {
             return;
         }
-        MqttSnMessage message = decode(datagram, from);
+        MqttSnMessage message = decode(link, datagram, from);
         if (message == null) {
             return;
         }
         if (message instanceof Encapsulated encapsulated) {
             from = new ForwardedAddress(from, encapsulated.wirelessNodeId(), encapsulated.radius());
-            message = decode(encapsulated.inner(), from);
+            message = decode(link, encapsulated.inner(), from);
             if (message == null) {
                 return;
             }
@@ -210,10 +216,16 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         dispatch(link, from, message);
     }
 
-    private MqttSnMessage decode(byte[] bytes, LinkAddress from) {
+    private MqttSnMessage decode(Link link, byte[] bytes, LinkAddress from) {
         DecodeResult result = MqttSnCodec.decode(bytes);
         if (result instanceof DecodeResult.Malformed malformed) {
             rejectMalformed(from, malformed.reason(), malformed.detail());
+            if (malformed.reason() == MalformedReason.BAD_CLIENT_ID && MqttSnCodec.typeOf(bytes) == MsgType.CONNECT) {
+                // A client whose id breaks the 1..23-byte rule (Paho's samples use 33) would wait for ever for a
+                // CONNACK: refuse it. Three bytes in answer to more than 30 amplify nothing.
+                metrics.increment(Counter.CONNECTS_REFUSED_CLIENT_ID);
+                ctx.send(link, from, new ConnAck(ReturnCode.NOT_SUPPORTED));
+            }
             return null;
         }
         return ((DecodeResult.Decoded) result).message();

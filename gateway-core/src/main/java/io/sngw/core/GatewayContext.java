@@ -31,7 +31,7 @@ final class GatewayContext {
     final AccessPolicy access;
     final Router router;
     final GatewayMetrics metrics;
-    final SessionLoops loops;
+    final Scheduling loops;
     final Map<String, Session> sessionsById = new ConcurrentHashMap<>();
     /**
      * Sessions held, reserved before one is created: CONNECTs for new clients are decided on different loops at
@@ -46,7 +46,7 @@ final class GatewayContext {
     private final BiConsumer<Void, Throwable> countDropped;
 
     GatewayContext(GatewayOptions options, Upstream upstream, Store store, AccessPolicy access, Router router,
-                   GatewayMetrics metrics, SessionLoops loops) {
+                   GatewayMetrics metrics, Scheduling loops) {
         this.options = options;
         this.upstream = upstream;
         this.store = store;

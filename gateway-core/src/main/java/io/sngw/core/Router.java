@@ -8,7 +8,6 @@ import io.sngw.core.upstream.UpstreamMessage;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,15 +19,12 @@ final class Router implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Router.class.getName());
 
     private final SubscriptionTree<Session> tree = new SubscriptionTree<>();
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "sngw-router");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService executor;
     private final Store store;
     private final boolean durable;
 
-    Router(Store store) {
+    Router(Store store, ExecutorService executor) {
+        this.executor = executor;
         this.store = store;
         this.durable = store != NoStore.INSTANCE;
     }

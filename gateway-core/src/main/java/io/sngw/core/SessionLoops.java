@@ -1,5 +1,7 @@
 package io.sngw.core;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -8,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * The single-threaded loops that own the sessions, and the one timer thread they share. A client id always maps to
  * the same loop, so all of a session's state is touched by one thread and needs no lock.
  */
-final class SessionLoops implements AutoCloseable {
+final class SessionLoops implements Scheduling {
     private final SessionLoop[] loops;
     private final ScheduledThreadPoolExecutor timer;
 
@@ -26,7 +28,22 @@ final class SessionLoops implements AutoCloseable {
         }
     }
 
-    ScheduledExecutorService loopFor(Object key) {
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public ExecutorService newRouterExecutor() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sngw-router");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public ScheduledExecutorService loopFor(Object key) {
         int h = key.hashCode();
         h ^= h >>> 16;
         return loops[Math.floorMod(h, loops.length)];
@@ -36,7 +53,8 @@ final class SessionLoops implements AutoCloseable {
      * Whether any loop has more than a quarter of its queue bound waiting: past that, transports soon wait for room
      * and the kernel drops what the sockets hold ({@link FairShare} sheds the heaviest sources before that).
      */
-    boolean congested() {
+    @Override
+    public boolean congested() {
         for (SessionLoop loop : loops) {
             if (loop.queuedTasks() > SessionLoop.MAX_QUEUED / 4) {
                 return true;
@@ -45,7 +63,8 @@ final class SessionLoops implements AutoCloseable {
         return false;
     }
 
-    ScheduledExecutorService any() {
+    @Override
+    public ScheduledExecutorService any() {
         return loops[0];
     }
 

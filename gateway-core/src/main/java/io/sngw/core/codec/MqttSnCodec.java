@@ -27,6 +27,15 @@ public final class MqttSnCodec {
     }
 
     /**
+     * The type a datagram announces, read from its header alone, or null where the header is too short or the code
+     * unknown: for answering a message the decoder refused (a CONNECT with a bad client id) with the right reply.
+     */
+    public static MsgType typeOf(byte[] datagram) {
+        int at = datagram.length > 0 && (datagram[0] & 0xFF) == Decoder.THREE_BYTE_MARKER ? 3 : 1;
+        return datagram.length > at ? MsgType.fromCode(datagram[at] & 0xFF) : null;
+    }
+
+    /**
      * The number of bytes {@link #encode(MqttSnMessage)} produces, length field included.
      *
      * @throws IllegalArgumentException if the message is longer than the 65535 bytes MQTT-SN can carry

@@ -40,6 +40,10 @@ public final class NoStore implements Store {
     }
 
     @Override
+    public void saveDeliveryState(String clientId, long seq, int msgId, boolean released) {
+    }
+
+    @Override
     public CompletableFuture<Void> appendOutbound(OutboundMessage message) {
         return CompletableFuture.failedFuture(new StoreException("no store configured: nothing can be queued durably"));
     }

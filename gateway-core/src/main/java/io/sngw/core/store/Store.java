@@ -55,6 +55,13 @@ public interface Store extends AutoCloseable {
     void deletePending(String clientId, long seq);
 
     /**
+     * Records how far the delivery of the pending message {@code seq} got, without rewriting it: it was sent with
+     * {@code msgId}, and ({@code released}) a QoS 2 one was answered with PUBREC. Nothing happens when the message is
+     * not (or no longer) pending.
+     */
+    void saveDeliveryState(String clientId, long seq, int msgId, boolean released);
+
+    /**
      * Appends to the sensor → broker queue. The future completes when the message is durable, and fails
      * ({@link StoreException}) when it could not be written, including when its seq is already queued (a queued
      * message is never replaced).

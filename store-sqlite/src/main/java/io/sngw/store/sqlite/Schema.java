@@ -139,7 +139,14 @@ final class Schema {
                         PRIMARY KEY (client_id, msg_id)
                     ) WITHOUT ROWID""",
                     "INSERT INTO awaiting_pubrel (client_id, msg_id) SELECT client_id, msg_id FROM session_pubrel",
-                    "DROP TABLE session_pubrel")
+                    "DROP TABLE session_pubrel"),
+            List.of(
+                    // How far a message to a client got: the id it was sent with (NULL: never sent) and whether
+                    // a QoS 2 one is past PUBREC. A resend after a reconnect or a restart carries the same id with
+                    // DUP, or resumes with PUBREL, so that the client recognises the repeat. Columns of pending,
+                    // so that deleting a pending message takes its state with it.
+                    "ALTER TABLE pending ADD COLUMN msg_id INTEGER",
+                    "ALTER TABLE pending ADD COLUMN released INTEGER NOT NULL DEFAULT 0")
     );
 
     private Schema() {

@@ -120,6 +120,11 @@ public final class SqliteStore implements Store, DeviceRegistry {
     }
 
     @Override
+    public void saveDeliveryState(String clientId, long seq, int msgId, boolean released) {
+        write(new WriteOp.SaveDeliveryState(Objects.requireNonNull(clientId, "clientId"), seq, msgId, released));
+    }
+
+    @Override
     public void deletePending(String clientId, long seq) {
         write(new WriteOp.DeletePending(Objects.requireNonNull(clientId, "clientId"), seq));
     }

@@ -186,10 +186,12 @@ final class StoreReader implements AutoCloseable {
         Map<String, List<PendingMessage>> pending = new LinkedHashMap<>();
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(
-                     "SELECT client_id, seq, topic, payload, qos, retain FROM pending ORDER BY client_id, seq")) {
+                     "SELECT client_id, seq, topic, payload, qos, retain, msg_id, released FROM pending"
+                             + " ORDER BY client_id, seq")) {
             while (rows.next()) {
+                // getInt reads NULL (never sent) as 0, the id no message carries
                 PendingMessage message = new PendingMessage(rows.getString(1), rows.getLong(2), rows.getString(3),
-                        rows.getBytes(4), rows.getInt(5), rows.getBoolean(6));
+                        rows.getBytes(4), rows.getInt(5), rows.getBoolean(6), rows.getInt(7), rows.getBoolean(8));
                 pending.computeIfAbsent(message.clientId(), id -> new ArrayList<>()).add(message);
             }
         }

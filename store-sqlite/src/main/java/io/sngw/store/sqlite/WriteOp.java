@@ -209,6 +209,27 @@ sealed interface WriteOp {
         }
     }
 
+    /** An UPDATE, not an upsert: a message acknowledged (and deleted) before this write must not come back. */
+    record SaveDeliveryState(String clientId, long seq, int msgId, boolean released) implements SingleStatement {
+        @Override
+        public String sql() {
+            return "UPDATE pending SET msg_id = ?, released = ? WHERE client_id = ? AND seq = ?";
+        }
+
+        @Override
+        public void bind(PreparedStatement update) throws SQLException {
+            update.setInt(1, msgId);
+            update.setBoolean(2, released);
+            update.setString(3, clientId);
+            update.setLong(4, seq);
+        }
+
+        @Override
+        public String describe() {
+            return "saveDeliveryState " + clientId + " seq " + seq + " id " + msgId + (released ? " released" : "");
+        }
+    }
+
     record DeletePending(String clientId, long seq) implements SingleStatement {
         @Override
         public String sql() {

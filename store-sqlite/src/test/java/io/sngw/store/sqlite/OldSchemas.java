@@ -26,7 +26,10 @@ final class OldSchemas {
                         PRIMARY KEY (client_id, msg_id)
                     ) WITHOUT ROWID""",
                     "INSERT INTO session_pubrel (client_id, msg_id) SELECT client_id, msg_id FROM awaiting_pubrel",
-                    "DROP TABLE awaiting_pubrel"));
+                    "DROP TABLE awaiting_pubrel"),
+            List.of(
+                    // No delivery state of pending messages.
+                    "ALTER TABLE pending DROP COLUMN released", "ALTER TABLE pending DROP COLUMN msg_id"));
 
     private OldSchemas() {
     }

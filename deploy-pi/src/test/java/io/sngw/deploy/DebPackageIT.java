@@ -105,7 +105,8 @@ class DebPackageIT {
             }
         }
         String opts = DebPackage.unitJavaOpts(DebPackage.UNIT_SOURCE);
-        assertTrue(opts.contains("-Xmx64m") && opts.contains("-Djava.io.tmpdir=/var/lib/sngw/tmp"), opts);
+        assertTrue(opts.contains("-Xmx40m") && opts.contains("-Djava.io.tmpdir=/var/lib/sngw/tmp"), opts);
+        assertTrue(lines.contains("Environment=MALLOC_ARENA_MAX=2"), "no MALLOC_ARENA_MAX in the unit");
     }
 
     @Test

@@ -410,7 +410,7 @@ public final class ConfigLoader {
                     ClientIds.expected(ClientIds.MAX_UPSTREAM_ID_BYTES) + "; found " + idProblem);
         }
         String username = s.string("username", d.username(), true);
-        String password = s.string("password", d.password(), true);
+        String password = s.secret("password", d.password());
         if (password != null && username == null) {
             throw new ConfigException(s.pathOf("password"),
                     "is given without upstream.username: expected both (MQTT 3.1.1 sends a password only with a user name)");

@@ -86,6 +86,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.setProperty("websocket_port", "disabled");
         p.setProperty("netty.mqtt.message_size", Integer.toString(MAX_MESSAGE_BYTES));
         probeFree(listenPort);
+        EmbeddedBrokerLogFilter.install(); // one line, not hundreds of stack traces, when a client leaves mid-stream
         Server s = new Server();
         try {
             s.startServer(new MemoryConfig(p));

@@ -2,6 +2,7 @@ package io.sngw.deploy;
 
 import io.sngw.core.Gateway;
 import io.sngw.testing.FreePorts;
+import io.sngw.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,44 +13,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A malformed datagram leaves one INFO line per address and reason, with the address; repeats stay at DEBUG. */
 class MalformedDatagramLogTest {
-    private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
-
-    private final List<String> info = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel() == Level.INFO && record.getMessage().startsWith("dropped malformed")) {
-                info.add(record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private Level before;
+    private final LogCapture log = LogCapture.of(Gateway.class.getName(), Level.INFO);
     private GatewayApp gateway;
 
     @BeforeEach
     void start() throws Exception {
-        before = LOG.getLevel();
-        LOG.setLevel(Level.INFO);
-        LOG.addHandler(capture);
         gateway = new GatewayApp(ConfigLoader.parse("udp: { bind: \"127.0.0.1\", port: 0 }\n"
                 + "upstream: { embedded-port: " + FreePorts.tcp() + " }\nstore: { dir: none }\n"));
         gateway.start();
@@ -58,8 +33,7 @@ class MalformedDatagramLogTest {
     @AfterEach
     void stop() {
         gateway.close();
-        LOG.removeHandler(capture);
-        LOG.setLevel(before);
+        log.close();
     }
 
     @Test
@@ -77,6 +51,7 @@ class MalformedDatagramLogTest {
             assertEquals(4L, gateway.counters().get("malformed"), gateway.counters().toString());
 
             String address = "127.0.0.1:" + sensor.getLocalPort();
+            List<String> info = log.messages(Level.INFO).stream().filter(l -> l.startsWith("dropped malformed")).toList();
             assertEquals(2, info.size(), info.toString());
             assertTrue(info.stream().anyMatch(l -> l.contains(address) && l.contains("TOO_SHORT")), info.toString());
             assertTrue(info.stream().anyMatch(l -> l.contains(address) && l.contains("RESERVED_TYPE")), info.toString());

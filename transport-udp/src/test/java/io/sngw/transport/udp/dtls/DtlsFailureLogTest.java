@@ -1,55 +1,24 @@
 package io.sngw.transport.udp.dtls;
 
+import io.sngw.testing.LogCapture;
 import io.sngw.testing.OpenSslDtlsClient;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A failed DTLS handshake leaves a trace at INFO: address, the identity the client gave, and why. */
 class DtlsFailureLogTest extends DtlsFixture {
-    private static final Logger LOG = Logger.getLogger(DtlsTransport.class.getName());
-
-    private final List<String> info = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel() == Level.INFO) {
-                info.add(record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private Level before;
-
-    @BeforeEach
-    void captureInfo() {
-        before = LOG.getLevel();
-        LOG.setLevel(Level.INFO);
-        LOG.addHandler(capture);
-    }
+    private final LogCapture log = LogCapture.of(DtlsTransport.class.getName(), Level.INFO);
 
     @AfterEach
     void restore() {
-        LOG.removeHandler(capture);
-        LOG.setLevel(before);
+        log.close();
     }
 
     @Test
@@ -61,8 +30,8 @@ class DtlsFailureLogTest extends DtlsFixture {
         await("the failure to be counted", () -> dtls.stats().handshakesFailed(HandshakeFailure.BAD_KEY) == 1);
         impostor.awaitExit(WAIT);
 
-        List<String> lines = info.stream().filter(l -> l.contains("DTLS handshake")).toList();
-        assertEquals(1, lines.size(), info.toString());
+        List<String> lines = log.messages(Level.INFO).stream().filter(l -> l.contains("DTLS handshake")).toList();
+        assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).matches(".*DTLS handshake with /?127\\.0\\.0\\.1:\\d+ as sensor-2 failed: BAD_KEY.*"),
                 lines.get(0));
     }
@@ -75,7 +44,8 @@ class DtlsFailureLogTest extends DtlsFixture {
         assertTrue(stranger.awaitExit(WAIT));
         await("the failure to be counted", () -> dtls.stats().handshakesFailed(HandshakeFailure.UNKNOWN_IDENTITY) == 1);
 
-        assertTrue(info.stream().anyMatch(l -> l.matches(
-                ".*DTLS handshake with /?127\\.0\\.0\\.1:\\d+ as sensor-9 failed: UNKNOWN_IDENTITY.*")), info.toString());
+        assertTrue(log.messages(Level.INFO).stream().anyMatch(l -> l.matches(
+                ".*DTLS handshake with /?127\\.0\\.0\\.1:\\d+ as sensor-9 failed: UNKNOWN_IDENTITY.*")),
+                log.messages(Level.INFO).toString());
     }
 }

@@ -30,6 +30,31 @@ public final class ConfigException extends Exception {
         return new ConfigException(path, describe(value) + " is not valid: expected " + expected);
     }
 
+    /**
+     * The standard shape for a secret (a password): the kind of value found, never the value, not even as YAML
+     * converted it ({@code 0123} arrives as the number 83 and would still give the password away).
+     */
+    static ConfigException invalidSecret(String path, Object value, String expected) {
+        return new ConfigException(path, kind(value) + " (the value is not shown: a secret) is not valid: expected "
+                + expected);
+    }
+
+    private static String kind(Object value) {
+        if (value == null || value instanceof java.util.Map<?, ?> || value instanceof java.util.List<?>) {
+            return describe(value);  // null, "a mapping", "a list": nothing of the secret in them
+        }
+        if (value instanceof String) {
+            return "a string";
+        }
+        if (value instanceof Number) {
+            return "a number";
+        }
+        if (value instanceof Boolean) {
+            return "a boolean";
+        }
+        return "a " + value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT); // a date, say
+    }
+
     /** How a value from the YAML tree is shown in a message: strings quoted, so that {@code "1"} and 1 differ. */
     static String describe(Object value) {
         if (value == null) {

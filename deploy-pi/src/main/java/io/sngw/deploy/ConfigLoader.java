@@ -410,7 +410,7 @@ public final class ConfigLoader {
         }
         String presetUsername = preset == null || broker == null ? null : preset.username(broker.host(), clientId);
         String username = s.string("username", presetUsername != null ? presetUsername : d.username(), true);
-        String password = s.string("password", d.password(), true);
+        String password = s.secret("password", d.password());
         String filePassword = CloudConfig.passwordFromFile(s);
         if (filePassword != null) {
             password = filePassword;

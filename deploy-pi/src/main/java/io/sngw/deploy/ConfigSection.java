@@ -127,6 +127,15 @@ final class ConfigSection {
      * (a password {@code 0123} would arrive as the octal number 83).
      */
     String string(String key, String fallback, boolean nullable) throws ConfigException {
+        return string(key, fallback, nullable, false);
+    }
+
+    /** As {@link #string}, for a secret: a message about it says what kind of value was found, never the value. */
+    String secret(String key, String fallback) throws ConfigException {
+        return string(key, fallback, true, true);
+    }
+
+    private String string(String key, String fallback, boolean nullable, boolean secret) throws ConfigException {
         if (!values.containsKey(key)) {
             return fallback;
         }
@@ -137,8 +146,10 @@ final class ConfigSection {
         if (value instanceof String s && !s.isEmpty()) {
             return s;
         }
-        throw ConfigException.invalid(pathOf(key), value, (nullable ? "null or " : "")
-                + "a non-empty string (quote values that look like numbers or booleans)");
+        String expected = (nullable ? "null or " : "")
+                + "a non-empty string (quote values that look like numbers or booleans)";
+        throw secret ? ConfigException.invalidSecret(pathOf(key), value, expected)
+                : ConfigException.invalid(pathOf(key), value, expected);
     }
 
     /** An IP address literal, never resolved: checking a file must not depend on DNS. */

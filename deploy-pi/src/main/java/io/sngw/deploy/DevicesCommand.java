@@ -88,6 +88,8 @@ final class DevicesCommand implements Runnable {
 
         PrintWriter out;
         PrintWriter err;
+        /** The configuration the command was given (or the defaults): the store, and whether ACLs are enforced. */
+        GatewayConfig cfg;
 
         /** Whether the command writes a new device, and so may create the store; the others only read or change. */
         boolean createsStore() {
@@ -114,7 +116,7 @@ final class DevicesCommand implements Runnable {
                 err.println(spec.qualifiedName() + ": " + problem);
                 return Main.EXIT_BAD_CONFIG;
             }
-            GatewayConfig cfg = Main.loadConfig(config, err);
+            cfg = Main.loadConfig(config, err);
             if (cfg == null) {
                 return Main.EXIT_BAD_CONFIG;
             }
@@ -155,6 +157,16 @@ final class DevicesCommand implements Runnable {
         private static SqliteStore open(Path dir) {
             return SqliteStore.open(dir, StoreOptions.defaults().withOnCorrupt(StoreOptions.OnCorrupt.FAIL)
                     .withDeviceWatch(Duration.ZERO));
+        }
+
+        /** Whether a gateway run with this configuration enforces the registry (admission, ACLs). */
+        boolean authRequired() {
+            return cfg.security().requireAuth();
+        }
+
+        /** Where security.require-auth is set, for messages: the file, or the defaults without one. */
+        String configName() {
+            return config == null ? "the default configuration (no --config)" : config.toString();
         }
 
         /** Waits for the writes to be committed; false (and said) when one failed. */
@@ -319,6 +331,10 @@ final class DevicesCommand implements Runnable {
                 out.println("psk: " + HexFormat.of().formatHex(key));
                 out.println("This key will not be shown again: configure the device with it now.");
             }
+            if (!everything && !authRequired()) {
+                err.println("sngw: warning: the publish/subscribe patterns of " + clientId + " are not enforced:"
+                        + " security.require-auth is off in " + configName() + "; set it to true to apply them");
+            }
             return 0;
         }
 
@@ -355,6 +371,10 @@ final class DevicesCommand implements Runnable {
                 out.println("no devices in " + db);
             } else {
                 out.print(DeviceTable.text(devices));
+                if (!authRequired() && devices.stream().anyMatch(DevicesCommand::restricted)) {
+                    out.println("note: security.require-auth is off in " + configName() + ": the PUBLISH and"
+                            + " SUBSCRIBE patterns above are not enforced");
+                }
                 out.flush();
             }
         }
@@ -375,8 +395,25 @@ final class DevicesCommand implements Runnable {
         }
     }
 
+    /** Whether a device's patterns restrict it (anything but {@code #} both ways). */
+    static boolean restricted(Device d) {
+        return !d.publishPatterns().equals(List.of("#")) || !d.subscribePatterns().equals(List.of("#"));
+    }
+
     /** Disable and enable: the same but for the flag. */
     abstract static class SetEnabled extends OneDevice {
+
+        /** What a running gateway does about it, within its ~2 s registry poll (README, Devices and authentication). */
+        String consequence() {
+            if (!authRequired()) {
+                return "security.require-auth is off in " + configName() + ", so a running gateway still admits it "
+                        + "over plain UDP; its DTLS key is " + (enabled() ? "accepted again" : "refused and its DTLS "
+                        + "sessions are closed") + " within about 2 s";
+            }
+            return enabled() ? "a running gateway admits it again within about 2 s"
+                    : "a running gateway ends its session within about 2 s (DISCONNECT, no will) and refuses its "
+                    + "CONNECTs from then on";
+        }
 
         abstract boolean enabled();
 
@@ -397,8 +434,7 @@ final class DevicesCommand implements Runnable {
             if (!committed(store, db)) {
                 return 1;
             }
-            out.println(state + " " + clientId + " in " + db + (enabled() ? ""
-                    : ": its next CONNECT is refused (a session connected now goes on until then)"));
+            out.println(state + " " + clientId + " in " + db + ": " + consequence());
             return 0;
         }
     }

@@ -76,6 +76,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.setProperty("host", bind);
         p.setProperty("port", Integer.toString(listenPort));
         p.setProperty("allow_anonymous", "true");
+        // MQTT 3.1.1 (MQTT-3.1.3-6) lets a client with a clean session send an empty client id and have the broker
+        // assign one: mosquitto_sub does, and the README's quick start types it.
+        p.setProperty("allow_zero_byte_client_id", "true");
         p.setProperty("persistence_enabled", "false");
         // Telemetry is on by default in Moquette 0.17: it posts the host's public IP to a collector and writes a
         // .moquette_uuid file into the working directory. Neither belongs on an appliance.
@@ -83,6 +86,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.setProperty("websocket_port", "disabled");
         p.setProperty("netty.mqtt.message_size", Integer.toString(MAX_MESSAGE_BYTES));
         probeFree(listenPort);
+        EmbeddedBrokerLogFilter.install(); // one line, not hundreds of stack traces, when a client leaves mid-stream
         Server s = new Server();
         try {
             s.startServer(new MemoryConfig(p));

@@ -93,8 +93,12 @@ public final class Main implements Runnable {
                 System.setProperty(NETTY_LEAK_DETECTION, "disabled");
             }
             GatewayApp app = new GatewayApp(cfg);
+            SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
             // Registered before start, so that a signal during start still closes what has started.
-            Runtime.getRuntime().addShutdownHook(new Thread(app::close, "sngw-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                systemd.stopping();
+                app.close();
+            }, "sngw-shutdown"));
             try {
                 app.start();
             } catch (Exception e) {
@@ -107,7 +111,11 @@ public final class Main implements Runnable {
             // extraction, the store's load). One collection gives it back to the OS, so that an idle gateway on a Pi
             // holds its live set (~10 MB) rather than the young generation that start-up filled: ~20 MB less RSS.
             System.gc();
+            // Type=notify: systemd counts the service as started only now, with every listener and the bridge up.
+            systemd.ready("sngw " + Version.get() + " running");
+            Runnable stopWatchdog = systemd.startWatchdog();
             app.awaitClosed();
+            stopWatchdog.run();
             return 0;
         }
     }

@@ -343,9 +343,23 @@ class ConfigLoaderTest {
 
     @Test
     void numberWhereAStringBelongsIsRefusedNotConverted() {
-        // YAML reads 0123 as the octal number 83: converting it back would change the password.
-        assertMessage("upstream.password: 83 is not valid: expected null or a non-empty string (quote values that"
-                + " look like numbers or booleans)", "upstream: { username: u, password: 0123 }");
+        // YAML reads 0123 as the octal number 83: converting it back would change the user name.
+        assertMessage("upstream.username: 83 is not valid: expected null or a non-empty string (quote values that"
+                + " look like numbers or booleans)", "upstream: { username: 0123 }");
+    }
+
+    @Test
+    void aPasswordIsNeverEchoedNotEvenAsYamlConvertedIt() {
+        // 0123 arrives as 83, 0x1F as 31: either would still give the password away.
+        assertMessage("upstream.password: a number (the value is not shown: a secret) is not valid: expected null or"
+                + " a non-empty string (quote values that look like numbers or booleans)",
+                "upstream: { username: u, password: 0123 }");
+        for (String password : new String[]{"0x1F", "yes", "2026-12-07", "[hunter2]", "{ hunter2: 1 }"}) {
+            String message = fails("upstream: { username: u, password: " + password + " }").getMessage();
+            for (String revealing : new String[]{"31", "true", "2026", "hunter2"}) {
+                assertFalse(message.contains(revealing), message);
+            }
+        }
     }
 
     @Test

@@ -87,7 +87,8 @@ class DevicesCommandTest {
     }
 
     @Test
-    void addedDeviceIsListedWithItsPatternsButNeverItsKey() {
+    void addedDeviceIsListedWithItsPatternsButNeverItsKey() throws Exception {
+        Files.writeString(config, "security: { require-auth: true }\n", java.nio.file.StandardOpenOption.APPEND);
         CliRun added = ok("add", "sensor-1", "--psk", KEY, "--publish", "sensors/%c/#", "--publish", "status/%c",
                 "--subscribe", "config/%c/+");
         assertTrue(added.out().startsWith("added sensor-1 in " + data.resolve("sngw.db") + ": psk; publish"
@@ -310,6 +311,68 @@ class DevicesCommandTest {
             ok("disable", "sensor-1");
             awaitTrue(() -> !gateway.find("sensor-1").orElseThrow().enabled());
             assertNotEquals(null, gateway.find("sensor-1").orElseThrow().psk());
+        }
+    }
+
+    @Test
+    void patternsAddedWhileRequireAuthIsOffAreWarnedAboutAndNotedInTheList() {
+        CliRun added = ok("add", "sensor-1", "--publish", "sensors/%c/#");
+
+        assertTrue(added.err().contains("sngw: warning: the publish/subscribe patterns of sensor-1 are not enforced:"
+                + " security.require-auth is off in " + config), added.err());
+        assertTrue(ok("list").out().contains("note: security.require-auth is off in " + config
+                + ": the PUBLISH and SUBSCRIBE patterns above are not enforced"), ok("list").out());
+    }
+
+    @Test
+    void withRequireAuthOnPatternsAreEnforcedAndNothingIsSaid() throws Exception {
+        Files.writeString(config, "security: { require-auth: true }\n", java.nio.file.StandardOpenOption.APPEND);
+
+        assertEquals("", ok("add", "sensor-1", "--publish", "sensors/%c/#").err());
+        assertFalse(ok("list").out().contains("not enforced"));
+    }
+
+    @Test
+    void withoutPatternsThereIsNothingToEnforceAndNothingIsSaid() {
+        assertEquals("", ok("add", "sensor-1").err());
+        assertFalse(ok("list").out().contains("not enforced"));
+    }
+
+    @Test
+    void disableSaysWhatARunningGatewayDoesAboutIt() throws Exception {
+        ok("add", "sensor-1", "--psk", KEY);
+        assertTrue(ok("disable", "sensor-1").out().contains("security.require-auth is off in " + config
+                + ", so a running gateway still admits it over plain UDP; its DTLS key is refused and its DTLS"
+                + " sessions are closed within about 2 s"));
+
+        Files.writeString(config, "security: { require-auth: true }\n", java.nio.file.StandardOpenOption.APPEND);
+        ok("enable", "sensor-1");
+        String disabled = ok("disable", "sensor-1").out();
+
+        assertTrue(disabled.contains(": a running gateway ends its session within about 2 s (DISCONNECT, no will)"
+                + " and refuses its CONNECTs from then on"), disabled);
+        assertFalse(disabled.contains("goes on"), disabled);
+    }
+
+    @Test
+    void aDeviceThatConnectedWhileAuthWasOffHasBeenSeen() throws Exception {
+        ok("add", "sensor-1");
+        assertTrue(ok("list").out().contains("never"));
+        GatewayApp gateway = new GatewayApp(ConfigLoader.parse("udp: { bind: \"127.0.0.1\", port: 0 }\n"
+                + "upstream: { embedded-port: 0 }\nstore: { dir: \"" + data + "\" }\n"));
+        try {
+            java.net.InetSocketAddress udp = gateway.start();
+            try (java.net.DatagramSocket sensor = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+                byte[] connect = {14, 0x04, 0x04, 0x01, 0, 60, 's', 'e', 'n', 's', 'o', 'r', '-', '1'};
+                sensor.send(new java.net.DatagramPacket(connect, connect.length, udp));
+                sensor.setSoTimeout(10_000);
+                java.net.DatagramPacket connack = new java.net.DatagramPacket(new byte[8], 8);
+                sensor.receive(connack);
+                assertEquals(0x05, connack.getData()[1], "CONNACK");
+            }
+            awaitTrue(() -> !ok("list").out().contains("never"));
+        } finally {
+            gateway.close();
         }
     }
 

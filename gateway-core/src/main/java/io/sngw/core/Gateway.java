@@ -51,6 +51,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Gateway implements LinkReceiver, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+    private final OncePerPeer badInput = new OncePerPeer(LOG, java.time.Duration.ofMinutes(10));
 
     private final GatewayOptions options;
     private final Upstream upstream;
@@ -233,7 +234,11 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
 
     private void rejectMalformed(LinkAddress from, MalformedReason reason, String detail) {
         metrics.countMalformed(reason);
-        LOG.log(Level.DEBUG, "dropped malformed datagram from {0}: {1}: {2}", from, reason, detail);
+        // At INFO once per address and reason (a sensor speaking the wrong protocol shows), the rest at DEBUG.
+        if (!badInput.log(from.toString(), reason, () -> "dropped malformed datagram from " + from + ": " + reason
+                + ": " + detail + " (logged once per address and reason every 10m)")) {
+            LOG.log(Level.DEBUG, "dropped malformed datagram from {0}: {1}: {2}", from, reason, detail);
+        }
     }
 
     private void dispatch(Link link, LinkAddress from, MqttSnMessage message) {

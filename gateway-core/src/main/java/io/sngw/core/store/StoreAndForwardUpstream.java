@@ -1,5 +1,6 @@
 package io.sngw.core.store;
 
+import io.sngw.core.Plural;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.core.upstream.UpstreamListener;
 import io.sngw.core.upstream.UpstreamMessage;
@@ -89,8 +90,8 @@ public final class StoreAndForwardUpstream implements Upstream {
         this.spilled = backlog.count() > 0;
         queued.set(count);
         if (count > 0) {
-            LOG.log(Level.INFO, "outbound queue: {0} messages ({1} bytes) from before the restart will be forwarded",
-                    count, bytes);
+            LOG.log(Level.INFO, "outbound queue: {0} ({1}) from before the restart will be forwarded",
+                    Plural.of(count, "message"), Plural.of(bytes, "byte"));
         }
     }
 
@@ -243,7 +244,8 @@ public final class StoreAndForwardUpstream implements Upstream {
     private void connectionChanged(boolean up) {
         connected = up;
         if (up && count > 0) {
-            LOG.log(Level.INFO, "outbound queue: forwarding a backlog of {0} messages ({1} bytes)", count, bytes);
+            LOG.log(Level.INFO, "outbound queue: forwarding a backlog of {0} ({1})", Plural.of(count, "message"),
+                    Plural.of(bytes, "byte"));
             drainStartNanos = System.nanoTime();
             drainStartForwarded = forwarded.get();
         }
@@ -339,8 +341,9 @@ public final class StoreAndForwardUpstream implements Upstream {
         if (count == 0 && drainStartNanos != 0) {
             long nanos = Math.max(1, System.nanoTime() - drainStartNanos);
             long messages = forwarded.get() - drainStartForwarded;
-            LOG.log(Level.INFO, "outbound queue: backlog drained, {0} messages forwarded in {1} ms ({2} msg/s)",
-                    messages, TimeUnit.NANOSECONDS.toMillis(nanos), messages * 1_000_000_000L / nanos);
+            LOG.log(Level.INFO, "outbound queue: backlog drained, {0} forwarded in {1} ms ({2} msg/s)",
+                    Plural.of(messages, "message"), TimeUnit.NANOSECONDS.toMillis(nanos),
+                    messages * 1_000_000_000L / nanos);
             drainStartNanos = 0;
         }
     }

@@ -7,6 +7,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.sngw.core.OncePerPeer;
 import io.sngw.core.link.Link;
 import io.sngw.core.link.LinkAddress;
 import io.sngw.core.link.LinkReceiver;
@@ -95,6 +96,9 @@ import java.util.concurrent.TimeUnit;
 public final class DtlsTransport implements Link, AutoCloseable {
     private static final Level DEBUG = Level.DEBUG;
     private static final System.Logger LOG = System.getLogger(DtlsTransport.class.getName());
+
+    /** Failed handshakes at INFO, once per address, identity and reason: a wrong key shows without a flood. */
+    private final OncePerPeer failedHandshakes = new OncePerPeer(LOG, java.time.Duration.ofMinutes(10));
 
     /** Bouncy Castle's plaintext limit (2^14): a worker's buffer for one decrypted record. */
     static final int MAX_PLAINTEXT_BYTES = 1 << 14;
@@ -362,7 +366,14 @@ public final class DtlsTransport implements Link, AutoCloseable {
             failure = classify(e, server, peer);
             closePeer(peer, CloseReason.FAILED, false);
             HandshakeFailure reason = failure;
-            LOG.log(DEBUG, () -> name + ": DTLS handshake with " + peer.socket + " failed: " + reason + " (" + e + ")");
+            String identity = server.identity() != null ? server.identity() : server.presentedIdentity();
+            // At INFO once per address, identity and reason (a sensor with the wrong key shows), the rest at DEBUG.
+            if (reason == HandshakeFailure.CANCELLED || !failedHandshakes.log(peer.socket + " " + identity, reason,
+                    () -> name + ": DTLS handshake with " + peer.socket + (identity == null ? "" : " as " + identity)
+                            + " failed: " + reason + " (logged once per address, identity and reason every 10m)")) {
+                LOG.log(DEBUG, () -> name + ": DTLS handshake with " + peer.socket + " failed: " + reason + " (" + e
+                        + ")");
+            }
         } finally {
             // The outcome is counted last, so that whoever sees it also sees the slot free and the state gone.
             stats.handshakesActive.decrementAndGet();

@@ -62,6 +62,7 @@ final class GatewayTlsServer extends AbstractTlsServer {
 
     private volatile HandshakeFailure refusal;
     private volatile String identity;
+    private volatile String presentedIdentity;
     private volatile String fingerprint;
     private volatile byte[] pskDigest;
 
@@ -80,6 +81,11 @@ final class GatewayTlsServer extends AbstractTlsServer {
     /** Why this side refused the handshake, when it was this side; null otherwise. */
     HandshakeFailure refusal() {
         return refusal;
+    }
+
+    /** The PSK identity the client presented, known or not (printable, or null); for the log of a failure. */
+    String presentedIdentity() {
+        return presentedIdentity;
     }
 
     /** After a completed handshake: the PSK identity or the client certificate's subject; null when anonymous. */
@@ -157,6 +163,7 @@ final class GatewayTlsServer extends AbstractTlsServer {
             @Override
             public byte[] getPSK(byte[] rawIdentity) {
                 String id = decodeIdentity(rawIdentity);
+                presentedIdentity = id;
                 byte[] psk = id == null || pskLookup == null ? null : pskLookup.pskFor(id);
                 if (psk == null || psk.length == 0) {
                     refusal = HandshakeFailure.UNKNOWN_IDENTITY;

@@ -9,14 +9,12 @@ package io.sngw.core.linksec;
 public final class ReplayWindow {
     public static final int SIZE = 32;
 
-    private final boolean reorder;
     private long latest;
     private long seen; // bit i: latest - i was accepted
 
     /** @param latest the last accepted counter (0 when none yet) */
-    public ReplayWindow(long latest, boolean reorder) {
+    public ReplayWindow(long latest) {
         this.latest = latest;
-        this.reorder = reorder;
         this.seen = latest > 0 ? 1 : 0;
     }
 
@@ -24,8 +22,11 @@ public final class ReplayWindow {
         return latest;
     }
 
-    /** Whether {@code counter} may be accepted (it is not a replay and not too old). */
-    public boolean mayAccept(long counter) {
+    /**
+     * Whether {@code counter} may be accepted: above the last accepted one, or with {@code reorder} (the link can
+     * reorder frames) one of the 32 below it not accepted yet.
+     */
+    public boolean mayAccept(long counter, boolean reorder) {
         if (counter < 1 || counter > 0xFFFFFFFFL) {
             return false;
         }

@@ -139,7 +139,8 @@ final class Schema {
                         PRIMARY KEY (client_id, msg_id)
                     ) WITHOUT ROWID""",
                     "INSERT INTO awaiting_pubrel (client_id, msg_id) SELECT client_id, msg_id FROM session_pubrel",
-                    "DROP TABLE session_pubrel")
+                    "DROP TABLE session_pubrel"),
+            RadioSchema.MIGRATION
     );
 
     private Schema() {

@@ -26,7 +26,14 @@ final class OldSchemas {
                         PRIMARY KEY (client_id, msg_id)
                     ) WITHOUT ROWID""",
                     "INSERT INTO session_pubrel (client_id, msg_id) SELECT client_id, msg_id FROM awaiting_pubrel",
-                    "DROP TABLE awaiting_pubrel"));
+                    "DROP TABLE awaiting_pubrel"),
+            List.of(
+                    // No radio keys or pairing windows (RadioSchema).
+                    "DROP TRIGGER radio_keys_inserted", "DROP TRIGGER radio_keys_deleted",
+                    "DROP TRIGGER radio_keys_updated", "DROP TRIGGER pairing_windows_inserted",
+                    "DROP TRIGGER pairing_windows_deleted", "DROP TRIGGER pairing_windows_updated",
+                    "DROP TABLE radio_keys", "DROP TABLE pairing_windows",
+                    "DELETE FROM meta WHERE name = '" + RadioSchema.RADIO_CHANGES + "'"));
 
     private OldSchemas() {
     }

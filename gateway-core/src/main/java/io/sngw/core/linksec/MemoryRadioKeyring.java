@@ -11,12 +11,44 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * A keyring that forgets everything on restart: for a gateway without a store, and for tests. Its reservations are
+ * A keyring and pairing windows that forget everything on restart: for a gateway without a store, and for tests. Its reservations are
  * "durable" at once.
  */
-public final class MemoryRadioKeyring implements RadioKeyring {
+public final class MemoryRadioKeyring implements RadioKeyring, PairingWindows {
     private final Map<Long, RadioKey> keys = new ConcurrentHashMap<>();
     private final List<Consumer<Set<Long>>> listeners = new CopyOnWriteArrayList<>();
+    private final List<PairingWindow> windows = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong windowIds = new java.util.concurrent.atomic.AtomicLong();
+    private final java.time.Clock clock;
+
+    public MemoryRadioKeyring() {
+        this(java.time.Clock.systemUTC());
+    }
+
+    public MemoryRadioKeyring(java.time.Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public PairingWindow open(java.time.Duration duration, Optional<InstallCode> installCode,
+                              Optional<String> clientId, java.util.OptionalLong devid) {
+        java.time.Instant now = clock.instant();
+        PairingWindow w = new PairingWindow(windowIds.incrementAndGet(), now, now.plus(duration),
+                installCode.orElse(null), clientId.orElse(null), devid.isPresent() ? devid.getAsLong() : null);
+        windows.add(w);
+        return w;
+    }
+
+    @Override
+    public List<PairingWindow> openNow() {
+        java.time.Instant now = clock.instant();
+        return windows.stream().filter(w -> w.isOpen(now)).toList();
+    }
+
+    @Override
+    public void close(long id) {
+        windows.removeIf(w -> w.id() == id);
+    }
 
     @Override
     public Optional<RadioKey> find(long devid) {

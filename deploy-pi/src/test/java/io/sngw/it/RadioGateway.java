@@ -8,7 +8,6 @@ import io.sngw.sim.client.ClientTransport;
 import io.sngw.sim.client.SerialClientLine;
 import io.sngw.sim.client.UdpClientTransport;
 import io.sngw.testing.VirtualSerialPair;
-import io.sngw.transport.serial.Framing;
 import io.sngw.transport.serial.SerialLink;
 import io.sngw.transport.serial.SerialPortSettings;
 
@@ -39,15 +38,24 @@ final class RadioGateway implements AutoCloseable {
      */
     static RadioGateway start(Path dir, String brokerUrl, String udpPolicy, String serialPolicy,
                               boolean allowWithout) {
+        return start(dir, brokerUrl, udpPolicy, serialPolicy, allowWithout, "raw", "");
+    }
+
+    /**
+     * @param framing   the serial port's framing (raw, xbee-api1, xbee-api2)
+     * @param extraYaml more configuration (a {@code security:} section)
+     */
+    static RadioGateway start(Path dir, String brokerUrl, String udpPolicy, String serialPolicy,
+                              boolean allowWithout, String framing, String extraYaml) {
         VirtualSerialPair pair = serialPolicy == null ? null : VirtualSerialPair.create(dir, "tty0");
         String yaml = "udp: { bind: \"127.0.0.1\", port: 0, link-security: " + udpPolicy + " }\n"
                 + "upstream: { url: \"" + brokerUrl + "\", client-id: \"sngw-radio-" + System.nanoTime() + "\" }\n"
                 + "store: { dir: \"" + dir.resolve("data") + "\" }\n"
                 + "retry: { interval: 500ms, max: 4 }\n"
                 + "pairing: { allow-without-install-code: " + allowWithout + " }\n"
-                + "logging: { level: warning }\n"
+                + "logging: { level: warning }\n" + extraYaml
                 + (pair == null ? "" : "serial:\n  - { device: \"" + pair.gatewayEnd() + "\", baud: 115200, "
-                + "framing: raw, link-security: " + serialPolicy + ", " + SerialGateway.FAST_REOPEN + " }\n");
+                + "framing: " + framing + ", link-security: " + serialPolicy + ", " + SerialGateway.FAST_REOPEN + " }\n");
         GatewayApp app;
         try {
             app = new GatewayApp(ConfigLoader.parse(yaml));
@@ -82,12 +90,22 @@ final class RadioGateway implements AutoCloseable {
 
     /** The sensor at the sensor end of the pty pair (one at a time: closing it frees the line for the next). */
     ClientTransport serial() {
+        return sensorLine().line();
+    }
+
+    /** A radio node behind the XBee module at the sensor end of the pty pair (xbee framings). */
+    ClientTransport xbeeNode(long address64) {
+        return sensorLine().radio(address64);
+    }
+
+    private SerialClientLine sensorLine() {
         if (line == null) {
             line = SerialClientLine.open(SerialPortSettings.of(pair.sensorEnd().toString(), 115200)
-                    .withReopen(Duration.ofMillis(50), Duration.ofMillis(500)), new Framing.Raw());
+                    .withReopen(Duration.ofMillis(50), Duration.ofMillis(500)),
+                    app.serialLinks().get(0).options().framing());
             GatewayUnderTest.await("the sensor end to open", line::isOpen);
         }
-        return line.line();
+        return line;
     }
 
     long counter(String key) {

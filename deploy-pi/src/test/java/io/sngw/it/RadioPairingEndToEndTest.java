@@ -12,12 +12,8 @@ import io.sngw.sim.client.ProtectedClientTransport;
 import io.sngw.sim.client.RadioPairingClient;
 import io.sngw.sim.client.RadioPairingClient.Paired;
 import io.sngw.sim.client.RadioPairingClient.PairingException;
-import io.sngw.testing.BrokerProbe;
 import io.sngw.testing.VirtualSerialPair;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,30 +34,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * sensor connects at once and its messages reach Mosquitto; a wrong code, a closed window and a gateway that does not
  * allow pairing without code pair nothing.
  */
-class RadioPairingEndToEndTest extends SharedBrokerTest {
+class RadioPairingEndToEndTest extends RadioGatewayTest {
     private static final Duration PAIRING = Duration.ofSeconds(10);
     private static final InstallCode CODE = InstallCode.parse("a0a1a2a3-a4a5a6a7-a8a9aaab-acadaeaf");
     private static final long DEVID = 0x0013a20041b2c3d4L;
 
-    @TempDir
-    Path dir;
-
-    private BrokerProbe probe;
-    private RadioGateway gateway;
-
-    @BeforeEach
-    void probe() {
-        probe = new BrokerProbe(broker.url());
-        probe.subscribe("radio/#", 1);
-    }
-
-    @AfterEach
-    void close() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        probe.close();
-    }
 
     private void openWindow(InstallCode code) {
         gateway.app().pairingWindows().open(Duration.ofMinutes(1), Optional.ofNullable(code), Optional.empty(),
@@ -71,7 +48,7 @@ class RadioPairingEndToEndTest extends SharedBrokerTest {
     /** The paired sensor's first protected session: CONNECT as the id it was given, a QoS 1 publish. */
     private void publishAs(Paired paired, ClientTransport transport, String payload) {
         try (MqttSnClient sensor = new MqttSnClient(ProtectedClientTransport.paired(transport, paired),
-                RadioSecurityEndToEndTest.options())) {
+                options())) {
             assertEquals(new ConnAck(ReturnCode.ACCEPTED), sensor.connect(paired.clientId(), 60, true));
             sensor.publish("radio/paired", 1, false, payload.getBytes(StandardCharsets.UTF_8));
         }

@@ -7,21 +7,18 @@ import io.sngw.core.codec.ReturnCode;
 import io.sngw.core.linksec.Direction;
 import io.sngw.core.linksec.FrameProtection;
 import io.sngw.core.linksec.LinkKeys;
-import io.sngw.sim.client.ClientOptions;
 import io.sngw.sim.client.ClientTransport;
 import io.sngw.sim.client.MqttSnClient;
 import io.sngw.sim.client.ProtectedClientTransport;
 import io.sngw.sim.client.ReceivedMessage;
-import io.sngw.sim.client.RetryPolicy;
-import io.sngw.testing.BrokerProbe;
 import io.sngw.testing.ProbeMessage;
 import io.sngw.testing.VirtualSerialPair;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import io.sngw.deploy.CliRun;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -38,35 +35,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * back, over real UDP and over a socat pty pair; what an attacker on the air can send is dropped and counted while
  * the legitimate sensor keeps being served.
  */
-class RadioSecurityEndToEndTest extends SharedBrokerTest {
+class RadioSecurityEndToEndTest extends RadioGatewayTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final long DEVID = 0x0013a20041b2c3d4L;
     private static final byte[] K = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f");
 
-    @TempDir
-    Path dir;
-
-    private BrokerProbe probe;
-    private RadioGateway gateway;
-
-    @BeforeEach
-    void probe() {
-        probe = new BrokerProbe(broker.url());
-        probe.subscribe("radio/#", 1);
-    }
-
-    @AfterEach
-    void close() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        probe.close();
-    }
-
-    static ClientOptions options() {
-        return ClientOptions.defaults().withTimeout(Duration.ofSeconds(5))
-                .withRetry(new RetryPolicy(Duration.ofMillis(700), 6));
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -125,6 +98,43 @@ class RadioSecurityEndToEndTest extends SharedBrokerTest {
         gateway = RadioGateway.start(dir, broker.url(), "none", "required", false);
         gateway.provision(DEVID, K, "valve-1");
         fullSession(gateway.serial());
+    }
+
+    @Test
+    void aProtectedSensorBehindAnXBeeModuleIsCarriedInTheRadioPayloadUnchanged() {
+        assumeTrue(VirtualSerialPair.available(), "socat is not installed (apt-get install socat): skipped");
+        gateway = RadioGateway.start(dir, broker.url(), "none", "required", false, "xbee-api2", "");
+        gateway.provision(DEVID, K, "valve-1");
+        try (MqttSnClient sensor = new MqttSnClient(new ProtectedClientTransport(gateway.xbeeNode(DEVID), DEVID, K,
+                1, 0), options())) {
+            assertEquals(new ConnAck(ReturnCode.ACCEPTED), sensor.connect("valve-1", 60, true));
+            sensor.subscribe("radio/cmd/valve-1", 1);
+            sensor.publish("radio/up", 1, false, bytes("over xbee"));
+            assertEquals("over xbee", probe.awaitMessages(1, WAIT).get(0).payloadString());
+            probe.publish("radio/cmd/valve-1", "open", 1, false);
+            assertEquals("open", new String(sensor.nextMessage(WAIT).payload(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void withAuthenticationOnAProtectedDeviceGetsItsAclsAsADtlsIdentityWould() throws Exception {
+        gateway = RadioGateway.start(dir, broker.url(), "required", null, false, "raw",
+                "security: { require-auth: true }\n");
+        Path cli = Files.writeString(dir.resolve("cli.yaml"), "store: { dir: \"" + dir.resolve("data") + "\" }\n");
+        CliRun added = CliRun.sngw("devices", "add", "--config", cli.toString(), "valve-1", "--radio-id",
+                "0013a20041b2c3d4", "--radio-key", HexFormat.of().formatHex(K), "--publish", "radio/%c/#");
+        assertEquals(0, added.code(), added.err());
+        try (MqttSnClient sensor = new MqttSnClient(new ProtectedClientTransport(gateway.udp(), DEVID, K, 1, 0),
+                options())) {
+            GatewayUnderTest.await("the device to reach the gateway",
+                    () -> new ConnAck(ReturnCode.ACCEPTED).equals(sensor.connect("valve-1", 60, true)));
+            assertEquals(ReturnCode.ACCEPTED,
+                    sensor.publish("radio/valve-1/t", 1, false, bytes("mine")).returnCode());
+            assertEquals(ReturnCode.INVALID_TOPIC_ID,
+                    sensor.publish("radio/boiler/t", 1, false, bytes("not mine")).returnCode());
+            assertEquals(List.of("mine"), probe.awaitMessages(1, WAIT).stream().map(ProbeMessage::payloadString)
+                    .toList());
+        }
     }
 
     @Test

@@ -21,7 +21,7 @@ public final class ProtectedClientTransport implements ClientTransport {
     private final FrameProtection up;
     private final FrameProtection down;
     private final AtomicLong nextUplink;
-    private long lastDownlink; // the receiver thread's
+    private volatile long lastDownlink; // written by the receiver thread only
     private final LongAdder dropped = new LongAdder();
 
     /**
@@ -52,6 +52,11 @@ public final class ProtectedClientTransport implements ClientTransport {
     /** The counter the next uplink frame carries. */
     public long nextUplinkCounter() {
         return nextUplink.get();
+    }
+
+    /** The counter of the last downlink frame accepted. */
+    public long lastDownlinkCounter() {
+        return lastDownlink;
     }
 
     /** Frames from the gateway dropped: not ours, replayed, tampered. */

@@ -86,8 +86,8 @@ public final class MemoryRadioKeyring implements RadioKeyring, PairingWindows {
     }
 
     @Override
-    public void heard(long devid, long uplinkAccepted) {
-        keys.computeIfPresent(devid, (id, k) -> new RadioKey(id, k.key(), k.clientId(), k.pairing(), k.paired(),
+    public void heard(long devid, java.time.Instant paired, long uplinkAccepted) {
+        keys.computeIfPresent(devid, (id, k) -> !k.paired().equals(paired) ? k : new RadioKey(id, k.key(), k.clientId(), k.pairing(), k.paired(),
                 k.downlinkReserved(), Math.max(uplinkAccepted, k.uplinkAccepted()), java.time.Instant.now()));
     }
 

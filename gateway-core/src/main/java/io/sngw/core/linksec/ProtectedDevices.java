@@ -103,6 +103,7 @@ public final class ProtectedDevices {
     private final class DeviceState {
         final long devid;
         final String clientId;
+        final java.time.Instant paired;
         final FrameProtection up;
         final FrameProtection down;
         final ReplayWindow window; // guarded by itself
@@ -114,6 +115,7 @@ public final class ProtectedDevices {
         DeviceState(RadioKey key) {
             devid = key.devid();
             clientId = key.clientId();
+            paired = key.paired();
             LinkKeys keys = LinkKeys.derive(key.key(), devid);
             up = FrameProtection.of(devid, Direction.UPLINK, keys);
             down = FrameProtection.of(devid, Direction.DOWNLINK, keys);
@@ -140,7 +142,7 @@ public final class ProtectedDevices {
                     return new Opened.Dropped(Event.DROPPED_BAD_MIC);
                 }
                 window.accept(counter);
-                keyring.heard(devid, window.latest());
+                keyring.heard(devid, paired, window.latest());
                 if (counter >= WARN_FROM && counter % 65536 == 0) {
                     LOG.log(Level.WARNING, "radio device {0} ({1}): uplink counter at {2}: pair it again before it"
                             + " runs out", RadioFrame.hex(devid), clientId, Long.toHexString(counter));

@@ -37,10 +37,14 @@ public record RadioKey(long devid, byte[] key, String clientId, Pairing pairing,
     public RadioKey {
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(pairing, "pairing");
+        Objects.requireNonNull(paired, "paired");
         if (key.length != 16) {
             throw new IllegalArgumentException("a radio key is 16 bytes, not " + key.length);
         }
         key = key.clone();
+        // As the store keeps them: a key read back must equal the one written (paired identifies the key).
+        paired = paired == null ? null : paired.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        lastHeard = lastHeard == null ? null : lastHeard.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     public byte[] key() {

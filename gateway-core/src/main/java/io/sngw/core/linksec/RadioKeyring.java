@@ -1,5 +1,6 @@
 package io.sngw.core.linksec;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,8 +31,11 @@ public interface RadioKeyring {
      */
     CompletableFuture<Void> reserveDownlink(long devid, long upTo);
 
-    /** The last accepted uplink counter and that the device was heard now; written lazily (a few seconds late). */
-    void heard(long devid, long uplinkAccepted);
+    /**
+     * The last accepted uplink counter and that the device was heard now; written lazily (a few seconds late). Only
+     * for the key paired at {@code paired}: a frame of a key replaced meanwhile must not move the new key's counter.
+     */
+    void heard(long devid, Instant paired, long uplinkAccepted);
 
     /** Told the devids whose keys were added, replaced or removed, here or by another process (the CLI, pairing). */
     void onChange(Consumer<Set<Long>> listener);

@@ -84,7 +84,7 @@ final class RadioKeys implements RadioKeyring, PairingWindows, AutoCloseable {
     /** What was accepted since the last write counts: a key read again must not re-open a replay window. */
     private RadioKey withUnwritten(RadioKey k) {
         RadioSchema.Heard h = unwritten.get(k.devid());
-        if (h == null || h.uplinkAccepted() <= k.uplinkAccepted()) {
+        if (h == null || !h.paired().equals(k.paired()) || h.uplinkAccepted() <= k.uplinkAccepted()) {
             return k;
         }
         return new RadioKey(k.devid(), k.key(), k.clientId(), k.pairing(), k.paired(), k.downlinkReserved(),
@@ -153,8 +153,11 @@ final class RadioKeys implements RadioKeyring, PairingWindows, AutoCloseable {
     }
 
     @Override
-    public void heard(long devid, long uplinkAccepted) {
-        unwritten.put(devid, new RadioSchema.Heard(devid, uplinkAccepted, clock.instant()));
+    public void heard(long devid, Instant paired, long uplinkAccepted) {
+        RadioKey current = keys.get(devid);
+        if (current != null && current.paired().equals(paired)) {
+            unwritten.put(devid, new RadioSchema.Heard(devid, paired, uplinkAccepted, clock.instant()));
+        }
     }
 
     @Override
@@ -188,7 +191,8 @@ final class RadioKeys implements RadioKeyring, PairingWindows, AutoCloseable {
         Instant now = clock.instant();
         synchronized (this) {
             windows = windows.stream().map(w -> w.id() == id && w.isOpen(now)
-                    ? new PairingWindow(w.id(), w.opened(), now, w.installCode(), w.clientId(), w.devid()) : w).toList();
+                    ? new PairingWindow(w.id(), w.opened(), now, w.installCode(), w.clientId(), w.devid()) : w)
+                    .toList();
         }
         ownWrite(new RadioSchema.CloseWindow(id, now));
     }
@@ -253,7 +257,7 @@ final class RadioKeys implements RadioKeyring, PairingWindows, AutoCloseable {
                 writer.apply(new WriteOp.Radio(h)).thenRun(() -> {
                     synchronized (this) {
                         RadioKey k = keys.get(devid);
-                        if (k != null && k.uplinkAccepted() < h.uplinkAccepted()) {
+                        if (k != null && k.paired().equals(h.paired()) && k.uplinkAccepted() < h.uplinkAccepted()) {
                             Map<Long, RadioKey> next = new HashMap<>(keys);
                             next.put(devid, new RadioKey(devid, k.key(), k.clientId(), k.pairing(), k.paired(),
                                     k.downlinkReserved(), h.uplinkAccepted(), h.when()));

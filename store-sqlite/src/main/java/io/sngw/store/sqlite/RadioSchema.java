@@ -182,15 +182,17 @@ final class RadioSchema {
         }
     }
 
-    record Heard(long devid, long uplinkAccepted, Instant when) implements Write {
+    /** Only onto the key it was heard under (paired then): never onto a key that replaced it since. */
+    record Heard(long devid, Instant paired, long uplinkAccepted, Instant when) implements Write {
         @Override
         public void apply(Statements sql) throws SQLException {
             PreparedStatement update = sql.get("""
                     UPDATE radio_keys SET uplink_accepted = max(uplink_accepted, ?), last_heard = ?
-                    WHERE devid = ?""");
+                    WHERE devid = ? AND paired = ?""");
             update.setLong(1, uplinkAccepted);
             Columns.setInstant(update, 2, when);
             update.setLong(3, devid);
+            update.setLong(4, paired.toEpochMilli());
             update.executeUpdate();
         }
 

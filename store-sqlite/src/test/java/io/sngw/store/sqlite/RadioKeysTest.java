@@ -68,13 +68,28 @@ class RadioKeysTest {
     void theUplinkCounterIsAnsweredAtOnceAndWrittenLazilyAndOnClose() {
         try (SqliteStore store = SqliteStore.open(dir)) {
             store.radioKeys().put(key("valve-1"));
-            store.radioKeys().heard(DEVID, 7);
+            store.radioKeys().heard(DEVID, key("valve-1").paired(), 7);
             RadioKey k = store.radioKeys().find(DEVID).orElseThrow();
             assertEquals(7, k.uplinkAccepted());
             assertTrue(k.lastHeard() != null);
         }
         try (SqliteStore store = SqliteStore.open(dir)) {
             assertEquals(7, store.radioKeys().find(DEVID).orElseThrow().uplinkAccepted());
+        }
+    }
+
+    @Test
+    void aFrameOfAReplacedKeyDoesNotMoveTheNewKeysCounter() {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            store.radioKeys().put(key("valve-1"));
+            RadioKey repaired = RadioKey.fresh(DEVID, K, "valve-1", RadioKey.Pairing.INSTALL_CODE,
+                    Instant.parse("2026-02-02T03:04:05Z"));
+            store.radioKeys().put(repaired);
+            store.radioKeys().heard(DEVID, key("valve-1").paired(), 500);
+            assertEquals(0, store.radioKeys().find(DEVID).orElseThrow().uplinkAccepted());
+        }
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            assertEquals(0, store.radioKeys().find(DEVID).orElseThrow().uplinkAccepted());
         }
     }
 

@@ -74,7 +74,8 @@ class KnownAnswerTest {
         LinkKeys keys = LinkKeys.derive(gw.rootKey(), DEVID);
         assertEquals(V.text(s, "k_down"), hex(keys.down()));
         byte[] accept = FrameProtection.of(DEVID, Direction.DOWNLINK, keys).seal(RadioFrame.KIND_PAIR_ACCEPT, 1,
-                V.text(s, "client_id").getBytes(StandardCharsets.UTF_8));
+                V.bytes(s, "client_id"));
         assertEquals(V.text(s, "pair_accept"), hex(accept));
+        assertEquals("sn-0013a20041b2c3d4", new String(V.bytes(s, "client_id"), StandardCharsets.UTF_8));
     }
 }

@@ -357,6 +357,10 @@ public final class GatewayApp implements AutoCloseable {
                 MqttBridge b = bridge;
                 steps.add(() -> b.close());
             }
+            if (radio != null) {
+                RadioSecurity r = radio;
+                steps.add(r::close);
+            }
             if (store != null) {
                 Store st = store;
                 steps.add(() -> st.close());

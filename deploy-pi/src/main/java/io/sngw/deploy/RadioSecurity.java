@@ -14,17 +14,26 @@ import io.sngw.core.store.Store;
 import io.sngw.store.sqlite.SqliteStore;
 
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The link security of one gateway: the radio keyring and pairing windows (in the store when there is one), the
  * protection state every secured link shares, the pairing responder, and their counters.
  */
-final class RadioSecurity {
+final class RadioSecurity implements AutoCloseable {
     private final LinkSecurityStats stats = new LinkSecurityStats();
     private final RadioKeyring keyring;
     private final PairingWindows windows;
     private final ProtectedDevices devices;
     private final PairingResponder pairing;
+    /** Stores completed pairings (a commit each) off the transports' threads. */
+    private final ExecutorService pairingWriter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sngw-pairing");
+        t.setDaemon(true);
+        return t;
+    });
 
     private RadioSecurity(RadioKeyring keyring, PairingWindows windows, DeviceRegistry registry,
                           boolean allowWithoutInstallCode) {
@@ -32,7 +41,7 @@ final class RadioSecurity {
         this.windows = windows;
         this.devices = new ProtectedDevices(keyring, stats);
         this.pairing = new PairingResponder(windows, keyring, registry, allowWithoutInstallCode, stats,
-                Clock.systemUTC());
+                Clock.systemUTC(), pairingWriter);
     }
 
     /** On the store's keyring when it is SQLite; in memory (keys forgotten on restart) otherwise. */
@@ -64,5 +73,16 @@ final class RadioSecurity {
 
     RadioKeyring keyring() {
         return keyring;
+    }
+
+    /** Lets a pairing being stored finish (before the store closes). */
+    @Override
+    public void close() {
+        pairingWriter.shutdown();
+        try {
+            pairingWriter.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The gateway's side of pairing over the air (docs/pairing.md). A PAIR_HELLO inside an open window gets a PAIR_OFFER
@@ -37,21 +39,27 @@ public final class PairingResponder implements PairingHandler {
     private final boolean allowWithoutInstallCode;
     private final LinkSecurityStats stats;
     private final Clock clock;
+    private final Executor writer;
     private final SecureRandom random = new SecureRandom();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
 
     private record Pending(PairingWindow window, byte[] sensorPub, byte[] offer, PairingKeys keys, Instant expires) {
     }
 
-    /** @param registry where a paired device is added (with ACLs "#"); null when the gateway has none */
+    /**
+     * @param registry where a paired device is added (with ACLs "#"); null when the gateway has none
+     * @param writer   where a completed pairing is stored and answered: the store write waits for its commit, which
+     *                 must not hold up the transport's thread
+     */
     public PairingResponder(PairingWindows windows, RadioKeyring keyring, DeviceRegistry registry,
-                            boolean allowWithoutInstallCode, LinkSecurityStats stats, Clock clock) {
+                            boolean allowWithoutInstallCode, LinkSecurityStats stats, Clock clock, Executor writer) {
         this.windows = windows;
         this.keyring = keyring;
         this.registry = registry;
         this.allowWithoutInstallCode = allowWithoutInstallCode;
         this.stats = stats;
         this.clock = clock;
+        this.writer = writer;
     }
 
     @Override
@@ -145,15 +153,31 @@ public final class PairingResponder implements PairingHandler {
         if (!pending.remove(devid, p)) {
             return; // a duplicate CONFIRM raced this one, which completes it
         }
+        try {
+            writer.execute(() -> complete(link, from, frame, p, clientId, now));
+        } catch (RejectedExecutionException closing) {
+            refuse(Event.PAIRING_REFUSED_UNEXPECTED, from, frame, "the gateway is closing");
+        }
+    }
+
+    /** Stores the device and answers PAIR_ACCEPT, on the writer. */
+    private void complete(Link link, LinkAddress from, byte[] frame, Pending p, String clientId, Instant now) {
+        long devid = RadioFrame.devid(frame);
+        PairingWindow window = p.window();
         RadioKey.Pairing how = window.installCode() != null ? RadioKey.Pairing.INSTALL_CODE
                 : RadioKey.Pairing.WITHOUT_INSTALL_CODE;
         byte[] rootKey = p.keys().rootKey();
-        keyring.put(RadioKey.fresh(devid, rootKey, clientId, how, now));
-        if (registry != null && registry.find(clientId).isEmpty()) {
-            registry.put(new Device(clientId, null, null, List.of("#"), List.of("#"), true, now, null));
-        }
-        if (window.clientId() != null || window.devid() != null) {
-            windows.close(window.id()); // it named one device: used up
+        try {
+            keyring.put(RadioKey.fresh(devid, rootKey, clientId, how, now));
+            if (registry != null && registry.find(clientId).isEmpty()) {
+                registry.put(new Device(clientId, null, null, List.of("#"), List.of("#"), true, now, null));
+            }
+            if (window.clientId() != null || window.devid() != null) {
+                windows.close(window.id()); // it named one device: used up
+            }
+        } catch (RuntimeException e) {
+            refuse(Event.PAIRING_REFUSED_UNEXPECTED, from, frame, "it could not be stored: " + e.getMessage());
+            return;
         }
         byte[] accept = FrameProtection.of(devid, Direction.DOWNLINK, LinkKeys.derive(rootKey, devid))
                 .seal(RadioFrame.KIND_PAIR_ACCEPT, 1, clientId.getBytes(StandardCharsets.UTF_8));

@@ -44,7 +44,7 @@ class PairingResponderTest {
     };
 
     private PairingResponder responder(boolean allowWithout) {
-        return new PairingResponder(keyring, keyring, null, allowWithout, stats, Clock.systemUTC());
+        return new PairingResponder(keyring, keyring, null, allowWithout, stats, Clock.systemUTC(), Runnable::run);
     }
 
     /** The sensor's half, straight from the document. */

@@ -32,6 +32,9 @@ public final class PairingResponder implements PairingHandler {
     static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
     /** Pairings under way at once; more HELLOs are refused (a flood cannot make the gateway hold keys without end). */
     static final int MAX_PENDING = 32;
+    /** A refusal is logged as a warning once per this interval per radio and reason. */
+    private static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
+    private static final int MAX_LOGGED = 1024;
 
     private final PairingWindows windows;
     private final RadioKeyring keyring;
@@ -42,6 +45,7 @@ public final class PairingResponder implements PairingHandler {
     private final Executor writer;
     private final SecureRandom random = new SecureRandom();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastLogged = new ConcurrentHashMap<>();
 
     private record Pending(PairingWindow window, byte[] sensorPub, byte[] offer, PairingKeys keys, Instant expires) {
     }
@@ -205,9 +209,24 @@ public final class PairingResponder implements PairingHandler {
         return any;
     }
 
+    /**
+     * Counted always; logged as a warning once a minute per radio and reason (a radio resending its HELLO every
+     * second outside a window, or an attacker, must not flood the log), at debug level otherwise.
+     */
     private void refuse(Event reason, LinkAddress from, byte[] frame, String why) {
         stats.count(reason);
-        LOG.log(Level.WARNING, "pairing: frame of radio {0} from {1} refused: {2}",
-                frame.length >= RadioFrame.HEADER_LENGTH ? RadioFrame.hex(RadioFrame.devid(frame)) : "?", from, why);
+        long devid = frame.length >= RadioFrame.HEADER_LENGTH ? RadioFrame.devid(frame) : 0;
+        Instant now = clock.instant();
+        String key = reason.ordinal() + ":" + devid;
+        Instant last = lastLogged.get(key);
+        boolean warn = last == null || !now.isBefore(last.plus(LOG_INTERVAL));
+        if (warn) {
+            if (lastLogged.size() >= MAX_LOGGED) {
+                lastLogged.clear();
+            }
+            lastLogged.put(key, now);
+        }
+        LOG.log(warn ? Level.WARNING : Level.DEBUG, "pairing: frame of radio {0} from {1} refused: {2}",
+                RadioFrame.hex(devid), from, why);
     }
 }

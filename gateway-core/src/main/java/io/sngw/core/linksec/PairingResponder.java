@@ -9,6 +9,7 @@ import io.sngw.core.security.DeviceRegistry;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +50,12 @@ public final class PairingResponder implements PairingHandler {
 
     private record Pending(PairingWindow window, byte[] sensorPub, byte[] offer, PairingKeys keys, Instant expires) {
     }
+
+    /** A pairing just completed: the same CONFIRM again (its ACCEPT was lost) gets the same ACCEPT again. */
+    private record Completed(byte[] confirm, byte[] accept, Instant expires) {
+    }
+
+    private final Map<Long, Completed> completed = new ConcurrentHashMap<>();
 
     /**
      * @param registry where a paired device is added (with ACLs "#"); null when the gateway has none
@@ -130,6 +137,11 @@ public final class PairingResponder implements PairingHandler {
             return;
         }
         Instant now = clock.instant();
+        Completed done = completed.get(devid);
+        if (done != null && now.isBefore(done.expires()) && MessageDigest.isEqual(done.confirm(), frame)) {
+            link.send(from, done.accept()); // the same bytes again: nothing written, no counter used
+            return;
+        }
         Pending p = pending.get(devid);
         if (p == null || !now.isBefore(p.expires())) {
             refuse(Event.PAIRING_REFUSED_UNEXPECTED, from, frame, "no offer is waiting for it (replayed or late)");
@@ -185,6 +197,10 @@ public final class PairingResponder implements PairingHandler {
         }
         byte[] accept = FrameProtection.of(devid, Direction.DOWNLINK, LinkKeys.derive(rootKey, devid))
                 .seal(RadioFrame.KIND_PAIR_ACCEPT, 1, clientId.getBytes(StandardCharsets.UTF_8));
+        completed.values().removeIf(c -> !now.isBefore(c.expires()));
+        if (completed.size() < MAX_PENDING) {
+            completed.put(devid, new Completed(frame.clone(), accept, now.plus(CONFIRM_TIMEOUT)));
+        }
         stats.count(Event.PAIRING_COMPLETED);
         LOG.log(Level.INFO, "pairing: radio {0} from {1} paired as {2} ({3})", RadioFrame.hex(devid), from, clientId,
                 how.text());

@@ -137,6 +137,19 @@ class PairingResponderTest {
     }
 
     @Test
+    void theSameConfirmAgainGetsTheSameAcceptAgainAndWritesNothing() {
+        keyring.open(Duration.ofMinutes(1), Optional.of(CODE), Optional.empty(), OptionalLong.empty());
+        PairingResponder responder = responder(false);
+        Sensor sensor = new Sensor(7);
+        pair(responder, sensor, CODE);
+        RadioKey before = keyring.find(7).orElseThrow();
+        responder.onPairingFrame(air, RADIO, sensor.confirm());
+        assertArrayEquals(sent.get(sent.size() - 2), sent.get(sent.size() - 1));
+        assertEquals(before, keyring.find(7).orElseThrow());
+        assertEquals(1, stats.get(Event.PAIRING_COMPLETED));
+    }
+
+    @Test
     void aReplayedOrTamperedConfirmIsRefusedAndChangesNothing() {
         keyring.open(Duration.ofMinutes(1), Optional.of(CODE), Optional.empty(), OptionalLong.empty());
         PairingResponder responder = responder(false);
@@ -144,7 +157,8 @@ class PairingResponderTest {
         pair(responder, sensor, CODE);
         RadioKey before = keyring.find(7).orElseThrow();
         int sentBefore = sent.size();
-        responder.onPairingFrame(air, RADIO, sensor.confirm());
+        byte[] stale = PairingFrames.confirm(7, new byte[16]); // a confirm no offer is waiting for
+        responder.onPairingFrame(air, RADIO, stale);
         assertEquals(1, stats.get(Event.PAIRING_REFUSED_UNEXPECTED));
 
         Sensor other = new Sensor(8);

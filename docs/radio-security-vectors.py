@@ -1,28 +1,20 @@
 #!/usr/bin/env python3
 """Known-answer vectors for the radio link security format (docs/radio-security.md).
 
-Writes docs/radio-security-vectors.txt to stdout: `python3 docs/radio-security-vectors.py > docs/radio-security-vectors.txt`.
-Needs only Python's `cryptography` package. The Java and the C tests check their output against these exact bytes.
-
-V1: DATA uplink, counter 1, a PINGREQ.
-V2: DATA downlink, counter 0x00010000, a PUBLISH QoS 1 (topic id 1, msg id 1, "21.5").
-V3: pairing with install code; sensor private key 32 x 0x11, gateway private key 32 x 0x22 (X25519 clamps them).
-V4: the same pairing without install code (salt = 16 zero bytes).
+Written from the format description alone, with Python's `cryptography` package, so that the Java gateway and the
+C sensor library can both be checked against bytes neither of them produced. Run:
+    python3 docs/radio-security-vectors.py > docs/radio-security-vectors.txt
 """
-import hmac
-import hashlib
+import struct
 
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives import hashes, hmac
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESCCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives import serialization
 
-K = bytes.fromhex("000102030405060708090a0b0c0d0e0f")
-DEVID = bytes.fromhex("0013a20041b2c3d4")
-IC = bytes.fromhex("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf")
-CLIENT_ID = "sn-0013a20041b2c3d4"
-
-DATA, PAIR_HELLO, PAIR_OFFER, PAIR_CONFIRM, PAIR_ACCEPT = 0x01, 0x10, 0x11, 0x12, 0x13
+MARKER = 0x00
+KIND_DATA, KIND_HELLO, KIND_OFFER, KIND_CONFIRM, KIND_ACCEPT = 0x01, 0x10, 0x11, 0x12, 0x13
 UPLINK, DOWNLINK = 0x00, 0x01
 
 
@@ -30,92 +22,103 @@ def hkdf(salt, ikm, info, length):
     return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=info).derive(ikm)
 
 
-def link_keys(root, devid):
-    k_up = hkdf(b"sngw radio v1", root, b"up" + devid, 16)
-    k_down = hkdf(b"sngw radio v1", root, b"down" + devid, 16)
-    return k_up, k_down
+def link_keys(k, devid):
+    salt = b"sngw radio v1"
+    return hkdf(salt, k, b"up" + devid, 16), hkdf(salt, k, b"down" + devid, 16)
 
 
-def header(kind, devid, total_length):
-    return bytes([0x00, kind]) + total_length.to_bytes(2, "big") + devid
+def header(kind, total_length, devid):
+    return struct.pack(">BBH", MARKER, kind, total_length) + devid
 
 
-def sealed(kind, key, devid, counter, direction, plaintext):
-    """A DATA-shaped frame: header || counter || CCM ciphertext || 8-byte MIC; AAD = header || counter."""
-    aad = header(kind, devid, 12 + 4 + len(plaintext) + 8) + counter.to_bytes(4, "big")
-    nonce = devid + counter.to_bytes(4, "big") + bytes([direction])
+def seal(kind, key, devid, counter, direction, plaintext):
+    total = 12 + 4 + len(plaintext) + 8
+    aad = header(kind, total, devid) + struct.pack(">I", counter)
+    nonce = devid + struct.pack(">I", counter) + bytes([direction])
     return aad + AESCCM(key, tag_length=8).encrypt(nonce, plaintext, aad)
 
 
-def x25519_public(private):
-    return X25519PrivateKey.from_private_bytes(private).public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+def hmac16(key, data):
+    h = hmac.HMAC(key, hashes.SHA256())
+    h.update(data)
+    return h.finalize()[:16]
 
 
-def section(title):
-    print(f"[{title}]")
+def raw_public(private):
+    return private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
 def line(name, value):
-    """One `name = value` line: bytes in lowercase hex, words as they are."""
-    print(f"{name} = {value.hex() if isinstance(value, bytes) else value}")
+    print(f"{name} = {value.hex()}")
 
 
-def data_vector(title, counter, direction, plaintext):
+K = bytes.fromhex("000102030405060708090a0b0c0d0e0f")
+DEVID = bytes.fromhex("0013a20041b2c3d4")
+
+
+def data_vector(title, direction, counter, plaintext):
     k_up, k_down = link_keys(K, DEVID)
-    section(title)
+    print(f"[{title}]")
     line("k", K)
     line("devid", DEVID)
     line("k_up", k_up)
     line("k_down", k_down)
-    line("direction", "uplink" if direction == UPLINK else "downlink")
-    line("counter", counter.to_bytes(4, "big"))
-    line("nonce", DEVID + counter.to_bytes(4, "big") + bytes([direction]))
+    line("direction", bytes([direction]))
+    line("counter", struct.pack(">I", counter))
+    line("nonce", DEVID + struct.pack(">I", counter) + bytes([direction]))
     line("plaintext", plaintext)
-    line("frame", sealed(DATA, k_up if direction == UPLINK else k_down, DEVID, counter, direction, plaintext))
+    line("frame", seal(KIND_DATA, k_up if direction == UPLINK else k_down, DEVID, counter, direction, plaintext))
     print()
 
 
-def pairing_vector(title, install_code):
-    sensor_private, gw_private = bytes([0x11] * 32), bytes([0x22] * 32)
-    sensor_pub, gw_pub = x25519_public(sensor_private), x25519_public(gw_private)
-    shared = X25519PrivateKey.from_private_bytes(sensor_private).exchange(
-        X25519PrivateKey.from_private_bytes(gw_private).public_key())
+def pairing_vector(title, install_code, client_id):
+    sensor = X25519PrivateKey.from_private_bytes(bytes([0x11]) * 32)
+    gateway = X25519PrivateKey.from_private_bytes(bytes([0x22]) * 32)
+    sensor_pub, gw_pub = raw_public(sensor), raw_public(gateway)
+    shared = sensor.exchange(X25519PublicKey.from_public_bytes(gw_pub))
+    assert shared == gateway.exchange(X25519PublicKey.from_public_bytes(sensor_pub))
     transcript = DEVID + sensor_pub + gw_pub
     salt = install_code if install_code is not None else bytes(16)
     okm = hkdf(salt, shared, b"sngw pair v1" + transcript, 48)
-    k_confirm, root = okm[:32], okm[32:48]
-    gw_confirm = hmac.new(k_confirm, b"gw" + transcript, hashlib.sha256).digest()[:16]
-    sensor_confirm = hmac.new(k_confirm, b"sensor" + transcript, hashlib.sha256).digest()[:16]
-    k_up, k_down = link_keys(root, DEVID)
-    section(title)
+    k_confirm, k = okm[:32], okm[32:48]
+    gw_confirm = hmac16(k_confirm, b"gw" + transcript)
+    sensor_confirm = hmac16(k_confirm, b"sensor" + transcript)
+    k_up, k_down = link_keys(k, DEVID)
+    hello = header(KIND_HELLO, 44, DEVID) + sensor_pub
+    offer = header(KIND_OFFER, 60, DEVID) + gw_pub + gw_confirm
+    confirm = header(KIND_CONFIRM, 28, DEVID) + sensor_confirm
+    accept = seal(KIND_ACCEPT, k_down, DEVID, 1, DOWNLINK, client_id.encode("utf-8"))
+    print(f"[{title}]")
     line("devid", DEVID)
-    line("sensor_private", sensor_private)
-    line("gw_private", gw_private)
-    line("install_code", install_code if install_code is not None else "none")
+    line("sensor_private", bytes([0x11]) * 32)
+    line("gw_private", bytes([0x22]) * 32)
+    if install_code is not None:
+        line("install_code", install_code)
     line("salt", salt)
-    line("client_id", CLIENT_ID)
+    line("client_id", client_id.encode("utf-8"))
     line("sensor_pub", sensor_pub)
     line("gw_pub", gw_pub)
     line("shared", shared)
     line("transcript", transcript)
     line("okm", okm)
     line("k_confirm", k_confirm)
-    line("k", root)
+    line("k", k)
     line("k_up", k_up)
     line("k_down", k_down)
     line("gw_confirm", gw_confirm)
     line("sensor_confirm", sensor_confirm)
-    line("pair_hello", header(PAIR_HELLO, DEVID, 44) + sensor_pub)
-    line("pair_offer", header(PAIR_OFFER, DEVID, 60) + gw_pub + gw_confirm)
-    line("pair_confirm", header(PAIR_CONFIRM, DEVID, 28) + sensor_confirm)
-    line("pair_accept", sealed(PAIR_ACCEPT, k_down, DEVID, 1, DOWNLINK, CLIENT_ID.encode("utf-8")))
+    line("pair_hello", hello)
+    line("pair_offer", offer)
+    line("pair_confirm", confirm)
+    line("pair_accept", accept)
     print()
 
 
-print("# Known-answer vectors for docs/radio-security.md, generated by docs/radio-security-vectors.py")
-print()
-data_vector("V1", 1, UPLINK, bytes.fromhex("0216"))
-data_vector("V2", 0x00010000, DOWNLINK, bytes.fromhex("0b0c200001000132312e35"))
-pairing_vector("V3", IC)
-pairing_vector("V4", None)
+if __name__ == "__main__":
+    print("# Known-answer vectors for docs/radio-security.md, generated by docs/radio-security-vectors.py")
+    print("# Every value is hex: direction 00 uplink / 01 downlink, client_id its UTF-8 bytes; V4 has no install_code.")
+    print()
+    data_vector("V1", UPLINK, 1, bytes.fromhex("0216"))
+    data_vector("V2", DOWNLINK, 0x00010000, bytes.fromhex("0b0c200001000132312e35"))
+    pairing_vector("V3", bytes.fromhex("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"), "sn-0013a20041b2c3d4")
+    pairing_vector("V4", None, "sn-0013a20041b2c3d4")

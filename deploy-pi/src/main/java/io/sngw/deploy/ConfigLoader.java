@@ -3,6 +3,7 @@ package io.sngw.deploy;
 import io.sngw.bridge.mqtt.CloudPreset;
 import io.sngw.core.config.Budgets;
 import io.sngw.core.security.ClientIds;
+import io.sngw.core.linksec.LinkSecurity;
 import io.sngw.transport.serial.Framing;
 import io.sngw.transport.serial.SerialOptions;
 import io.sngw.transport.serial.SerialPortSettings;
@@ -39,9 +40,12 @@ import java.util.logging.Level;
 public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of("gateway", "udp", "dtls", "upstream", "predefined-topics",
-            "advertise", "limits", "retry", "keep-alive-factor", "logging", "store", "security", "serial");
+            "advertise", "limits", "retry", "keep-alive-factor", "logging", "store", "security", "serial",
+            "pairing");
     static final List<String> GATEWAY_KEYS = List.of("id", "session-loops");
-    static final List<String> UDP_KEYS = List.of("enabled", "bind", "port", "broadcast");
+    static final List<String> UDP_KEYS = List.of("enabled", "bind", "port", "broadcast", "link-security");
+    static final List<String> PAIRING_KEYS = List.of("allow-without-install-code");
+    private static final List<String> LINK_SECURITY = List.of("none", "optional", "required");
     static final List<String> DTLS_KEYS = List.of("enabled", "bind", "port", "psk-suites", "certificate",
             "private-key", "client-ca", "handshake-timeout", "max-handshakes", "max-peers", "idle-timeout");
     static final List<String> UPSTREAM_KEYS = List.of("url", "client-id", "username", "password", "keep-alive",
@@ -57,7 +61,7 @@ public final class ConfigLoader {
     static final List<String> LOGGING_KEYS = List.of("level", "broker-level");
     static final List<String> SECURITY_KEYS = List.of("require-auth");
     static final List<String> SERIAL_KEYS = List.of("device", "baud", "framing", "flow-control", "data-bits", "parity",
-            "stop-bits", "inter-byte-timeout", "write-queue", "radio-payload", "reopen-min", "reopen-max");
+            "stop-bits", "inter-byte-timeout", "write-queue", "radio-payload", "reopen-min", "reopen-max", "link-security");
     static final List<String> STORE_KEYS = List.of("dir", "ack", "on-corrupt", "queue-max-messages", "queue-max-size",
             "queue-max-age", "queue-window", "qos0-offline");
 
@@ -124,7 +128,8 @@ public final class ConfigLoader {
                 u.bool("enabled", d.udp().enabled()),
                 u.ipAddress("bind", d.udp().bind()),
                 u.integer("port", d.udp().port(), 0, 65535),
-                broadcast(u));
+                broadcast(u),
+                LinkSecurity.parse(u.choice("link-security", d.udp().linkSecurity().key(), LINK_SECURITY)));
         var dtls = dtls(root.section("dtls", DTLS_KEYS), d.dtls(), udp);
 
         var upstream = upstream(root.section("upstream", UPSTREAM_KEYS), d.upstream(), gateway.id());
@@ -173,7 +178,9 @@ public final class ConfigLoader {
         var store = store(root.section("store", STORE_KEYS), d.store());
 
         ConfigSection sec = root.section("security", SECURITY_KEYS);
-        var security = new GatewayConfig.SecuritySettings(sec.bool("require-auth", d.security().requireAuth()));
+        ConfigSection pairing = root.section("pairing", PAIRING_KEYS);
+        var security = new GatewayConfig.SecuritySettings(sec.bool("require-auth", d.security().requireAuth()),
+                pairing.bool("allow-without-install-code", d.security().pairingWithoutInstallCode()));
         if (security.requireAuth() && store.inMemory()) {
             throw ConfigException.invalid(sec.pathOf("require-auth"), true,
                     "false while store.dir is none: the device registry lives in the store");
@@ -244,7 +251,8 @@ public final class ConfigLoader {
                     reopenMax);
             // Room for a PUBLISH's 7-byte header with the 3-byte length and a forwarder's encapsulation around it.
             int maxFrame = Math.min(0xFFFF, maxPayload + 64);
-            out.add(new SerialOptions(port, framing, maxFrame, writeQueue, radioPayload));
+            LinkSecurity security = LinkSecurity.parse(s.choice("link-security", "optional", LINK_SECURITY));
+            out.add(new SerialOptions(port, framing, maxFrame, writeQueue, radioPayload, security));
         }
         return out;
     }

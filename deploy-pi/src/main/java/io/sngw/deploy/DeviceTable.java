@@ -1,11 +1,15 @@
 package io.sngw.deploy;
 
+import io.sngw.core.linksec.RadioFrame;
+import io.sngw.core.linksec.RadioKey;
 import io.sngw.core.security.Device;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** How {@code sngw devices list} shows devices: a table for people, JSON for scripts. Never a key. */
 final class DeviceTable {
@@ -17,14 +21,32 @@ final class DeviceTable {
     }
 
     static String text(List<Device> devices) {
+        return text(devices, List.of());
+    }
+
+    /** With a RADIO column (devid, how it was paired, when last heard) when any device has a radio key. */
+    static String text(List<Device> devices, List<RadioKey> radios) {
+        Map<String, RadioKey> radioOf = byClientId(radios);
+        boolean radioColumn = devices.stream().anyMatch(d -> radioOf.containsKey(d.clientId()));
         List<List<String>> rows = new ArrayList<>();
-        rows.add(HEADER);
-        for (Device d : devices) {
-            rows.add(List.of(d.clientId(), d.enabled() ? "yes" : "no", DevicesCommand.credentials(d),
-                    DevicesCommand.patterns(d.publishPatterns()), DevicesCommand.patterns(d.subscribePatterns()),
-                    time(d.created(), "-"), time(d.lastSeen(), "never")));
+        List<String> header = new ArrayList<>(HEADER);
+        if (radioColumn) {
+            header.add("RADIO");
         }
-        int[] widths = new int[HEADER.size()];
+        rows.add(header);
+        for (Device d : devices) {
+            List<String> row = new ArrayList<>(List.of(d.clientId(), d.enabled() ? "yes" : "no",
+                    DevicesCommand.credentials(d), DevicesCommand.patterns(d.publishPatterns()),
+                    DevicesCommand.patterns(d.subscribePatterns()), time(d.created(), "-"),
+                    time(d.lastSeen(), "never")));
+            if (radioColumn) {
+                RadioKey r = radioOf.get(d.clientId());
+                row.add(r == null ? "-" : RadioFrame.hex(r.devid()) + " " + r.pairing().text() + " "
+                        + time(r.paired(), "-") + ", last heard " + time(r.lastHeard(), "never"));
+            }
+            rows.add(row);
+        }
+        int[] widths = new int[header.size()];
         for (List<String> row : rows) {
             for (int i = 0; i < row.size(); i++) {
                 widths[i] = Math.max(widths[i], row.get(i).codePointCount(0, row.get(i).length()));
@@ -51,6 +73,12 @@ final class DeviceTable {
      * never the key. The certificate's fingerprint is whole here: it is public, and scripts compare it.
      */
     static String json(List<Device> devices) {
+        return json(devices, List.of());
+    }
+
+    /** With {@code "radio": {"id", "pairing", "paired", "lastHeard"}} for devices that have a radio key. */
+    static String json(List<Device> devices, List<RadioKey> radios) {
+        Map<String, RadioKey> radioOf = byClientId(radios);
         StringBuilder json = new StringBuilder("[");
         for (int i = 0; i < devices.size(); i++) {
             Device d = devices.get(i);
@@ -62,10 +90,23 @@ final class DeviceTable {
                     .append(", \"publish\": ").append(strings(d.publishPatterns()))
                     .append(", \"subscribe\": ").append(strings(d.subscribePatterns()))
                     .append(", \"created\": ").append(string(time(d.created(), null)))
-                    .append(", \"lastSeen\": ").append(string(time(d.lastSeen(), null)))
-                    .append('}');
+                    .append(", \"lastSeen\": ").append(string(time(d.lastSeen(), null)));
+            RadioKey r = radioOf.get(d.clientId());
+            if (r != null) {
+                json.append(", \"radio\": {\"id\": ").append(string(RadioFrame.hex(r.devid())))
+                        .append(", \"pairing\": ").append(string(r.pairing().text()))
+                        .append(", \"paired\": ").append(string(time(r.paired(), null)))
+                        .append(", \"lastHeard\": ").append(string(time(r.lastHeard(), null))).append('}');
+            }
+            json.append('}');
         }
         return json.append(devices.isEmpty() ? "]" : "\n]").toString();
+    }
+
+    private static Map<String, RadioKey> byClientId(List<RadioKey> radios) {
+        Map<String, RadioKey> out = new HashMap<>();
+        radios.forEach(r -> out.put(r.clientId(), r));
+        return out;
     }
 
     private static String time(Instant instant, String none) {

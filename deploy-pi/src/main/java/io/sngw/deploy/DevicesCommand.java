@@ -1,5 +1,7 @@
 package io.sngw.deploy;
 
+import io.sngw.core.linksec.RadioFrame;
+import io.sngw.core.linksec.RadioKey;
 import io.sngw.core.security.ClientIds;
 import io.sngw.core.security.Device;
 import io.sngw.core.store.StoreException;
@@ -215,6 +217,9 @@ final class DevicesCommand implements Runnable {
         @ArgGroup(exclusive = true)
         Certificate certificate;
 
+        @ArgGroup(exclusive = false)
+        RadioOptions radio;
+
         @Option(names = "--publish", paramLabel = "PATTERN",
                 description = "a topic filter the device may publish to; %%c stands for its client id. Repeatable.")
         List<String> publish = new ArrayList<>();
@@ -248,7 +253,19 @@ final class DevicesCommand implements Runnable {
             Path file;
         }
 
+        /** A radio key: protected frames (docs/radio-security.md) from this radio are this device. */
+        static final class RadioOptions {
+            @Option(names = "--radio-id", paramLabel = "HEX16", required = true,
+                    description = "the radio's 64-bit device id (16 hex digits, e.g. its XBee EUI-64)")
+            String id;
+
+            @Option(names = "--radio-key", paramLabel = "HEX32", required = true,
+                    description = "its 16-byte radio root key (32 hex digits), as provisioned in its firmware")
+            String key;
+        }
+
         // Set by problem(), from the command line.
+        private RadioKey radioKey;
         private byte[] key;
         private String fingerprint;
 
@@ -267,6 +284,9 @@ final class DevicesCommand implements Runnable {
             if (problem == null && certificate != null) {
                 problem = certificate.file != null ? readCertificate(certificate.file)
                         : fingerprintProblem(certificate.fingerprint);
+            }
+            if (problem == null && radio != null) {
+                problem = RadioOptionsCheck.problem(radio.id, radio.key);
             }
             if (problem == null) {
                 problem = patternsProblem("--publish", publish);
@@ -321,11 +341,16 @@ final class DevicesCommand implements Runnable {
                     everything ? List.of("#") : subscribe, true,
                     existing.map(Device::created).orElse(now), existing.map(Device::lastSeen).orElse(null));
             store.put(device);
+            if (radio != null) {
+                store.radioKeys().put(RadioKey.fresh(RadioFrame.parseDevid(radio.id),
+                        HexFormat.of().parseHex(radio.key), clientId, RadioKey.Pairing.PROVISIONED, now));
+            }
             if (!committed(store, db)) {
                 return 1;
             }
             out.println((existing.isPresent() ? "replaced " : "added ") + clientId + " in " + db + ": "
-                    + credentials(device) + "; publish " + patterns(device.publishPatterns()) + "; subscribe "
+                    + credentials(device) + (radio != null ? ", radio " + radio.id.toLowerCase(java.util.Locale.ROOT)
+                    : "") + "; publish " + patterns(device.publishPatterns()) + "; subscribe "
                     + patterns(device.subscribePatterns()));
             if (generated) {
                 out.println("psk: " + HexFormat.of().formatHex(key));
@@ -354,23 +379,23 @@ final class DevicesCommand implements Runnable {
 
         @Override
         int run(SqliteStore store, Path db) {
-            print(store.list(), db);
+            print(store.list(), store.radioKeys().list(), db);
             return 0;
         }
 
         @Override
         int runWithoutStore(Path db) {
-            print(List.of(), db);
+            print(List.of(), List.of(), db);
             return 0;
         }
 
-        private void print(List<Device> devices, Path db) {
+        private void print(List<Device> devices, List<RadioKey> radios, Path db) {
             if (json) {
-                out.println(DeviceTable.json(devices));
+                out.println(DeviceTable.json(devices, radios));
             } else if (devices.isEmpty()) {
                 out.println("no devices in " + db);
             } else {
-                out.print(DeviceTable.text(devices));
+                out.print(DeviceTable.text(devices, radios));
                 if (!authRequired() && devices.stream().anyMatch(DevicesCommand::restricted)) {
                     out.println("note: security.require-auth is off in " + configName() + ": the PUBLISH and"
                             + " SUBSCRIBE patterns above are not enforced");
@@ -384,6 +409,7 @@ final class DevicesCommand implements Runnable {
     static final class Remove extends OneDevice {
         @Override
         int run(SqliteStore store, Path db) {
+            store.radioKeys().findByClientId(clientId).ifPresent(k -> store.radioKeys().remove(k.devid()));
             if (!store.remove(clientId)) {
                 return unknown(clientId, db, false);
             }

@@ -5,6 +5,10 @@ import io.sngw.bridge.mqtt.PlatformLimits;
 import io.sngw.bridge.mqtt.TlsOptions;
 import io.sngw.bridge.mqtt.MqttBridge;
 import io.sngw.core.Gateway;
+import io.sngw.core.linksec.LinkSecurity;
+import io.sngw.core.linksec.PairingWindows;
+import io.sngw.core.linksec.RadioKeyring;
+import io.sngw.core.linksec.SecuredLink;
 import io.sngw.core.security.AccessPolicy;
 import io.sngw.core.store.NoStore;
 import io.sngw.core.store.OutboundOptions;
@@ -72,6 +76,7 @@ public final class GatewayApp implements AutoCloseable {
     private InetSocketAddress udpAddress;
     private InetSocketAddress dtlsAddress;
     private String upstreamUrl;
+    private RadioSecurity radio;
 
     /** A gateway without a device registry: DTLS, if enabled, can only use certificate suites. */
     public GatewayApp(GatewayConfig config) {
@@ -130,23 +135,30 @@ public final class GatewayApp implements AutoCloseable {
                 throw new IllegalStateException("dtls.psk-suites is on, but this gateway has no device registry to "
                         + "find PSKs in (store.dir is none); set dtls.psk-suites: false (certificate suites only)");
             }
-            AccessPolicy access = registry != null
-                    ? new AccessPolicy(registry, config.security().requireAuth()) : AccessPolicy.open();
+            radio = RadioSecurity.of(store, registry, config.security().pairingWithoutInstallCode());
+            AccessPolicy access = new AccessPolicy(registry, registry != null && config.security().requireAuth(),
+                    radio::hasKey);
             gateway = new Gateway(config.toGatewayOptions(), upstream, store, access);
             GatewayConfig.UdpSettings u = config.udp();
             if (u.enabled()) {
+                SecuredLink secured = u.linkSecurity() == LinkSecurity.NONE ? null
+                        : radio.secure(u.linkSecurity(), true, gateway);
                 udp = new UdpTransport(UdpOptions.defaults().withBindAddress(u.bind()).withPort(u.port())
-                        .withBroadcastAddress(u.broadcast()), gateway);
-                gateway.attach(udp); // before restoring: restored sessions find their link by name
+                        .withBroadcastAddress(u.broadcast()), secured != null ? secured : gateway);
+                // before restoring: restored sessions find their link by name
+                gateway.attach(secured != null ? secured.bind(udp) : udp);
             }
             if (ds.enabled()) {
                 dtls = new DtlsTransport(dtlsOptions(ds), ds.pskSuites() ? PskLookup.of(registry) : null, gateway);
                 gateway.attach(dtls);
             }
             for (SerialOptions port : config.serial()) {
-                SerialLink link = new SerialLink(port, gateway);
+                SecuredLink secured = port.security() == LinkSecurity.NONE ? null
+                        : radio.secure(port.security(), false, gateway);
+                SerialLink link = new SerialLink(port, secured != null ? secured : gateway);
                 serialLinks.add(link);
-                gateway.attach(link); // before restoring, as for UDP: its sessions find the link by name
+                // before restoring, as for UDP: its sessions find the link by name
+                gateway.attach(secured != null ? secured.bind(link) : link);
             }
             if (registry != null) {
                 followDeviceChanges(registry, gateway, dtls);
@@ -299,7 +311,23 @@ public final class GatewayApp implements AutoCloseable {
             out.putAll(bridge.stats()); // upstream.platform.*: what a cloud preset's limits adapted
         }
         serialLinks.forEach(l -> out.putAll(l.stats().snapshot("serial." + l.options().port().device() + ".")));
+        if (radio != null) {
+            out.putAll(radio.stats().snapshot());
+        }
         return out;
+    }
+
+    /**
+     * Where pairing windows are opened while the gateway runs (the pairing button; {@code sngw pair} goes through
+     * the store); null before start.
+     */
+    public synchronized PairingWindows pairingWindows() {
+        return radio == null ? null : radio.windows();
+    }
+
+    /** The radio keyring; null before start. */
+    public synchronized RadioKeyring radioKeys() {
+        return radio == null ? null : radio.keyring();
     }
 
     /** The broker the bridge connects to, e.g. tcp://127.0.0.1:1883 for the embedded one; null before start. */
@@ -353,6 +381,10 @@ public final class GatewayApp implements AutoCloseable {
             if (bridge != null) {
                 MqttBridge b = bridge;
                 steps.add(() -> b.close());
+            }
+            if (radio != null) {
+                RadioSecurity r = radio;
+                steps.add(r::close);
             }
             if (store != null) {
                 Store st = store;

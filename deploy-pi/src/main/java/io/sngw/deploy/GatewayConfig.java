@@ -4,6 +4,7 @@ import io.sngw.bridge.mqtt.BridgeOptions;
 import io.sngw.bridge.mqtt.CloudPreset;
 import io.sngw.core.config.Budgets;
 import io.sngw.core.config.GatewayOptions;
+import io.sngw.core.linksec.LinkSecurity;
 import io.sngw.transport.serial.SerialOptions;
 import io.sngw.transport.udp.dtls.DtlsOptions;
 
@@ -79,15 +80,25 @@ public record GatewayConfig(
      * @param bind      IP address to bind to; 0.0.0.0 (or ::) for every interface
      * @param port      UDP port; 0 lets the system pick one (tests)
      * @param broadcast "address:port" that ADVERTISE and GWINFO broadcasts go to, or null for none
+     * @param linkSecurity protected radio frames on plain UDP ({@code link-security}), none by default
      */
-    public record UdpSettings(boolean enabled, String bind, int port, String broadcast) {
+    public record UdpSettings(boolean enabled, String bind, int port, String broadcast, LinkSecurity linkSecurity) {
         public UdpSettings {
             Objects.requireNonNull(bind, "bind");
+            Objects.requireNonNull(linkSecurity, "linkSecurity");
+        }
+
+        public UdpSettings(boolean enabled, String bind, int port, String broadcast) {
+            this(enabled, bind, port, broadcast, LinkSecurity.NONE);
         }
 
         /** An enabled listener. */
         public UdpSettings(String bind, int port, String broadcast) {
             this(true, bind, port, broadcast);
+        }
+
+        public UdpSettings withLinkSecurity(LinkSecurity newLinkSecurity) {
+            return new UdpSettings(enabled, bind, port, broadcast, newLinkSecurity);
         }
     }
 
@@ -284,8 +295,14 @@ public record GatewayConfig(
     /**
      * {@code security:} @param requireAuth admit only enabled devices from the registry (CONNACK 0x03 for others),
      * under the identity a DTLS link proved, and apply their ACLs
+     * @param pairingWithoutInstallCode {@code pairing.allow-without-install-code}: a pairing window opened without an
+     *                                  install code pairs any radio (marked "paired without install code"); off by
+     *                                  default, when such a window pairs nothing
      */
-    public record SecuritySettings(boolean requireAuth) {
+    public record SecuritySettings(boolean requireAuth, boolean pairingWithoutInstallCode) {
+        public SecuritySettings(boolean requireAuth) {
+            this(requireAuth, false);
+        }
     }
 
     /** The value of {@code store.dir} that keeps everything in memory. */

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "sngw", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "MQTT-SN gateway: bridges sensors speaking MQTT-SN over UDP to an MQTT broker.",
-        subcommands = {Main.Run.class, Main.CheckConfig.class, DevicesCommand.class, Main.PrintVersion.class,
+        subcommands = {Main.Run.class, Main.CheckConfig.class, DevicesCommand.class, PairCommand.class, Main.PrintVersion.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,6 +1,7 @@
 package io.sngw.deploy;
 
 import io.sngw.core.config.Budgets;
+import io.sngw.core.linksec.LinkSecurity;
 import io.sngw.transport.serial.Framing;
 import io.sngw.transport.serial.SerialOptions;
 import io.sngw.transport.serial.SerialPortSettings;
@@ -292,7 +293,7 @@ class ConfigLoaderTest {
 
     @Test
     void unknownKeyInASectionNamesItAndTheKnownOnes() {
-        assertMessage("udp.prot: unknown key; expected one of: enabled, bind, port, broadcast", "udp: { prot: 1884 }");
+        assertMessage("udp.prot: unknown key; expected one of: enabled, bind, port, broadcast, link-security", "udp: { prot: 1884 }");
     }
 
     @Test
@@ -735,6 +736,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void linkSecurityIsNoneOnUdpAndOptionalOnSerialByDefaultAndReadWhereGiven() throws Exception {
+        GatewayConfig defaults = ConfigLoader.parse("serial: [ { device: /dev/ttyS0 } ]");
+        assertEquals(LinkSecurity.NONE, defaults.udp().linkSecurity());
+        assertEquals(LinkSecurity.OPTIONAL, defaults.serial().get(0).security());
+        assertFalse(defaults.security().pairingWithoutInstallCode());
+        GatewayConfig given = ConfigLoader.parse("""
+                udp: { link-security: required }
+                serial: [ { device: /dev/ttyS0, link-security: none } ]
+                pairing: { allow-without-install-code: true }
+                """);
+        assertEquals(LinkSecurity.REQUIRED, given.udp().linkSecurity());
+        assertEquals(LinkSecurity.NONE, given.serial().get(0).security());
+        assertTrue(given.security().pairingWithoutInstallCode());
+    }
+
+    @Test
+    void aLinkSecurityOutsideTheThreeIsRefusedNamingKeyValueAndChoices() {
+        assertMessage("udp.link-security: \"aes\" is not valid: expected one of none, optional, required",
+                "udp: { link-security: aes }");
+        assertMessage("serial[0].link-security: \"on\" is not valid: expected one of none, optional, required",
+                "serial: [ { device: /dev/ttyS0, link-security: \"on\" } ]");
+        assertMessage("pairing.allow-without-install-code: \"yes please\" is not valid: expected true or false",
+                "pairing: { allow-without-install-code: yes please }");
+    }
+
+    @Test
     void aSerialOnlyGatewayNeedsNoUdp() throws Exception {
         assertEquals(1, ConfigLoader.parse("udp: { enabled: false }\nserial: [ { device: /dev/ttyS0 } ]")
                 .serial().size());
@@ -742,7 +769,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "serial: /dev/ttyUSB0 | serial: \"/dev/ttyUSB0\" is not valid: expected a list of serial ports, each a mapping with the keys device, baud, framing, flow-control, data-bits, parity, stop-bits, inter-byte-timeout, write-queue, radio-payload, reopen-min, reopen-max",
+            "serial: /dev/ttyUSB0 | serial: \"/dev/ttyUSB0\" is not valid: expected a list of serial ports, each a mapping with the keys device, baud, framing, flow-control, data-bits, parity, stop-bits, inter-byte-timeout, write-queue, radio-payload, reopen-min, reopen-max, link-security",
             "serial: [ { baud: 9600 } ] | serial[0].device: is missing: expected the device path of the port, such as /dev/ttyUSB0 or /dev/serial/by-id/...",
             "serial: [ { device: ttyUSB0 } ] | serial[0].device: \"ttyUSB0\" is not valid: expected an absolute device path such as /dev/ttyUSB0 or /dev/serial/by-id/...",
             "serial: [ { device: /dev/a }, { device: /dev/a } ] | serial[1].device: \"/dev/a\" is not valid: expected a device not already given in serial[0]",
@@ -756,8 +783,8 @@ class ConfigLoaderTest {
             "serial: [ { device: /dev/a, radio-payload: 0 } ] | serial[0].radio-payload: 0 is not valid: expected an integer 1..65521",
             "serial: [ { device: /dev/a, inter-byte-timeout: 10ms } ] | serial[0].inter-byte-timeout: \"10ms\" is not valid: expected a duration such as 500ms, 10s, 15m, 2h or 1d, 100ms..10s (counted in tenths of a second)",
             "serial: [ { device: /dev/a, reopen-min: 2s, reopen-max: 1s } ] | serial[0].reopen-max: \"1s\" is not valid: expected a duration at least reopen-min (2s)",
-            "serial: [ { device: /dev/a, speed: 9600 } ] | serial[0].speed: unknown key; expected one of: device, baud, framing, flow-control, data-bits, parity, stop-bits, inter-byte-timeout, write-queue, radio-payload, reopen-min, reopen-max",
-            "serial: [ null ] | serial[0]: null is not valid: expected a mapping with the keys device, baud, framing, flow-control, data-bits, parity, stop-bits, inter-byte-timeout, write-queue, radio-payload, reopen-min, reopen-max",
+            "serial: [ { device: /dev/a, speed: 9600 } ] | serial[0].speed: unknown key; expected one of: device, baud, framing, flow-control, data-bits, parity, stop-bits, inter-byte-timeout, write-queue, radio-payload, reopen-min, reopen-max, link-security",
+            "serial: [ null ] | serial[0]: null is not valid: expected a mapping with the keys device, baud, framing, flow-control, data-bits, parity, stop-bits, inter-byte-timeout, write-queue, radio-payload, reopen-min, reopen-max, link-security",
     })
     void serialKeysAreCheckedLikeAllOthers(String yaml, String message) {
         assertMessage(message, yaml);

@@ -17,4 +17,13 @@ public interface LinkAddress {
     default String authenticatedIdentity() {
         return null;
     }
+
+    /**
+     * Whether the proved identity is the only client id this peer may CONNECT as, whatever the authentication
+     * setting: a protected radio device's key is bound to one client id. DTLS peers answer false (their identity is
+     * enforced only with authentication on).
+     */
+    default boolean bindsIdentity() {
+        return false;
+    }
 }

@@ -3,6 +3,7 @@ package io.sngw.core.security;
 import io.sngw.core.link.LinkAddress;
 
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Who may connect and what a client may do, from the device registry. With authentication off every client is
@@ -14,10 +15,20 @@ import java.util.Optional;
 public final class AccessPolicy {
     private final DeviceRegistry registry;
     private final boolean requireAuth;
+    private final Predicate<String> otherCredential;
 
     public AccessPolicy(DeviceRegistry registry, boolean requireAuth) {
+        this(registry, requireAuth, clientId -> false);
+    }
+
+    /**
+     * @param otherCredential whether a client id holds a credential kept outside the registry (a radio key bound to
+     *                        it): such a client, too, is admitted only over a link that proved it
+     */
+    public AccessPolicy(DeviceRegistry registry, boolean requireAuth, Predicate<String> otherCredential) {
         this.registry = registry;
         this.requireAuth = requireAuth;
+        this.otherCredential = otherCredential;
     }
 
     /** Authentication off: everyone is admitted to everything. */
@@ -39,7 +50,11 @@ public final class AccessPolicy {
     }
 
     public Admission admit(String clientId, LinkAddress from) {
-        if (!requireAuth) {
+        if (from.bindsIdentity() && !clientId.equals(from.authenticatedIdentity())) {
+            return new Admission.Refused("the link's key is bound to " + from.authenticatedIdentity() + ", not "
+                    + clientId);
+        }
+        if (!requireAuth && !otherCredential.test(clientId)) {
             if (registry != null) {
                 registry.touch(clientId); // `sngw devices list` shows a registered device's last CONNECT either way
             }
@@ -54,7 +69,7 @@ public final class AccessPolicy {
             // Whoever holds the device's key could have proved it; a link that proved nothing could be anyone.
             return new Admission.Refused("the device has a credential and this link did not prove it");
         }
-        if (admission instanceof Admission.Admitted) {
+        if (admission instanceof Admission.Admitted && registry != null) {
             registry.touch(clientId);
         }
         return admission;
@@ -83,7 +98,7 @@ public final class AccessPolicy {
      * only ever itself over a link that proved it, whether authentication is required or not.
      */
     public boolean hasCredential(String clientId) {
-        return registry != null && registry.find(clientId)
+        return otherCredential.test(clientId) || registry != null && registry.find(clientId)
                 .map(d -> d.psk() != null || d.certFingerprint() != null).orElse(false);
     }
 

@@ -146,7 +146,8 @@ final class Schema {
                     // DUP, or resumes with PUBREL, so that the client recognises the repeat. Columns of pending,
                     // so that deleting a pending message takes its state with it.
                     "ALTER TABLE pending ADD COLUMN msg_id INTEGER",
-                    "ALTER TABLE pending ADD COLUMN released INTEGER NOT NULL DEFAULT 0")
+                    "ALTER TABLE pending ADD COLUMN released INTEGER NOT NULL DEFAULT 0"),
+            RadioSchema.MIGRATION
     );
 
     private Schema() {

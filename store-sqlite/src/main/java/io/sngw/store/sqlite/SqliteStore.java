@@ -1,5 +1,7 @@
 package io.sngw.store.sqlite;
 
+import io.sngw.core.linksec.PairingWindows;
+import io.sngw.core.linksec.RadioKeyring;
 import io.sngw.core.security.Device;
 import io.sngw.core.security.DeviceRegistry;
 import io.sngw.core.store.OutboundMessage;
@@ -35,15 +37,17 @@ public final class SqliteStore implements Store, DeviceRegistry {
     private final DeviceCache devices;
     private final DeviceWatch watch;
     private final DeviceChangeNotifier notifier;
+    private final RadioKeys radio;
 
     private SqliteStore(Path file, StoreWriter writer, StoreReader reader, DeviceCache devices, DeviceWatch watch,
-                        DeviceChangeNotifier notifier) {
+                        DeviceChangeNotifier notifier, RadioKeys radio) {
         this.file = file;
         this.writer = writer;
         this.reader = reader;
         this.devices = devices;
         this.watch = watch;
         this.notifier = notifier;
+        this.radio = radio;
     }
 
     /**
@@ -67,7 +71,8 @@ public final class SqliteStore implements Store, DeviceRegistry {
             writer.start();
             DeviceWatch watch = options.deviceWatch().isZero() ? null
                     : new DeviceWatch(reader, devices, stored.changes(), options.deviceWatch());
-            return new SqliteStore(storeFile.path(), writer, reader, devices, watch, notifier);
+            RadioKeys radio = new RadioKeys(reader, writer::submit, options.clock(), options.deviceWatch());
+            return new SqliteStore(storeFile.path(), writer, reader, devices, watch, notifier, radio);
         } catch (RuntimeException e) {
             Sql.closeQuietly(reader);
             Sql.closeQuietly(writeConnection);
@@ -189,9 +194,20 @@ public final class SqliteStore implements Store, DeviceRegistry {
         notifier.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** The radio keys and their counters: the keyring of the link security layer. */
+    public RadioKeyring radioKeys() {
+        return radio;
+    }
+
+    /** The pairing windows, opened here or by another process on the same file. */
+    public PairingWindows pairingWindows() {
+        return radio;
+    }
+
     /** Commits what is queued, checkpoints the WAL into the database file and closes it. Idempotent. */
     @Override
     public void close() {
+        radio.close();
         if (watch != null) {
             watch.close();
         }

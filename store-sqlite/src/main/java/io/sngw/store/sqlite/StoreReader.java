@@ -67,6 +67,25 @@ final class StoreReader implements AutoCloseable {
         }
     }
 
+    /** A read on this connection, in one read transaction (the radio keyring's tables). */
+    interface Read<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    synchronized <T> T read(String what, Read<T> read) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                return read.run(connection);
+            } finally {
+                connection.commit();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read " + what + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The devices table and its change counter, as of one commit. */
     record Devices(List<Device> devices, long changes) {
     }

@@ -361,4 +361,17 @@ sealed interface WriteOp {
             return "touchDevice " + clientId;
         }
     }
+
+    /** A write of the radio keyring and pairing windows; its SQL lives in {@link RadioSchema}. */
+    record Radio(RadioSchema.Write write) implements WriteOp {
+        @Override
+        public void apply(Statements sql) throws SQLException {
+            write.apply(sql);
+        }
+
+        @Override
+        public String describe() {
+            return write.describe();
+        }
+    }
 }

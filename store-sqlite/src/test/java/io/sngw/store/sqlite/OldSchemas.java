@@ -29,7 +29,14 @@ final class OldSchemas {
                     "DROP TABLE awaiting_pubrel"),
             List.of(
                     // No delivery state of pending messages.
-                    "ALTER TABLE pending DROP COLUMN released", "ALTER TABLE pending DROP COLUMN msg_id"));
+                    "ALTER TABLE pending DROP COLUMN released", "ALTER TABLE pending DROP COLUMN msg_id"),
+            List.of(
+                    // No radio keys or pairing windows (RadioSchema).
+                    "DROP TRIGGER radio_keys_inserted", "DROP TRIGGER radio_keys_deleted",
+                    "DROP TRIGGER radio_keys_updated", "DROP TRIGGER pairing_windows_inserted",
+                    "DROP TRIGGER pairing_windows_deleted", "DROP TRIGGER pairing_windows_updated",
+                    "DROP TABLE radio_keys", "DROP TABLE pairing_windows",
+                    "DELETE FROM meta WHERE name = '" + RadioSchema.RADIO_CHANGES + "'"));
 
     private OldSchemas() {
     }

@@ -1,5 +1,7 @@
 package io.sngw.transport.serial;
 
+import io.sngw.core.linksec.RadioFrame;
+
 import java.util.Arrays;
 
 /**
@@ -9,13 +11,16 @@ import java.util.Arrays;
  * <ul>
  *   <li>silence: a packet still incomplete when the line falls silent for the inter-byte timeout is discarded
  *       ({@link FramingError#TRUNCATED}); the next byte starts a packet;</li>
- *   <li>impossible lengths (0x00, a 3-byte form below 4, anything above the largest frame): the reader discards
+ *   <li>impossible lengths (a 3-byte form below 4, a radio frame below its 12-byte header, anything above the largest frame): the reader discards
  *       everything up to the next silence ({@link FramingError#IMPOSSIBLE_LENGTH}, then {@link FramingError#NOISE}),
  *       because after one wrong length no byte boundary can be trusted until the sender pauses.</li>
  * </ul>
  * A forwarder's Encapsulated message (MsgType 0xFE) is special: its Length covers only the encapsulation header, and
  * the inner message follows with a Length of its own. The reader keeps the header and hands both over as one frame,
  * as a UDP datagram would carry them.
+ *
+ * <p>A frame starting with 0x00 (no MQTT-SN Length can be 0) is a protected or pairing frame of the radio link
+ * security: bytes 2-3 hold its total length, and it is handed over whole for the secured link to open.
  */
 public final class RawFrameDecoder implements FrameDecoder {
     /** The shortest packet: Length and MsgType (a PINGREQ without client id, a DISCONNECT). */
@@ -24,6 +29,8 @@ public final class RawFrameDecoder implements FrameDecoder {
     private static final int ENCAPSULATED = 0xFE;
 
     private final int maxLength;
+    /** A protected frame carries a packet of up to maxLength and the protection's overhead. */
+    private final int maxRadioLength;
     private byte[] packet = new byte[64];
     private int have;
     /** The packet's length once known; 0 while its Length field is still being read. */
@@ -39,6 +46,7 @@ public final class RawFrameDecoder implements FrameDecoder {
             throw new IllegalArgumentException("maxLength must be 4..65535: " + maxLength);
         }
         this.maxLength = maxLength;
+        this.maxRadioLength = Math.min(RadioFrame.MAX_LENGTH, maxLength + RadioFrame.OVERHEAD);
     }
 
     @Override
@@ -63,14 +71,15 @@ public final class RawFrameDecoder implements FrameDecoder {
 
     private void complete(FrameSink sink) {
         byte[] done = Arrays.copyOf(packet, have);
-        int typeAt = (packet[0] & 0xFF) == 0x01 ? 3 : 1;
+        int first = packet[0] & 0xFF;
+        int typeAt = first == 0x01 ? 3 : 1;
         reset();
         if (encapsulation != null) {
             byte[] whole = Arrays.copyOf(encapsulation, encapsulation.length + done.length);
             System.arraycopy(done, 0, whole, encapsulation.length, done.length);
             encapsulation = null;
             sink.frame(whole);
-        } else if (done.length > typeAt && (done[typeAt] & 0xFF) == ENCAPSULATED) {
+        } else if (first != RadioFrame.MARKER && done.length > typeAt && (done[typeAt] & 0xFF) == ENCAPSULATED) {
             encapsulation = done;
         } else {
             sink.frame(done);
@@ -80,18 +89,26 @@ public final class RawFrameDecoder implements FrameDecoder {
     /** True once the length is known (or the packet was rejected); false while more of the field is needed. */
     private boolean readLength(FrameSink sink) {
         int first = packet[0] & 0xFF;
+        if (first == RadioFrame.MARKER) {
+            // A protected or pairing frame (docs/radio-security.md): its total length is in bytes 2-3.
+            if (have < 4) {
+                return false;
+            }
+            int candidate = ((packet[2] & 0xFF) << 8) | (packet[3] & 0xFF);
+            return accept(candidate, RadioFrame.HEADER_LENGTH, maxRadioLength, sink);
+        }
         if (first == 0x01) {
             if (have < 3) {
                 return false;
             }
             int candidate = ((packet[1] & 0xFF) << 8) | (packet[2] & 0xFF);
-            return accept(candidate, MIN_LONG_LENGTH, sink);
+            return accept(candidate, MIN_LONG_LENGTH, maxLength, sink);
         }
-        return accept(first, MIN_LENGTH, sink);
+        return accept(first, MIN_LENGTH, maxLength, sink);
     }
 
-    private boolean accept(int candidate, int min, FrameSink sink) {
-        if (candidate < min || candidate > maxLength) {
+    private boolean accept(int candidate, int min, int max, FrameSink sink) {
+        if (candidate < min || candidate > max) {
             sink.error(FramingError.IMPOSSIBLE_LENGTH);
             reset();
             encapsulation = null;

@@ -42,7 +42,22 @@ class RawFrameDecoderTest {
     }
 
     @Test
-    void aZeroLengthIsImpossibleAndEverythingUpToTheNextSilenceIsNoise() {
+    void aProtectedFrameIsReadWholeByTheLengthInItsBytesTwoAndThree() {
+        feed("0001001a0013a20041b2c3d40000000118f9b6d00c1036f14155 0216");
+        assertEquals(List.of("0001001a0013a20041b2c3d40000000118f9b6d00c1036f14155", "0216"), sink.frames);
+        assertEquals(List.of(), sink.errors);
+    }
+
+    @Test
+    void aRadioFrameShorterThanItsHeaderIsImpossible() {
+        feed("0001000b 0216");
+        decoder.silence(sink);
+        assertEquals(List.of(), sink.frames);
+        assertEquals(List.of(FramingError.IMPOSSIBLE_LENGTH, FramingError.NOISE), sink.errors);
+    }
+
+    @Test
+    void aZeroMarkerWithAnImpossibleLengthMakesEverythingUpToTheNextSilenceNoise() {
         feed("00 0216 0216");
         assertEquals(List.of(), sink.frames);
         decoder.silence(sink);

@@ -1,0 +1,89 @@
+package io.sngw.deploy;
+
+import io.sngw.core.linksec.InstallCode;
+import io.sngw.core.linksec.PairingWindow;
+import io.sngw.core.linksec.RadioFrame;
+import io.sngw.store.sqlite.SqliteStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * {@code sngw pair}: opens a pairing window on the running gateway through the store it shares (the gateway notices
+ * within a few seconds, as it does device changes). See docs/pairing.md.
+ */
+@Command(name = "pair", mixinStandardHelpOptions = true,
+        description = {"Opens a pairing window: radios may pair over the air until it closes (docs/pairing.md).",
+                "With --install-code only a radio that knows the code pairs; without one, the gateway pairs any"
+                        + " radio only if pairing.allow-without-install-code is true, and marks it so."})
+final class PairCommand extends DevicesCommand.StoreCommand {
+    static final int MAX_SECONDS = 3600;
+
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "60",
+            description = "how long the window stays open, 1 to " + MAX_SECONDS + " (default ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--install-code", paramLabel = "CODE",
+            description = "the sensor's install code: 32 hex digits, dashes allowed")
+    String installCode;
+
+    @Option(names = "--client-id", paramLabel = "ID",
+            description = "the client id the paired device gets (default sn- and its radio id); the window then"
+                    + " pairs one device")
+    String clientId;
+
+    @Option(names = "--radio-id", paramLabel = "HEX16",
+            description = "pair only this radio (16 hex digits); the window then pairs one device")
+    String radioId;
+
+    @Override
+    boolean createsStore() {
+        return true;
+    }
+
+    @Override
+    String problem() {
+        if (seconds < 1 || seconds > MAX_SECONDS) {
+            return "--seconds: " + seconds + " is not valid: expected 1 to " + MAX_SECONDS;
+        }
+        if (installCode != null) {
+            String problem = RadioOptionsCheck.installCodeProblem(installCode);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        if (clientId != null) {
+            String problem = DevicesCommand.clientIdProblem(clientId);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return RadioOptionsCheck.radioIdProblem(radioId);
+    }
+
+    @Override
+    int run(SqliteStore store, Path db) {
+        PairingWindow window = store.pairingWindows().open(Duration.ofSeconds(seconds),
+                Optional.ofNullable(installCode).map(InstallCode::parse), Optional.ofNullable(clientId),
+                radioId == null ? OptionalLong.empty() : OptionalLong.of(RadioFrame.parseDevid(radioId)));
+        if (!committed(store, db)) {
+            return 1;
+        }
+        out.println("pairing window open for " + seconds + " s (until " + window.closes() + ") in " + db + ": "
+                + (installCode != null ? "with install code" : "WITHOUT install code (the gateway pairs only if"
+                + " pairing.allow-without-install-code is true)")
+                + (radioId != null ? ", radio " + radioId.toLowerCase(java.util.Locale.ROOT) : ", any radio")
+                + (clientId != null ? ", as " + clientId : ""));
+        out.println("the running gateway opens it within a few seconds; sngw devices list shows what paired");
+        return 0;
+    }
+
+    @Override
+    int runWithoutStore(Path db) {
+        throw new IllegalStateException("pair creates the store");
+    }
+}

@@ -134,7 +134,7 @@ public final class GatewayApp implements AutoCloseable {
             GatewayConfig.UdpSettings u = config.udp();
             if (u.enabled()) {
                 udp = new UdpTransport(UdpOptions.defaults().withBindAddress(u.bind()).withPort(u.port())
-                        .withBroadcastAddress(u.broadcast()), gateway);
+                        .withBroadcastAddress(u.broadcast()).withIo(u.io()), gateway);
                 gateway.attach(udp); // before restoring: restored sessions find their link by name
             }
             if (ds.enabled()) {

@@ -4,6 +4,7 @@ import io.sngw.bridge.mqtt.BridgeOptions;
 import io.sngw.core.config.Budgets;
 import io.sngw.core.config.GatewayOptions;
 import io.sngw.transport.serial.SerialOptions;
+import io.sngw.transport.udp.DatagramIo;
 import io.sngw.transport.udp.dtls.DtlsOptions;
 
 import java.nio.file.Path;
@@ -78,13 +79,20 @@ public record GatewayConfig(
      * @param bind      IP address to bind to; 0.0.0.0 (or ::) for every interface
      * @param port      UDP port; 0 lets the system pick one (tests)
      * @param broadcast "address:port" that ADVERTISE and GWINFO broadcasts go to, or null for none
+     * @param io        how its sockets are read: native epoll where there is one (auto), or epoll or nio as asked
      */
-    public record UdpSettings(boolean enabled, String bind, int port, String broadcast) {
+    public record UdpSettings(boolean enabled, String bind, int port, String broadcast, DatagramIo io) {
         public UdpSettings {
             Objects.requireNonNull(bind, "bind");
+            Objects.requireNonNull(io, "io");
         }
 
-        /** An enabled listener. */
+        /** Read as auto picks. */
+        public UdpSettings(boolean enabled, String bind, int port, String broadcast) {
+            this(enabled, bind, port, broadcast, DatagramIo.AUTO);
+        }
+
+        /** An enabled listener, read as auto picks. */
         public UdpSettings(String bind, int port, String broadcast) {
             this(true, bind, port, broadcast);
         }

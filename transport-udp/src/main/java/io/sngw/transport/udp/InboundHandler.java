@@ -9,8 +9,8 @@ import io.sngw.core.link.Link;
 import io.sngw.core.link.LinkReceiver;
 
 /**
- * Copies each datagram out of Netty's buffer (released on return by the superclass) and hands it to the core on the
- * I/O thread. Nothing a receiver does may stop the listener (see {@link ReceiverGuard}). Shared by all of a
+ * Asks the core whether it takes each datagram ({@link LinkReceiver#admit}), copies those it takes out of Netty's
+ * buffer (released on return by the superclass) and hands them to the core on the I/O thread. Nothing a receiver does may stop the listener (see {@link ReceiverGuard}). Shared by all of a
  * transport's sockets: it holds no per-channel state, and its counters are LongAdders.
  */
 @ChannelHandler.Sharable
@@ -30,12 +30,18 @@ final class InboundHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        stats.datagramsIn.increment();
+        stats.bytesIn.add(packet.content().readableBytes());
+        UdpAddress from = new UdpAddress(packet.sender());
+        // Asked first, so that a flood's excess is dropped here with its buffer: no copy, no decoding. The faster
+        // this thread gets back to the socket, the fewer of the other sensors' datagrams the kernel drops with it.
+        if (!ReceiverGuard.admit(link, receiver, from, stats.receiverErrors)) {
+            stats.shed.increment();
+            return;
+        }
         // A copy, because the core keeps the bytes past this call and the pooled buffer goes back at once.
         byte[] bytes = ByteBufUtil.getBytes(packet.content());
-        stats.datagramsIn.increment();
-        stats.bytesIn.add(bytes.length);
-        UdpAddress from = new UdpAddress(packet.sender());
-        ReceiverGuard.deliver(link, receiver, from, bytes, stats.receiverErrors);
+        ReceiverGuard.deliverAdmitted(link, receiver, from, bytes, stats.receiverErrors);
     }
 
     @Override

@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One UDP listener implementing the core's link port on Netty NIO datagram channels: {@link UdpOptions#channels()}
+ * One UDP listener implementing the core's link port on Netty datagram channels (native epoll or NIO, see
+ * {@link DatagramIo}): {@link UdpOptions#channels()}
  * sockets bound to the same port with SO_REUSEPORT (where the kernel has it), each with its own I/O thread. The
  * kernel picks the socket by the sender's address, so each sensor is always read by the same thread and its
  * datagrams stay in order, while different sensors are received and decoded on different cores.
@@ -65,6 +66,13 @@ public final class UdpTransport implements Link, AutoCloseable {
                 throw new UdpBindException(options.bindAddress(), options.port(), e);
             }
             SocketProtocolFamily family = DatagramEndpoint.familyOf(bindTo);
+            DatagramIo io;
+            try {
+                io = options.io().resolve();
+            } catch (IllegalStateException e) {
+                state = State.CLOSED;
+                throw new UdpBindException(options.bindAddress(), options.port(), e);
+            }
             int count = options.channels() > 1 && ReusePort.supported(family) ? options.channels() : 1;
             InboundHandler handler = new InboundHandler(this, receiver, stats);
             List<DatagramEndpoint> bound = new ArrayList<>(count);
@@ -77,7 +85,7 @@ public final class UdpTransport implements Link, AutoCloseable {
                     InetSocketAddress address = i == 0 ? bindTo
                             : new InetSocketAddress(bindTo.getAddress(), bound.get(0).localAddress().getPort());
                     bound.add(DatagramEndpoint.bind("sngw-udp-" + options.port(), options.bindAddress(), address,
-                            options.receiveBufferBytes(), options.sendBufferBytes(), handler, count > 1));
+                            options.receiveBufferBytes(), options.sendBufferBytes(), handler, count > 1, io));
                 }
             } catch (UdpBindException e) {
                 bound.forEach(endpoint -> endpoint.close(name));
@@ -124,6 +132,15 @@ public final class UdpTransport implements Link, AutoCloseable {
 
     public UdpStats stats() {
         return stats;
+    }
+
+    /**
+     * What the kernel dropped on each of this listener's sockets (a full receive buffer: the reader fell behind), from
+     * /proc on Linux; empty elsewhere or when not started.
+     */
+    public List<Long> kernelDrops() {
+        List<DatagramEndpoint> bound = endpoints;
+        return bound.isEmpty() ? List.of() : KernelDrops.onPort(bound.get(0).localAddress().getPort());
     }
 
     public boolean isRunning() {

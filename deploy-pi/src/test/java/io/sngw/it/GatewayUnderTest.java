@@ -155,6 +155,11 @@ final class GatewayUnderTest implements AutoCloseable {
         return new Sensor(address());
     }
 
+    /** What the kernel dropped on each of the UDP listener's sockets so far (Linux; empty elsewhere). */
+    java.util.List<Long> kernelDrops() {
+        return udp.kernelDrops();
+    }
+
     GatewayMetrics metrics() {
         return gateway.metrics();
     }

@@ -274,6 +274,11 @@ public final class GatewayApp implements AutoCloseable {
             out.putAll(gateway.metrics().snapshot());
         }
         serialLinks.forEach(l -> out.putAll(l.stats().snapshot("serial." + l.options().port().device() + ".")));
+        if (udp != null) {
+            // Drops per reason on the UDP link: refused by the fair share before a copy, and by the kernel (full buffer).
+            out.put("udp.shed.before.copy", udp.stats().shed());
+            out.put("udp.kernel.drops", udp.kernelDrops().stream().mapToLong(Long::longValue).sum());
+        }
         return out;
     }
 

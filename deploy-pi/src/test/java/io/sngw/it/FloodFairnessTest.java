@@ -150,7 +150,8 @@ class FloodFairnessTest extends EndToEndTest {
         }
     }
 
-    private void runUnderFlood(int perMilli, String label) throws Exception {
+    /** @param readApart whether to wait, before the sensors publish, for the flooder to be read on its own socket */
+    private void runUnderFlood(int perMilli, String label, boolean readApart) throws Exception {
         Legit quiet = publishLegitimately("quiet" + label);
         assertEveryLegitimateMessageArrived("quiet" + label);
         try (Sensor flooder = gateway.sensor()) {
@@ -162,6 +163,13 @@ class FloodFairnessTest extends EndToEndTest {
             Thread flood = flood(flooder, perMilli, stop, sent);
             Legit flooded;
             try {
+                if (readApart && gateway.steersFlooders()) { // native epoll: read on a socket of its own, soon
+                    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (!gateway.readsApartAsAFlooder(flooder.localAddress())) {
+                        assertTrue(System.nanoTime() < deadline, "the flooder is not read apart");
+                        Thread.sleep(10);
+                    }
+                }
                 flooded = publishLegitimately(label);
             } finally {
                 stop.set(true);
@@ -189,11 +197,11 @@ class FloodFairnessTest extends EndToEndTest {
 
     @Test
     void aPacedOneAddressFloodIsShedAndLegitimateSensorsLoseNothing() throws Exception {
-        runUnderFlood(30, "paced"); // about 30,000 a second: the 60,000 was on a bigger machine
+        runUnderFlood(30, "paced", false); // at most 30,000 a second: the 60,000 was on a bigger machine
     }
 
     @Test
     void anUnpacedOneAddressFloodIsShedAndLegitimateSensorsLoseNothingAfterTheirRetries() throws Exception {
-        runUnderFlood(0, "unpaced");
+        runUnderFlood(0, "unpaced", true);
     }
 }

@@ -1,5 +1,6 @@
 package io.sngw.transport.udp;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
@@ -13,7 +14,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.bootstrap.Bootstrap;
 
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -7,6 +7,7 @@ import io.sngw.core.linksec.LinkSecurity;
 import io.sngw.transport.serial.Framing;
 import io.sngw.transport.serial.SerialOptions;
 import io.sngw.transport.serial.SerialPortSettings;
+import io.sngw.transport.udp.DatagramIo;
 import io.sngw.transport.udp.dtls.DtlsOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -43,7 +44,7 @@ public final class ConfigLoader {
             "advertise", "limits", "retry", "keep-alive-factor", "logging", "store", "security", "serial",
             "pairing");
     static final List<String> GATEWAY_KEYS = List.of("id", "session-loops");
-    static final List<String> UDP_KEYS = List.of("enabled", "bind", "port", "broadcast", "link-security");
+    static final List<String> UDP_KEYS = List.of("enabled", "bind", "port", "broadcast", "io", "link-security");
     static final List<String> PAIRING_KEYS = List.of("allow-without-install-code");
     private static final List<String> LINK_SECURITY = List.of("none", "optional", "required");
     static final List<String> DTLS_KEYS = List.of("enabled", "bind", "port", "psk-suites", "certificate",
@@ -129,7 +130,8 @@ public final class ConfigLoader {
                 u.ipAddress("bind", d.udp().bind()),
                 u.integer("port", d.udp().port(), 0, 65535),
                 broadcast(u),
-                LinkSecurity.parse(u.choice("link-security", d.udp().linkSecurity().key(), LINK_SECURITY)));
+                LinkSecurity.parse(u.choice("link-security", d.udp().linkSecurity().key(), LINK_SECURITY)),
+                udpIo(u, d.udp().io()));
         var dtls = dtls(root.section("dtls", DTLS_KEYS), d.dtls(), udp);
 
         var upstream = upstream(root.section("upstream", UPSTREAM_KEYS), d.upstream(), gateway.id());
@@ -193,6 +195,17 @@ public final class ConfigLoader {
 
         return new GatewayConfig(gateway, udp, dtls, upstream, topics, advertise, limits, retry, keepAliveFactor, logging,
                 store, security, serial);
+    }
+
+    /** {@code udp.io}: auto, epoll or nio; epoll only where its native library loads, so that run does not refuse it. */
+    private static DatagramIo udpIo(ConfigSection u, DatagramIo fallback) throws ConfigException {
+        List<String> names = java.util.Arrays.stream(DatagramIo.values()).map(DatagramIo::configName).toList();
+        DatagramIo io = DatagramIo.parse(u.choice("io", fallback.configName(), names));
+        if (!io.availableHere()) {
+            throw ConfigException.invalid(u.pathOf("io"), io.configName(), "auto or nio: native epoll is not "
+                    + "available on this machine (Linux x86_64 and aarch64 only)");
+        }
+        return io;
     }
 
     /**

@@ -144,7 +144,7 @@ public final class GatewayApp implements AutoCloseable {
                 SecuredLink secured = u.linkSecurity() == LinkSecurity.NONE ? null
                         : radio.secure(u.linkSecurity(), true, gateway);
                 udp = new UdpTransport(UdpOptions.defaults().withBindAddress(u.bind()).withPort(u.port())
-                        .withBroadcastAddress(u.broadcast()), secured != null ? secured : gateway);
+                        .withBroadcastAddress(u.broadcast()).withIo(u.io()), secured != null ? secured : gateway);
                 // before restoring: restored sessions find their link by name
                 gateway.attach(secured != null ? secured.bind(udp) : udp);
             }
@@ -313,6 +313,11 @@ public final class GatewayApp implements AutoCloseable {
         serialLinks.forEach(l -> out.putAll(l.stats().snapshot("serial." + l.options().port().device() + ".")));
         if (radio != null) {
             out.putAll(radio.stats().snapshot());
+        }
+        if (udp != null) {
+            // Drops per reason on the UDP link: refused by the fair share before a copy, and by the kernel (full buffer).
+            out.put("udp.shed.before.copy", udp.stats().shed());
+            out.put("udp.kernel.drops", udp.kernelDrops().stream().mapToLong(Long::longValue).sum());
         }
         return out;
     }

@@ -6,6 +6,7 @@ import io.sngw.core.config.Budgets;
 import io.sngw.core.config.GatewayOptions;
 import io.sngw.core.linksec.LinkSecurity;
 import io.sngw.transport.serial.SerialOptions;
+import io.sngw.transport.udp.DatagramIo;
 import io.sngw.transport.udp.dtls.DtlsOptions;
 
 import java.nio.file.Path;
@@ -81,24 +82,28 @@ public record GatewayConfig(
      * @param port      UDP port; 0 lets the system pick one (tests)
      * @param broadcast "address:port" that ADVERTISE and GWINFO broadcasts go to, or null for none
      * @param linkSecurity protected radio frames on plain UDP ({@code link-security}), none by default
+     * @param io        how its sockets are read: native epoll where there is one (auto), or epoll or nio as asked
      */
-    public record UdpSettings(boolean enabled, String bind, int port, String broadcast, LinkSecurity linkSecurity) {
+    public record UdpSettings(boolean enabled, String bind, int port, String broadcast, LinkSecurity linkSecurity,
+                              DatagramIo io) {
         public UdpSettings {
             Objects.requireNonNull(bind, "bind");
             Objects.requireNonNull(linkSecurity, "linkSecurity");
+            Objects.requireNonNull(io, "io");
         }
 
+        /** No link security, read as auto picks. */
         public UdpSettings(boolean enabled, String bind, int port, String broadcast) {
-            this(enabled, bind, port, broadcast, LinkSecurity.NONE);
+            this(enabled, bind, port, broadcast, LinkSecurity.NONE, DatagramIo.AUTO);
         }
 
-        /** An enabled listener. */
+        /** An enabled listener, read as auto picks. */
         public UdpSettings(String bind, int port, String broadcast) {
             this(true, bind, port, broadcast);
         }
 
         public UdpSettings withLinkSecurity(LinkSecurity newLinkSecurity) {
-            return new UdpSettings(enabled, bind, port, broadcast, newLinkSecurity);
+            return new UdpSettings(enabled, bind, port, broadcast, newLinkSecurity, io);
         }
     }
 

@@ -5,6 +5,7 @@ import io.sngw.core.linksec.LinkSecurity;
 import io.sngw.transport.serial.Framing;
 import io.sngw.transport.serial.SerialOptions;
 import io.sngw.transport.serial.SerialPortSettings;
+import io.sngw.transport.udp.DatagramIo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,7 +103,7 @@ class ConfigLoaderTest {
     void fullFileIsReadIntoEveryField() throws Exception {
         Path file = Files.writeString(dir.resolve("sngw.yaml"), """
                 gateway: { id: 7, session-loops: 2 }
-                udp: { bind: "::", port: 11884, broadcast: "[ff02::1]:11884" }
+                udp: { bind: "::", port: 11884, broadcast: "[ff02::1]:11884", io: nio }
                 upstream:
                   url: "tcp://broker.example:2883"
                   client-id: "edge-7"
@@ -135,7 +136,7 @@ class ConfigLoaderTest {
         GatewayConfig c = ConfigLoader.load(file);
 
         assertEquals(new GatewayConfig.GatewaySettings(7, 2), c.gateway());
-        assertEquals(new GatewayConfig.UdpSettings("::", 11884, "[ff02::1]:11884"), c.udp());
+        assertEquals(new GatewayConfig.UdpSettings(true, "::", 11884, "[ff02::1]:11884", LinkSecurity.NONE, DatagramIo.NIO), c.udp());
         assertEquals(new GatewayConfig.UpstreamSettings("tcp://broker.example:2883", "edge-7", "gw", "0123",
                 Duration.ofSeconds(45), Duration.ofMillis(1500), Duration.ofSeconds(2), Duration.ofMinutes(5), 200,
                 "0.0.0.0", 2883, true, null, GatewayConfig.TlsSettings.DEFAULT, "sngw/7/status"), c.upstream());
@@ -293,7 +294,7 @@ class ConfigLoaderTest {
 
     @Test
     void unknownKeyInASectionNamesItAndTheKnownOnes() {
-        assertMessage("udp.prot: unknown key; expected one of: enabled, bind, port, broadcast, link-security", "udp: { prot: 1884 }");
+        assertMessage("udp.prot: unknown key; expected one of: enabled, bind, port, broadcast, io, link-security", "udp: { prot: 1884 }");
     }
 
     @Test
@@ -417,6 +418,13 @@ class ConfigLoaderTest {
         assertEquals("retry.interval: 10 is not valid: expected a duration such as 500ms, 10s, 15m, 2h or 1d,"
                 + " 1ms..1h", e.getMessage());
         assertEquals(Duration.ZERO, ConfigLoader.parse("advertise: { interval: 0 }").advertise().interval());
+    }
+
+    @Test
+    void udpIoIsAutoByDefaultAndOnlyAutoEpollOrNio() throws Exception {
+        assertEquals(DatagramIo.AUTO, GatewayConfig.defaults().udp().io());
+        assertEquals(DatagramIo.NIO, ConfigLoader.parse("udp: { io: nio }").udp().io());
+        assertMessage("udp.io: \"uring\" is not valid: expected one of auto, epoll, nio", "udp: { io: uring }");
     }
 
     @Test

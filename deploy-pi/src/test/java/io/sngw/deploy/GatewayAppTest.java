@@ -92,6 +92,15 @@ class GatewayAppTest {
     }
 
     @Test
+    void countersCarryTheUdpLinksDropsPerReason() throws Exception {
+        try (GatewayApp app = new GatewayApp(onFreePorts())) {
+            app.start();
+            assertEquals(0L, app.counters().get("udp.shed.before.copy"));
+            assertEquals(0L, app.counters().get("udp.kernel.drops"));
+        }
+    }
+
+    @Test
     void startsWithAnExternalBroker() throws Exception {
         try (MosquittoBroker mosquitto = MosquittoBroker.start()) {
             GatewayConfig c = onFreePorts();

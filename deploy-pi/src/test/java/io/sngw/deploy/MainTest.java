@@ -63,7 +63,7 @@ class MainTest {
         CliRun r = sngw("run", "--config", file.toString());
         assertEquals(Main.EXIT_BAD_CONFIG, r.code());
         assertEquals("sngw: bad configuration " + file + ": udp.prot: unknown key; expected one of: enabled, bind,"
-                + " port, broadcast, link-security", r.err().strip());
+                + " port, broadcast, io, link-security", r.err().strip());
         assertFalse(r.err().contains("Exception"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
     }

@@ -155,6 +155,20 @@ final class GatewayUnderTest implements AutoCloseable {
         return new Sensor(address());
     }
 
+    /** Whether the UDP listener reads {@code source} on its flooders' socket now (false where it cannot steer). */
+    boolean readsApartAsAFlooder(InetSocketAddress source) {
+        return udp.isQuarantined(source);
+    }
+
+    boolean steersFlooders() {
+        return udp.steersFlooders();
+    }
+
+    /** What the kernel dropped on each of the UDP listener's sockets so far (Linux; empty elsewhere). */
+    java.util.List<Long> kernelDrops() {
+        return udp.kernelDrops();
+    }
+
     GatewayMetrics metrics() {
         return gateway.metrics();
     }

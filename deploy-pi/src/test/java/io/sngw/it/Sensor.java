@@ -51,6 +51,9 @@ final class Sensor implements AutoCloseable {
         this.gateway = gateway;
         try {
             socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            // A burst of kept messages on waking (hundreds at once, faster with native epoll's batched sends) must
+            // not overflow the default buffer of a loaded machine: a lost PUBLISH waits T_retry, longer than WAIT.
+            socket.setReceiveBufferSize(1 << 20);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

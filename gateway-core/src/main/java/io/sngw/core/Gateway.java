@@ -195,10 +195,20 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
 
     @Override
     public void onReceive(Link link, LinkAddress from, byte[] datagram) {
-        metrics.increment(Counter.DATAGRAMS_IN);
-        if (!fairShare.admit(from)) {
-            return;
+        if (admit(link, from)) {
+            onAdmitted(link, from, datagram);
         }
+    }
+
+    /** Counts the datagram and asks its source's {@link FairShare}; the UDP listener asks before copying it. */
+    @Override
+    public boolean admit(Link link, LinkAddress from) {
+        metrics.increment(Counter.DATAGRAMS_IN);
+        return fairShare.admit(from);
+    }
+
+    @Override
+    public void onAdmitted(Link link, LinkAddress from, byte[] datagram) {
         MqttSnMessage message = decode(link, datagram, from);
         if (message == null) {
             return;

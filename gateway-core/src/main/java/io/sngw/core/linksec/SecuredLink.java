@@ -60,10 +60,34 @@ public final class SecuredLink implements Link, LinkReceiver {
         return inner;
     }
 
+    /** Asked by a transport before it copies a datagram: the core's fair share by source, before any crypto. */
+    @Override
+    public boolean admit(Link link, LinkAddress from) {
+        return core.admit(this, from);
+    }
+
+    @Override
+    public void onAdmitted(Link link, LinkAddress from, byte[] datagram) {
+        receive(link, from, datagram, true);
+    }
+
     @Override
     public void onReceive(Link link, LinkAddress from, byte[] datagram) {
+        receive(link, from, datagram, false);
+    }
+
+    /** Hands a packet on; one the core admitted already is not asked (and counted) again. */
+    private void deliver(boolean admitted, LinkAddress from, byte[] packet) {
+        if (admitted) {
+            core.onAdmitted(this, from, packet);
+        } else {
+            core.onReceive(this, from, packet);
+        }
+    }
+
+    private void receive(Link link, LinkAddress from, byte[] datagram, boolean admitted) {
         if (policy == LinkSecurity.NONE) {
-            core.onReceive(this, from, datagram); // radio frames are malformed MQTT-SN to the core
+            deliver(admitted, from, datagram); // radio frames are malformed MQTT-SN to the core
             return;
         }
         if (!RadioFrame.isRadioFrame(datagram)) {
@@ -72,7 +96,7 @@ public final class SecuredLink implements Link, LinkReceiver {
                 return;
             }
             stats.count(Event.PLAIN_ACCEPTED);
-            core.onReceive(this, from, datagram);
+            deliver(admitted, from, datagram);
             return;
         }
         if (!RadioFrame.lengthMatches(datagram)) {
@@ -84,7 +108,7 @@ public final class SecuredLink implements Link, LinkReceiver {
                 ProtectedDevices.Opened opened = devices.open(datagram, reorder);
                 if (opened instanceof ProtectedDevices.Opened.Packet p) {
                     stats.count(Event.FRAMES_OPENED);
-                    core.onReceive(this, new ProtectedAddress(from, p.devid(), p.clientId()), p.packet());
+                    deliver(admitted, new ProtectedAddress(from, p.devid(), p.clientId()), p.packet());
                 } else {
                     drop(((ProtectedDevices.Opened.Dropped) opened).reason(), from);
                 }

@@ -1,5 +1,6 @@
 package io.sngw.sim.load;
 
+import io.sngw.sim.client.RetryPolicy;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
@@ -24,8 +25,10 @@ import java.util.concurrent.TimeUnit;
  * warm-up phase runs (if any) and its deliveries are let drain; then the measured phase runs until each sensor has
  * sent its messages or the duration is over; the run waits for the last acknowledgements and for the broker to
  * receive what is still on its way (up to the drain timeout, or until nothing has arrived for a second), and the
- * sensors disconnect. QoS 1/2 publishes are not resent (a sensor's retry would turn a slow ack into a duplicate):
- * one without an answer within the ack timeout counts as failed.
+ * sensors disconnect. By default QoS 1/2 publishes are not resent (a sensor's retry would turn a slow ack into a
+ * duplicate): one without an answer within the ack timeout counts as failed. With {@code --retry} the sensors resend
+ * CONNECT, REGISTER and QoS 1/2 PUBLISHes as real ones do, and a publish fails only once its retries are spent: the
+ * loss is then what a real sensor sees, e.g. beside a flood that makes the kernel drop some of its datagrams.
  *
  * <p>Nothing is paced: QoS 0 sensors send as fast as their socket takes it. What the gateway cannot take (its UDP
  * receive buffer overflowing) is lost, and that loss is reported as it is measured at the broker. QoS 1/2 sensors
@@ -44,6 +47,8 @@ public final class LoadGenerator {
      * second sender only took CPU from the gateway (100 sensors: ~22k delivered/s with two, ~25-33k with one).
      */
     static final int UNWINDOWED_SENDERS = 1;
+    /** {@code --retries} when only {@code --retry} is given: the spec's N_retry is 3 to 5. */
+    static final int DEFAULT_RETRIES = 5;
 
     private final LoadOptions options;
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
@@ -116,7 +121,7 @@ public final class LoadGenerator {
             t.start();
         });
 
-        long setupSlack = options.ackTimeout().toNanos() + TimeUnit.SECONDS.toNanos(10);
+        long setupSlack = options.answerTimeout().toNanos() + TimeUnit.SECONDS.toNanos(10);
         if (!warmedUp.await(warmupNanos + setupSlack, TimeUnit.NANOSECONDS)) {
             error("the warm-up did not finish in time; stopping");
             stop = true;
@@ -357,7 +362,7 @@ public final class LoadGenerator {
 
         private void runPhase(byte phase, long deadline, long count) throws InterruptedException {
             boolean windowed = link.windowed();
-            long windowWait = options.ackTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+            long windowWait = options.answerTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
             for (long n = 0; !stop && (count == 0 || n < count) && System.nanoTime() - deadline < 0; n++) {
                 if (windowed && !window.tryAcquire(windowWait, TimeUnit.NANOSECONDS)) {
                     error("sensor " + index + ": the window stayed full past the ack timeout");
@@ -424,7 +429,7 @@ public final class LoadGenerator {
             if (!link.windowed()) {
                 return;
             }
-            long wait = options.ackTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+            long wait = options.answerTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
             if (window.tryAcquire(permits, wait, TimeUnit.NANOSECONDS)) {
                 window.release(permits);
             }
@@ -455,6 +460,9 @@ public final class LoadGenerator {
                   --payload B             payload bytes, at least %d (32)
                   --prefix P              topic prefix: sensor i publishes to P/i (sngw-load/<random>)
                   --ack-timeout D         QoS 1/2: wait for an ack, no resends (5s)
+                  --retry D               resend CONNECT, REGISTER and QoS 1/2 PUBLISHes unanswered after D, as a
+                                          real sensor does (T_retry); off by default
+                  --retries N             with --retry: resends at most (N_retry, 5)
                   --drain-timeout D       wait for the broker to receive the rest after sending ends (10s)
                   --predefined-base ID    QoS -1: sensor i uses predefined topic id ID+i (mapped to P/i at the gateway)
                   --reference             Paho clients publish straight to the broker (no gateway): the reference
@@ -476,6 +484,8 @@ public final class LoadGenerator {
         Duration drainTimeout = d.drainTimeout();
         String prefix = d.topicPrefix();
         boolean reference = false;
+        Duration retryInterval = null;
+        int retries = DEFAULT_RETRIES;
         String label = null;
         boolean row = false;
         LoadOptions options;
@@ -513,13 +523,16 @@ public final class LoadGenerator {
                             case "--drain-timeout" -> drainTimeout = parseDuration(v);
                             case "--predefined-base" -> predefinedBase = Integer.parseInt(v);
                             case "--label" -> label = v;
+                            case "--retry" -> retryInterval = parseDuration(v);
+                            case "--retries" -> retries = Integer.parseInt(v);
                             default -> throw new IllegalArgumentException("unknown option " + a + "; see --help");
                         }
                     }
                 }
             }
             options = new LoadOptions(gateway, broker, sensors, qos, window, messages, duration, warmup, payload,
-                    prefix, ackTimeout, drainTimeout, predefinedBase, reference);
+                    prefix, ackTimeout, drainTimeout, predefinedBase, reference,
+                    retryInterval == null ? RetryPolicy.none() : new RetryPolicy(retryInterval, retries));
         } catch (IllegalArgumentException e) {
             System.err.println("load generator: " + e.getMessage());
             System.exit(2);

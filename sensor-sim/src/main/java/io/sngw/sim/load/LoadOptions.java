@@ -1,5 +1,7 @@
 package io.sngw.sim.load;
 
+import io.sngw.sim.client.RetryPolicy;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -30,11 +32,15 @@ import java.util.concurrent.ThreadLocalRandom;
  *                          the gateway must map to {@code <prefix>/<i>}
  * @param reference         publish with Paho straight to the broker instead of through the gateway (the
  *                          reference line: what the broker and the counting subscriber manage on their own)
+ * @param retry             how MQTT-SN sensors resend CONNECT, REGISTER and QoS 1/2 PUBLISHes left unanswered, as
+ *                          real ones do (T_retry, N_retry); {@link RetryPolicy#none()} by default: each is sent once
+ *                          and waits {@code ackTimeout}. With retries, a publish fails only after all of them, so the
+ *                          loss reported is what a real sensor sees (what is left after its retries)
  */
 public record LoadOptions(InetSocketAddress gateway, String brokerUrl, int sensors, int qos, int window,
                           long messagesPerSensor, Duration duration, Duration warmup, int payloadSize,
                           String topicPrefix, Duration ackTimeout, Duration drainTimeout, int predefinedBase,
-                          boolean reference) {
+                          boolean reference, RetryPolicy retry) {
 
     /** Hard caps so that a typo cannot start a run that never ends or eats the machine. */
     public static final int MAX_SENSORS = 10_000;
@@ -48,6 +54,7 @@ public record LoadOptions(InetSocketAddress gateway, String brokerUrl, int senso
         Objects.requireNonNull(topicPrefix, "topicPrefix");
         Objects.requireNonNull(ackTimeout, "ackTimeout");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(retry, "retry");
         require(gateway.getAddress() != null && gateway.getAddress().isLoopbackAddress(),
                 "the gateway must be on a loopback address (the load generator stays on this machine): " + gateway);
         require(isLoopbackUrl(brokerUrl), "the broker URL must be tcp://<loopback address>:PORT: " + brokerUrl);
@@ -74,7 +81,7 @@ public record LoadOptions(InetSocketAddress gateway, String brokerUrl, int senso
     public static LoadOptions defaults() {
         return new LoadOptions(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1884), "tcp://127.0.0.1:1883",
                 1, 1, 1, 1000, Duration.ofSeconds(10), Duration.ofSeconds(2), 32, randomPrefix(),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), 0, false);
+                Duration.ofSeconds(5), Duration.ofSeconds(10), 0, false, RetryPolicy.none());
     }
 
     /** {@code sngw-load/<8 hex digits>}: one run's topics never mix with another's. */
@@ -84,72 +91,85 @@ public record LoadOptions(InetSocketAddress gateway, String brokerUrl, int senso
 
     public LoadOptions withGateway(InetSocketAddress v) {
         return new LoadOptions(v, brokerUrl, sensors, qos, window, messagesPerSensor, duration, warmup, payloadSize,
-                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference);
+                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference, retry);
     }
 
     public LoadOptions withBrokerUrl(String v) {
         return new LoadOptions(gateway, v, sensors, qos, window, messagesPerSensor, duration, warmup, payloadSize,
-                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference);
+                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference, retry);
     }
 
     public LoadOptions withSensors(int v) {
         return new LoadOptions(gateway, brokerUrl, v, qos, window, messagesPerSensor, duration, warmup, payloadSize,
-                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference);
+                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference, retry);
     }
 
     public LoadOptions withQos(int v) {
         return new LoadOptions(gateway, brokerUrl, sensors, v, window, messagesPerSensor, duration, warmup, payloadSize,
-                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference);
+                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference, retry);
     }
 
     public LoadOptions withWindow(int v) {
         return new LoadOptions(gateway, brokerUrl, sensors, qos, v, messagesPerSensor, duration, warmup, payloadSize,
-                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference);
+                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference, retry);
     }
 
     public LoadOptions withMessagesPerSensor(long v) {
         return new LoadOptions(gateway, brokerUrl, sensors, qos, window, v, duration, warmup, payloadSize,
-                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference);
+                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference, retry);
     }
 
     public LoadOptions withDuration(Duration v) {
         return new LoadOptions(gateway, brokerUrl, sensors, qos, window, messagesPerSensor, v, warmup, payloadSize,
-                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference);
+                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference, retry);
     }
 
     public LoadOptions withWarmup(Duration v) {
         return new LoadOptions(gateway, brokerUrl, sensors, qos, window, messagesPerSensor, duration, v, payloadSize,
-                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference);
+                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference, retry);
     }
 
     public LoadOptions withPayloadSize(int v) {
         return new LoadOptions(gateway, brokerUrl, sensors, qos, window, messagesPerSensor, duration, warmup, v,
-                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference);
+                topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference, retry);
     }
 
     public LoadOptions withTopicPrefix(String v) {
         return new LoadOptions(gateway, brokerUrl, sensors, qos, window, messagesPerSensor, duration, warmup,
-                payloadSize, v, ackTimeout, drainTimeout, predefinedBase, reference);
+                payloadSize, v, ackTimeout, drainTimeout, predefinedBase, reference, retry);
     }
 
     public LoadOptions withAckTimeout(Duration v) {
         return new LoadOptions(gateway, brokerUrl, sensors, qos, window, messagesPerSensor, duration, warmup,
-                payloadSize, topicPrefix, v, drainTimeout, predefinedBase, reference);
+                payloadSize, topicPrefix, v, drainTimeout, predefinedBase, reference, retry);
     }
 
     public LoadOptions withDrainTimeout(Duration v) {
         return new LoadOptions(gateway, brokerUrl, sensors, qos, window, messagesPerSensor, duration, warmup,
-                payloadSize, topicPrefix, ackTimeout, v, predefinedBase, reference);
+                payloadSize, topicPrefix, ackTimeout, v, predefinedBase, reference, retry);
     }
 
     public LoadOptions withPredefinedBase(int v) {
         return new LoadOptions(gateway, brokerUrl, sensors, qos, window, messagesPerSensor, duration, warmup,
-                payloadSize, topicPrefix, ackTimeout, drainTimeout, v, reference);
+                payloadSize, topicPrefix, ackTimeout, drainTimeout, v, reference, retry);
     }
 
     public LoadOptions withReference(boolean v) {
         return new LoadOptions(gateway, brokerUrl, sensors, qos, window, messagesPerSensor, duration, warmup,
-                payloadSize, topicPrefix, ackTimeout, drainTimeout, predefinedBase, v);
+                payloadSize, topicPrefix, ackTimeout, drainTimeout, predefinedBase, v, retry);
+    }
+
+    public LoadOptions withRetry(RetryPolicy v) {
+        return new LoadOptions(gateway, brokerUrl, sensors, qos, window, messagesPerSensor, duration, warmup,
+                payloadSize, topicPrefix, ackTimeout, drainTimeout, predefinedBase, reference, v);
+    }
+
+    /**
+     * How long a QoS 1/2 publish may stay unanswered before it has failed: the ack timeout, or with retries the
+     * interval before each resend and one after the last.
+     */
+    public Duration answerTimeout() {
+        return retry.enabled() ? retry.interval().multipliedBy(retry.maxRetries() + 1L) : ackTimeout;
     }
 
     /** The topic sensor {@code index} publishes to. */
@@ -163,7 +183,8 @@ public record LoadOptions(InetSocketAddress gateway, String brokerUrl, int senso
                 : seconds(duration);
         return (reference ? "Paho->broker" : "MQTT-SN->gateway") + " sensors=" + sensors + " qos=" + qos
                 + (qos >= 1 ? " window=" + window : "") + " " + count + " warmup=" + seconds(warmup)
-                + " payload=" + payloadSize + "B";
+                + " payload=" + payloadSize + "B" + (retry.enabled() ? " retry=" + retry.interval().toMillis() + "ms x"
+                + retry.maxRetries() : "");
     }
 
     private static String seconds(Duration d) {

@@ -6,7 +6,6 @@ import io.sngw.core.codec.ReturnCode;
 import io.sngw.core.codec.TopicRef;
 import io.sngw.sim.client.ClientOptions;
 import io.sngw.sim.client.MqttSnClient;
-import io.sngw.sim.client.RetryPolicy;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -51,9 +50,10 @@ interface SensorLink extends AutoCloseable {
             this.qos = options.qos();
             // The client's own window is wider than ours: the generator bounds what is outstanding (and times the
             // acknowledgement from the moment the PUBLISH goes out), the client must never block on top of it.
+            // With retries (--retry) CONNECT, REGISTER and QoS 1/2 PUBLISHes are resent as a real sensor resends them.
             ClientOptions clientOptions = ClientOptions.defaults()
                     .withTimeout(options.ackTimeout())
-                    .withRetry(RetryPolicy.none())
+                    .withRetry(options.retry())
                     .withMaxInFlight(Math.min(options.window() + 64, 0xFFFE));
             MqttSnClient c = new MqttSnClient(options.gateway(), clientOptions);
             try {

@@ -4,6 +4,7 @@ import io.sngw.bridge.mqtt.BridgeOptions;
 import io.sngw.bridge.mqtt.MqttBridge;
 import io.sngw.core.Gateway;
 import io.sngw.core.config.GatewayOptions;
+import io.sngw.sim.client.RetryPolicy;
 import io.sngw.testing.BrokerProbe;
 import io.sngw.testing.MosquittoBroker;
 import io.sngw.testing.ProbeMessage;
@@ -137,6 +138,21 @@ class LoadGeneratorTest {
                 assertTrue(topics.contains(options.topicOf(i)), "nothing from sensor " + i + ": " + r.report());
             }
         }
+    }
+
+    @Test
+    void withRetriesSensorsResendAsRealOnesAndTheRunCountsEachMessageOnce() throws Exception {
+        LoadOptions options = tiny().withQos(1).withWindow(5).withRetry(new RetryPolicy(Duration.ofMillis(200), 5));
+        assertEquals(Duration.ofMillis(1200), options.answerTimeout(), "the interval before each resend and after the last");
+        assertTrue(options.describe().endsWith("retry=200ms x5"), options.describe());
+
+        LoadResult r = new LoadGenerator(options).run();
+
+        assertEquals(150, r.acknowledged(), r.report());
+        assertEquals(0, r.failed() + r.lost(), r.report());
+        // A resend the gateway had already answered reaches the broker once: DUP with the same message id.
+        assertEquals(150, r.delivered(), r.report());
+        assertTrue(r.errors().isEmpty(), r.report());
     }
 
     @Test

@@ -2,17 +2,14 @@ package io.sngw.transport.udp;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.Inet6Address;
@@ -20,7 +17,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One bound Netty NIO datagram channel with its own single I/O thread: the socket under the plain UDP listener and
+ * One bound Netty datagram channel (native epoll or NIO, see {@link DatagramIo}) with its own single I/O thread: the socket under the plain UDP listener and
  * under the DTLS listener. Public for {@code io.sngw.transport.udp.dtls}; not an API for anyone else.
  */
 public final class DatagramEndpoint {
@@ -39,39 +36,38 @@ public final class DatagramEndpoint {
     }
 
     /**
-     * Binds {@code bindTo} and starts reading into {@code handler} on a new I/O thread named {@code threadPrefix}.
-     * An IPv6 bind ("::") is dual stack; an IPv4 bind gets an IPv4 socket so that broadcast works plainly.
+     * Binds {@code bindTo} and starts reading into {@code handler} on a new I/O thread named {@code threadPrefix}, with
+     * the I/O {@link DatagramIo#AUTO} picks. An IPv6 bind ("::") is dual stack; an IPv4 bind gets an IPv4 socket so
+     * that broadcast works plainly.
      *
      * @param bindAddress as configured, for the error message
      * @throws UdpBindException when the socket cannot be bound; nothing is left running then
      */
     public static DatagramEndpoint bind(String threadPrefix, String bindAddress, InetSocketAddress bindTo,
                                         int receiveBufferBytes, int sendBufferBytes, ChannelHandler handler) {
-        return bind(threadPrefix, bindAddress, bindTo, receiveBufferBytes, sendBufferBytes, handler, false);
+        return bind(threadPrefix, bindAddress, bindTo, receiveBufferBytes, sendBufferBytes, handler, false,
+                DatagramIo.AUTO.resolve());
     }
 
     /**
-     * As {@link #bind(String, String, InetSocketAddress, int, int, ChannelHandler)}, with SO_REUSEPORT set when
-     * {@code reusePort}: several endpoints then share one port, the kernel picking one per sender.
+     * As {@link #bind(String, String, InetSocketAddress, int, int, ChannelHandler)}, read with {@code io} (EPOLL or
+     * NIO, as {@link DatagramIo#resolve()} answered), and with SO_REUSEPORT set when {@code reusePort}: several
+     * endpoints then share one port, the kernel picking one per sender.
      */
-    public static DatagramEndpoint bind(String threadPrefix, String bindAddress, InetSocketAddress bindTo,
-                                        int receiveBufferBytes, int sendBufferBytes, ChannelHandler handler,
-                                        boolean reusePort) {
+    static DatagramEndpoint bind(String threadPrefix, String bindAddress, InetSocketAddress bindTo,
+                                 int receiveBufferBytes, int sendBufferBytes, ChannelHandler handler,
+                                 boolean reusePort, DatagramIo io) {
         SocketProtocolFamily family = familyOf(bindTo);
         // Not a daemon thread: in the appliance the I/O thread is what keeps the JVM serving.
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadPrefix, false),
-                NioIoHandler.newFactory());
+                io.ioHandlerFactory());
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channelFactory((ChannelFactory<NioDatagramChannel>) () -> new NioDatagramChannel(family))
                 .option(ChannelOption.SO_RCVBUF, receiveBufferBytes)
                 .option(ChannelOption.SO_SNDBUF, sendBufferBytes)
                 .option(ChannelOption.SO_BROADCAST, true)
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
                 .handler(handler);
-        if (reusePort) {
-            bootstrap.option(ReusePort.OPTION, true);
-        }
+        io.configure(bootstrap, family, reusePort);
         ChannelFuture bound = bootstrap.bind(bindTo).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
@@ -83,6 +79,11 @@ public final class DatagramEndpoint {
     /** An IPv6 bind ("::") gets a dual-stack socket; an IPv4 bind an IPv4 socket, so that broadcast works plainly. */
     static SocketProtocolFamily familyOf(InetSocketAddress bindTo) {
         return bindTo.getAddress() instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+    }
+
+    /** EPOLL or NIO: how this socket is read. */
+    public DatagramIo io() {
+        return channel instanceof EpollDatagramChannel ? DatagramIo.EPOLL : DatagramIo.NIO;
     }
 
     public Channel channel() {
@@ -110,8 +111,8 @@ public final class DatagramEndpoint {
             LOG.log(System.Logger.Level.WARNING, name + ": receive buffer is " + effective + " bytes, "
                     + requestedReceiveBufferBytes + " requested; raise net.core.rmem_max to get it");
         }
-        LOG.log(System.Logger.Level.INFO, name + " listening (" + (sockets > 1 ? sockets + " sockets with SO_REUSEPORT, "
-                : "") + "SO_RCVBUF " + effective + " bytes)");
+        LOG.log(System.Logger.Level.INFO, name + " listening (" + io().configName() + ", " + (sockets > 1
+                ? sockets + " sockets with SO_REUSEPORT, " : "") + "SO_RCVBUF " + effective + " bytes)");
     }
 
     /**

@@ -22,13 +22,40 @@ public final class ReceiverGuard {
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
-            errors.increment();
-            long count = errors.sum();
-            // A broken receiver must not flood the log.
-            if (count == 1 || count % 1000 == 0) {
-                LOG.log(System.Logger.Level.WARNING, link.name() + ": receiver failed on a message from " + from
-                        + " (" + count + " failures so far)", e);
-            }
+            failed(link, from, errors, e);
+        }
+    }
+
+    /** {@link LinkReceiver#admit}; a receiver that throws takes the datagram (it is then guarded like any other). */
+    static boolean admit(Link link, LinkReceiver receiver, LinkAddress from, LongAdder errors) {
+        try {
+            return receiver.admit(link, from);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            failed(link, from, errors, e);
+            return true;
+        }
+    }
+
+    /** As {@link #deliver}, for a datagram {@link #admit} took. */
+    static void deliverAdmitted(Link link, LinkReceiver receiver, LinkAddress from, byte[] message, LongAdder errors) {
+        try {
+            receiver.onAdmitted(link, from, message);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            failed(link, from, errors, e);
+        }
+    }
+
+    private static void failed(Link link, LinkAddress from, LongAdder errors, Throwable e) {
+        errors.increment();
+        long count = errors.sum();
+        // A broken receiver must not flood the log.
+        if (count == 1 || count % 1000 == 0) {
+            LOG.log(System.Logger.Level.WARNING, link.name() + ": receiver failed on a message from " + from
+                    + " (" + count + " failures so far)", e);
         }
     }
 }

@@ -15,6 +15,23 @@ public record UdpAddress(InetSocketAddress socket) implements LinkAddress {
 
     public UdpAddress {
         Objects.requireNonNull(socket, "socket");
+        socket = withoutEmptyScope(socket);
+    }
+
+    /**
+     * Native epoll hands IPv6 senders over with a scope id of 0 set explicitly ("::1%0"), NIO without one ("::1"):
+     * equal either way, but they would print and log differently. A scope of 0 without an interface is no scope.
+     */
+    private static InetSocketAddress withoutEmptyScope(InetSocketAddress socket) {
+        if (socket.getAddress() instanceof Inet6Address v6 && v6.getScopeId() == 0 && v6.getScopedInterface() == null
+                && v6.getHostAddress().indexOf('%') >= 0) {
+            try {
+                return new InetSocketAddress(InetAddress.getByAddress(v6.getAddress()), socket.getPort());
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("16 bytes are an IPv6 address", e);
+            }
+        }
+        return socket;
     }
 
     /** First byte of the persistent form: a version, so that the layout can change without misreading old rows. */

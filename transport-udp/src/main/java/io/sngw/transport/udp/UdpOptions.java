@@ -15,9 +15,10 @@ import java.net.InetSocketAddress;
  * @param channels           sockets bound to the same port with SO_REUSEPORT, each with its own I/O thread, so that
  *                           receiving and decoding scale over cores (the kernel spreads senders over them by address,
  *                           so one sensor's datagrams stay in order); 1 where the kernel has no SO_REUSEPORT
+ * @param io                 how the sockets are read: native epoll where it exists (AUTO), or as asked
  */
 public record UdpOptions(String bindAddress, int port, String broadcastAddress, int receiveBufferBytes,
-                         int sendBufferBytes, int channels) {
+                         int sendBufferBytes, int channels, DatagramIo io) {
 
     public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
     /** The port the MQTT-SN gateways in the field listen on by convention. */
@@ -28,7 +29,7 @@ public record UdpOptions(String bindAddress, int port, String broadcastAddress, 
     /** With {@link #defaultChannels()} sockets. */
     public UdpOptions(String bindAddress, int port, String broadcastAddress, int receiveBufferBytes,
                       int sendBufferBytes) {
-        this(bindAddress, port, broadcastAddress, receiveBufferBytes, sendBufferBytes, defaultChannels());
+        this(bindAddress, port, broadcastAddress, receiveBufferBytes, sendBufferBytes, defaultChannels(), DatagramIo.AUTO);
     }
 
     /**
@@ -63,12 +64,15 @@ public record UdpOptions(String bindAddress, int port, String broadcastAddress, 
         if (channels < 1 || channels > 64) {
             throw new IllegalArgumentException("UDP channels must be 1..64: " + channels);
         }
+        if (io == null) {
+            throw new IllegalArgumentException("UDP I/O must be auto, epoll or nio, not null");
+        }
     }
 
     /** 0.0.0.0:1884, no broadcast, default buffers and channels. */
     public static UdpOptions defaults() {
         return new UdpOptions(DEFAULT_BIND_ADDRESS, DEFAULT_PORT, null, DEFAULT_RECEIVE_BUFFER_BYTES,
-                DEFAULT_SEND_BUFFER_BYTES, defaultChannels());
+                DEFAULT_SEND_BUFFER_BYTES, defaultChannels(), DatagramIo.AUTO);
     }
 
     /** Loopback on an ephemeral port: what tests want. */
@@ -77,23 +81,27 @@ public record UdpOptions(String bindAddress, int port, String broadcastAddress, 
     }
 
     public UdpOptions withBindAddress(String newBindAddress) {
-        return new UdpOptions(newBindAddress, port, broadcastAddress, receiveBufferBytes, sendBufferBytes, channels);
+        return new UdpOptions(newBindAddress, port, broadcastAddress, receiveBufferBytes, sendBufferBytes, channels, io);
     }
 
     public UdpOptions withPort(int newPort) {
-        return new UdpOptions(bindAddress, newPort, broadcastAddress, receiveBufferBytes, sendBufferBytes, channels);
+        return new UdpOptions(bindAddress, newPort, broadcastAddress, receiveBufferBytes, sendBufferBytes, channels, io);
     }
 
     public UdpOptions withBroadcastAddress(String newBroadcastAddress) {
-        return new UdpOptions(bindAddress, port, newBroadcastAddress, receiveBufferBytes, sendBufferBytes, channels);
+        return new UdpOptions(bindAddress, port, newBroadcastAddress, receiveBufferBytes, sendBufferBytes, channels, io);
     }
 
     public UdpOptions withBuffers(int newReceiveBufferBytes, int newSendBufferBytes) {
-        return new UdpOptions(bindAddress, port, broadcastAddress, newReceiveBufferBytes, newSendBufferBytes, channels);
+        return new UdpOptions(bindAddress, port, broadcastAddress, newReceiveBufferBytes, newSendBufferBytes, channels, io);
     }
 
     public UdpOptions withChannels(int newChannels) {
-        return new UdpOptions(bindAddress, port, broadcastAddress, receiveBufferBytes, sendBufferBytes, newChannels);
+        return new UdpOptions(bindAddress, port, broadcastAddress, receiveBufferBytes, sendBufferBytes, newChannels, io);
+    }
+
+    public UdpOptions withIo(DatagramIo newIo) {
+        return new UdpOptions(bindAddress, port, broadcastAddress, receiveBufferBytes, sendBufferBytes, channels, newIo);
     }
 
     /** The address to bind, resolved (a literal resolves without DNS). */

@@ -12,12 +12,13 @@ public final class UdpStats {
     final LongAdder datagramsOut = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder dropped = new LongAdder();
+    final LongAdder shed = new LongAdder();
     final LongAdder receiverErrors = new LongAdder();
 
     UdpStats() {
     }
 
-    /** Datagrams received and handed to the receiver. */
+    /** Datagrams received (those the receiver took and those it refused, see {@link #shed()}). */
     public long datagramsIn() {
         return datagramsIn.sum();
     }
@@ -43,6 +44,11 @@ public final class UdpStats {
         return dropped.sum();
     }
 
+    /** Datagrams the receiver refused before they were copied (a source over its fair share). */
+    public long shed() {
+        return shed.sum();
+    }
+
     /** Datagrams whose receiver threw. */
     public long receiverErrors() {
         return receiverErrors.sum();
@@ -51,6 +57,6 @@ public final class UdpStats {
     @Override
     public String toString() {
         return "UdpStats[in=" + datagramsIn() + " (" + bytesIn() + " B), out=" + datagramsOut() + " (" + bytesOut()
-                + " B), dropped=" + dropped() + ", receiverErrors=" + receiverErrors() + "]";
+                + " B), shed=" + shed() + ", dropped=" + dropped() + ", receiverErrors=" + receiverErrors() + "]";
     }
 }

@@ -5,13 +5,16 @@ import io.sngw.core.link.Link;
 import io.sngw.core.link.LinkAddress;
 import io.sngw.core.link.LinkReceiver;
 
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One UDP listener implementing the core's link port on Netty NIO datagram channels: {@link UdpOptions#channels()}
+ * One UDP listener implementing the core's link port on Netty datagram channels (native epoll or NIO, see
+ * {@link DatagramIo}): {@link UdpOptions#channels()}
  * sockets bound to the same port with SO_REUSEPORT (where the kernel has it), each with its own I/O thread. The
  * kernel picks the socket by the sender's address, so each sensor is always read by the same thread and its
  * datagrams stay in order, while different sensors are received and decoded on different cores.
@@ -35,6 +38,7 @@ public final class UdpTransport implements Link, AutoCloseable {
 
     private State state = State.NEW; // guarded by lifecycle
     private volatile List<DatagramEndpoint> endpoints = List.of();
+    private volatile QuarantineSteering steering;
     /** One per channel; a peer is always sent to through the same one, so its datagrams stay in order. */
     private volatile OutboundBatcher[] outbound;
     private volatile InetSocketAddress broadcastTo;
@@ -65,34 +69,62 @@ public final class UdpTransport implements Link, AutoCloseable {
                 throw new UdpBindException(options.bindAddress(), options.port(), e);
             }
             SocketProtocolFamily family = DatagramEndpoint.familyOf(bindTo);
+            DatagramIo io;
+            try {
+                io = options.io().resolve();
+            } catch (IllegalStateException e) {
+                state = State.CLOSED;
+                throw new UdpBindException(options.bindAddress(), options.port(), e);
+            }
             int count = options.channels() > 1 && ReusePort.supported(family) ? options.channels() : 1;
-            InboundHandler handler = new InboundHandler(this, receiver, stats);
-            List<DatagramEndpoint> bound = new ArrayList<>(count);
+            // One more socket, for flooders alone, where a steering program can be attached (see QuarantineSteering).
+            boolean steer = count > 1 && io == DatagramIo.EPOLL && bindTo.getAddress() instanceof Inet4Address;
+            int sockets = steer ? count + 1 : count;
+            List<InboundHandler> handlers = new ArrayList<>(sockets);
+            List<DatagramEndpoint> bound = new ArrayList<>(sockets);
             try {
                 if (count > 1) {
                     ReusePort.checkFree(family, bindTo); // SO_REUSEPORT would share the port with another gateway
                 }
-                for (int i = 0; i < count; i++) {
+                for (int i = 0; i < sockets; i++) {
                     // The first bind settles the port (an ephemeral one for port 0); the others join it.
                     InetSocketAddress address = i == 0 ? bindTo
                             : new InetSocketAddress(bindTo.getAddress(), bound.get(0).localAddress().getPort());
-                    bound.add(DatagramEndpoint.bind("sngw-udp-" + options.port(), options.bindAddress(), address,
-                            options.receiveBufferBytes(), options.sendBufferBytes(), handler, count > 1));
+                    InboundHandler handler = new InboundHandler(this, receiver, stats);
+                    handlers.add(handler);
+                    bound.add(DatagramEndpoint.bind((i < count ? "sngw-udp-" : "sngw-udp-quarantine-") + options.port(),
+                            options.bindAddress(), address, options.receiveBufferBytes(), options.sendBufferBytes(),
+                            handler, count > 1, io));
                 }
             } catch (UdpBindException e) {
                 bound.forEach(endpoint -> endpoint.close(name));
                 state = State.CLOSED;
                 throw e;
             }
+            name = formatName(options.bindAddress(), bound.get(0).localAddress().getPort());
+            QuarantineSteering steering = null;
+            if (steer) {
+                steering = QuarantineSteering.attach(name, bound.stream().map(DatagramEndpoint::channel).toList());
+                if (steering == null) {
+                    bound.remove(count).close(name); // the kernel hashes over the others again
+                } else {
+                    QuarantineSteering s = steering;
+                    this.steering = s;
+                    handlers.forEach(h -> h.steerWith(s));
+                    bound.get(0).eventLoop().scheduleAtFixedRate(() -> s.expire(System.nanoTime()), 1, 1,
+                            TimeUnit.SECONDS);
+                }
+            }
             endpoints = List.copyOf(bound);
+            // Answers go out through the sockets other sensors share, never behind a flood's reads on the quarantine.
             OutboundBatcher[] batchers = new OutboundBatcher[count];
             for (int i = 0; i < count; i++) {
                 batchers[i] = new OutboundBatcher(bound.get(i).channel(), stats, MAX_PENDING_OUT / count);
             }
             outbound = batchers;
-            name = formatName(options.bindAddress(), bound.get(0).localAddress().getPort());
             state = State.RUNNING;
-            bound.get(0).logListening(name, options.receiveBufferBytes(), count);
+            bound.get(0).logListening(name + (steering != null ? " (and a socket for flooders)" : ""),
+                    options.receiveBufferBytes(), count);
         }
     }
 
@@ -124,6 +156,26 @@ public final class UdpTransport implements Link, AutoCloseable {
 
     public UdpStats stats() {
         return stats;
+    }
+
+    /**
+     * What the kernel dropped on each of this listener's sockets (a full receive buffer: the reader fell behind), from
+     * /proc on Linux; empty elsewhere or when not started.
+     */
+    public List<Long> kernelDrops() {
+        List<DatagramEndpoint> bound = endpoints;
+        return bound.isEmpty() ? List.of() : KernelDrops.onPort(bound.get(0).localAddress().getPort());
+    }
+
+    /** Whether flooders are steered to a socket of their own here (Linux, native epoll, IPv4, several sockets). */
+    public boolean steersFlooders() {
+        return steering != null;
+    }
+
+    /** Whether {@code source} floods and is read on the flooders' socket now. */
+    public boolean isQuarantined(InetSocketAddress source) {
+        QuarantineSteering s = steering;
+        return s != null && s.isQuarantined(source);
     }
 
     public boolean isRunning() {

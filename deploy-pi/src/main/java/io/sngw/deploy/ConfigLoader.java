@@ -58,7 +58,7 @@ public final class ConfigLoader {
     static final List<String> SERIAL_KEYS = List.of("device", "baud", "framing", "flow-control", "data-bits", "parity",
             "stop-bits", "inter-byte-timeout", "write-queue", "radio-payload", "reopen-min", "reopen-max");
     static final List<String> STORE_KEYS = List.of("dir", "ack", "on-corrupt", "queue-max-messages", "queue-max-size",
-            "queue-max-age", "queue-window", "qos0-offline");
+            "queue-max-age", "queue-window", "qos0-offline", "write-delay", "max-lag");
 
     private static final String LEVELS_EXPECTED = "one of off, error, warning, info, debug, trace, all";
     private static final Duration ONE_MS = Duration.ofMillis(1);
@@ -291,17 +291,21 @@ public final class ConfigLoader {
                 throw ConfigException.invalid(s.pathOf("dir"), dir, "a directory the gateway may own; found " + problem);
             }
         }
-        String ack = s.choice("ack", d.ackAfterStore() ? "after-store" : "after-broker",
-                List.of("after-store", "after-broker"));
+        String ack = s.choice("ack", d.ackAfterStore() ? "first-witness" : "after-broker",
+                List.of("first-witness", "after-store", "after-broker"));
+        Duration writeDelay = s.duration("write-delay", d.writeDelay(), Duration.ZERO, Duration.ofSeconds(10), false,
+                "(0s writes every message at once)");
+        Duration maxLag = s.duration("max-lag", d.maxLag(), Duration.ofMillis(1), Duration.ofHours(1), false, "");
         String onCorrupt = s.choice("on-corrupt", d.failOnCorrupt() ? "fail" : "move-aside",
                 List.of("move-aside", "fail"));
-        return new GatewayConfig.StoreSettings(dir, ack.equals("after-store"), onCorrupt.equals("fail"),
+        return new GatewayConfig.StoreSettings(dir, !ack.equals("after-broker"), onCorrupt.equals("fail"),
                 s.integer("queue-max-messages", (int) Math.min(d.queueMaxMessages(), Integer.MAX_VALUE), 1, 1_000_000_000),
                 s.size("queue-max-size", d.queueMaxBytes(), 1024, 1L << 40),
                 s.duration("queue-max-age", d.queueMaxAge(), Duration.ZERO, Duration.ofDays(3650), true,
                         "(0s keeps messages until the broker takes them)"),
                 s.integer("queue-window", d.queueWindow(), 1, 65535),
-                s.integer("qos0-offline", d.qos0Offline(), 0, 1_000_000));
+                s.integer("qos0-offline", d.qos0Offline(), 0, 1_000_000),
+                ack.equals("after-store") ? Duration.ZERO : writeDelay, maxLag);
     }
 
     private static GatewayConfig.DtlsSettings dtls(ConfigSection s, GatewayConfig.DtlsSettings d,

@@ -3,10 +3,12 @@ package io.sngw.deploy;
 import io.sngw.bridge.mqtt.BridgeOptions;
 import io.sngw.core.config.Budgets;
 import io.sngw.core.config.GatewayOptions;
+import io.sngw.core.store.OutboundOptions;
 import io.sngw.transport.serial.SerialOptions;
 import io.sngw.transport.udp.dtls.DtlsOptions;
 
 import java.nio.file.Path;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -242,9 +244,19 @@ public record GatewayConfig(
      * @param qos0Offline      QoS 0 messages kept in memory while the broker is unreachable
      */
     public record StoreSettings(String dir, boolean ackAfterStore, boolean failOnCorrupt, long queueMaxMessages,
-                                long queueMaxBytes, Duration queueMaxAge, int queueWindow, int qos0Offline) {
+                                long queueMaxBytes, Duration queueMaxAge, int queueWindow, int qos0Offline,
+                                Duration writeDelay, Duration maxLag) {
         public StoreSettings {
             Objects.requireNonNull(queueMaxAge, "queueMaxAge");
+            Objects.requireNonNull(writeDelay, "writeDelay");
+            Objects.requireNonNull(maxLag, "maxLag");
+        }
+
+        /** With the default write delay and maximum lag of the outbound queue. */
+        public StoreSettings(String dir, boolean ackAfterStore, boolean failOnCorrupt, long queueMaxMessages,
+                             long queueMaxBytes, Duration queueMaxAge, int queueWindow, int qos0Offline) {
+            this(dir, ackAfterStore, failOnCorrupt, queueMaxMessages, queueMaxBytes, queueMaxAge, queueWindow,
+                    qos0Offline, OutboundOptions.DEFAULT_WRITE_DELAY, OutboundOptions.DEFAULT_MAX_LAG);
         }
 
         public boolean inMemory() {
@@ -253,7 +265,13 @@ public record GatewayConfig(
 
         public StoreSettings withDir(String newDir) {
             return new StoreSettings(newDir, ackAfterStore, failOnCorrupt, queueMaxMessages, queueMaxBytes, queueMaxAge,
-                    queueWindow, qos0Offline);
+                    queueWindow, qos0Offline, writeDelay, maxLag);
+        }
+
+        /** The outbound queue's options. */
+        public OutboundOptions outboundOptions() {
+            return new OutboundOptions(queueWindow, queueMaxMessages, queueMaxBytes, queueMaxAge, qos0Offline,
+                    writeDelay, maxLag);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sngw.core.store;
 
+import io.sngw.core.SessionLoop;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.core.upstream.UpstreamListener;
 import io.sngw.core.upstream.UpstreamMessage;
@@ -8,24 +9,34 @@ import io.sngw.core.upstream.UpstreamUnavailableException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Store-and-forward in front of the broker (acknowledgement mode {@code after-store}): a QoS 1/2 publish is written
- * to the durable outbound queue and its future completes once it is on disk, so the sensor gets its PUBACK even
- * while the broker is unreachable. The queue drains to the broker in sequence order, a window of messages at a
- * time, whether the broker has been away or not, so a backlog and new messages never overtake each other.
+ * The outbound queue in front of the broker. A sensor's QoS 1/2 publish is acknowledged at its <em>first durable
+ * witness</em>: the broker's acknowledgement or the commit of the message to the queue on disk, whichever comes
+ * first, never before. While the broker is connected a message is sent at once and written only if the broker has
+ * not acknowledged it within {@link OutboundOptions#writeDelay()} (or if the store's writer reaches it first: a write
+ * the broker's ack made unnecessary is skipped, since SD cards wear); while it is not, the message is written at once,
+ * and the queue absorbs the outage up to its bounds.
  *
- * <p>All queue state is owned by one thread ({@code sngw-outbound}); sessions and the bridge reach it through its
- * queue. Disk reads happen on that thread too, only to refill after a restart or when more is queued than memory
- * keeps: they delay the drain, never a session loop.
+ * <p>Push back: while the broker is connected, when the oldest message accepted meanwhile and not yet sent has waited
+ * longer than {@link OutboundOptions#maxLag()}, new messages are acknowledged only by the broker (slower acks, which
+ * pace every sensor with a window to the broker's rate); past {@value OutboundOptions#REFUSE_FACTOR} times that they
+ * are refused (the sensor gets PUBACK 0x01, congestion). So what is accepted is what is delivered, instead of a queue
+ * whose end-to-end latency grows for minutes.
+ *
+ * <p>The queue drains to the broker in sequence order, a window of messages at a time, whether the broker has been
+ * away or not, so a backlog and new messages never overtake each other. All queue state is owned by one thread
+ * ({@code sngw-outbound}, a lock-free loop); sessions, the bridge and the store's writer reach it through its queue,
+ * and the only state shared with the writer is each message's write decision ({@link Outgoing}, compare-and-set).
+ * Disk reads happen on the owner too, only to refill after a restart or when more is queued than memory keeps.
  */
 public final class StoreAndForwardUpstream implements Upstream {
     private static final System.Logger LOG = System.getLogger(StoreAndForwardUpstream.class.getName());
@@ -38,11 +49,9 @@ public final class StoreAndForwardUpstream implements Upstream {
     private final Upstream broker;
     private final Store store;
     private final OutboundOptions options;
-    private final ScheduledExecutorService owner = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sngw-outbound");
-        t.setDaemon(true);
-        return t;
-    });
+    private final long writeDelayNanos;
+    private final long maxLagNanos;
+    private final ScheduledExecutorService owner = SessionLoop.standalone("sngw-outbound");
 
     // Owned by the owner thread.
     private long lastSeq;
@@ -51,18 +60,24 @@ public final class StoreAndForwardUpstream implements Upstream {
     private long count;
     private long bytes;
     /** Messages after the cursor, in order; while {@link #spilled}, only a batch read back from disk. */
-    private final ArrayDeque<OutboundMessage> memory = new ArrayDeque<>();
+    private final ArrayDeque<Outgoing> memory = new ArrayDeque<>();
     /** Some messages after the cursor are only on disk. */
     private boolean spilled;
-    private final Map<Long, OutboundMessage> inFlight = new TreeMap<>();
+    private final Map<Long, Outgoing> inFlight = new HashMap<>();
     /** Sent and failed (the connection dropped): they go first, in order, once the broker is back. */
-    private final TreeMap<Long, OutboundMessage> resend = new TreeMap<>();
+    private final TreeMap<Long, Outgoing> resend = new TreeMap<>();
+    /** Accepted while connected and not written yet, in order: written when their write delay is up. */
+    private final ArrayDeque<Outgoing> awaitingWitness = new ArrayDeque<>();
+    private boolean witnessTimerSet;
+    /** Accepted while connected, in order, until sent: the head's wait is the queue's lag. */
+    private final ArrayDeque<Outgoing> unsentSinceConnected = new ArrayDeque<>();
     /** A send failed: nothing more goes out until every in-flight message has its answer, so order holds. */
     private boolean rewinding;
     /** A resend is scheduled after a failure while the broker looked connected (no hot loop on a refused message). */
     private boolean pausedAfterFailure;
     private boolean connected;
     private boolean fullLogged;
+    private boolean congestionLogged;
     /** Set while a backlog found at (re)connection drains, so the operator learns when and how fast it did. */
     private long drainStartNanos;
     private long drainStartForwarded;
@@ -70,10 +85,7 @@ public final class StoreAndForwardUpstream implements Upstream {
     private final ArrayDeque<UpstreamMessage> qos0Offline = new ArrayDeque<>();
 
     private final AtomicLong queued = new AtomicLong();
-    private final AtomicLong forwarded = new AtomicLong();
-    private final AtomicLong expired = new AtomicLong();
-    private final AtomicLong refusedFull = new AtomicLong();
-    private final AtomicLong qos0Dropped = new AtomicLong();
+    private final OutboundCounters counters = new OutboundCounters();
 
     /**
      * @param backlog what {@link Store#load()} found in the queue: it drains first, once the broker is connected
@@ -82,6 +94,8 @@ public final class StoreAndForwardUpstream implements Upstream {
         this.broker = broker;
         this.store = store;
         this.options = options;
+        this.writeDelayNanos = options.writeDelay().toNanos();
+        this.maxLagNanos = options.maxLag().toNanos();
         this.count = backlog.count();
         this.bytes = backlog.bytes();
         this.lastSeq = backlog.lastSeq();
@@ -119,9 +133,10 @@ public final class StoreAndForwardUpstream implements Upstream {
             owner.execute(() -> keepWhileOffline(message));
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<Void> durable = new CompletableFuture<>();
-        owner.execute(() -> append(message, durable));
-        return durable;
+        CompletableFuture<Void> witness = new CompletableFuture<>();
+        long now = System.nanoTime();
+        owner.execute(() -> append(message, witness, now));
+        return witness;
     }
 
     @Override
@@ -151,27 +166,40 @@ public final class StoreAndForwardUpstream implements Upstream {
 
     /** Queued messages the broker acknowledged. */
     public long forwarded() {
-        return forwarded.get();
+        return counters.forwarded.sum();
     }
 
     /** Queued messages dropped because they were older than {@link OutboundOptions#maxAge()}. */
     public long expired() {
-        return expired.get();
+        return counters.expired.sum();
     }
 
     /** QoS 1/2 publishes refused because the queue was full (the sensor got PUBACK 0x01). */
     public long refusedFull() {
-        return refusedFull.get();
+        return counters.refusedFull.sum();
+    }
+
+    /** QoS 1/2 publishes refused because the queue lagged too far behind a connected broker (PUBACK 0x01). */
+    public long refusedCongested() {
+        return counters.refusedCongested.sum();
     }
 
     /** QoS 0 messages dropped while the broker was unreachable and the memory buffer full. */
     public long qos0Dropped() {
-        return qos0Dropped.get();
+        return counters.qos0Dropped.sum();
     }
 
-    /** Completes once everything appended before this call is durable and acknowledged deletions are written. */
+    /** Every counter of the queue by name ({@code outbound.…}), for the gateway's counters. */
+    public Map<String, Long> counters() {
+        Map<String, Long> out = counters.snapshot();
+        out.put("outbound.queued", queued.get());
+        return out;
+    }
+
+    /** Completes once everything queued before this call is durable and acknowledged deletions are written. */
     public CompletableFuture<Void> sync() {
         return CompletableFuture.supplyAsync(() -> {
+            writeEverythingUnwitnessed();
             deleteAcknowledged();
             return null;
         }, owner).thenCompose(v -> store.flush());
@@ -179,8 +207,11 @@ public final class StoreAndForwardUpstream implements Upstream {
 
     @Override
     public void close() {
-        broker.close();
-        owner.execute(this::deleteAcknowledged);
+        broker.close(); // fails what is in flight: those answers reach the owner before the steps below
+        owner.execute(() -> {
+            writeEverythingUnwitnessed();
+            deleteAcknowledged();
+        });
         owner.shutdown();
         try {
             if (!owner.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -193,41 +224,127 @@ public final class StoreAndForwardUpstream implements Upstream {
 
     // ---------------------------------------------------------------- on the owner thread
 
-    private void append(UpstreamMessage message, CompletableFuture<Void> durable) {
+    private void append(UpstreamMessage message, CompletableFuture<Void> witness, long acceptedNanos) {
         int size = message.payload().length;
         if (count >= options.maxMessages() || bytes + size > options.maxBytes()) {
-            refusedFull.incrementAndGet();
+            counters.refusedFull.increment();
             if (!fullLogged) {
                 fullLogged = true;
                 LOG.log(Level.WARNING, "outbound queue full ({0} messages, {1} bytes): refusing QoS 1/2 publishes "
                         + "with PUBACK 0x01 until the broker takes some", count, bytes);
             }
-            durable.completeExceptionally(new UpstreamUnavailableException("outbound queue full"));
+            witness.completeExceptionally(new UpstreamUnavailableException("outbound queue full"));
             return;
         }
         fullLogged = false;
-        OutboundMessage queuedMessage = new OutboundMessage(++lastSeq, "", message.topic(), message.payload(),
-                message.qos(), message.retain(), System.currentTimeMillis());
+        long lag = connected ? lagNanos(acceptedNanos) : 0;
+        if (lag > OutboundOptions.REFUSE_FACTOR * maxLagNanos) {
+            counters.refusedCongested.increment();
+            if (!congestionLogged) {
+                congestionLogged = true;
+                LOG.log(Level.WARNING, "outbound queue: messages wait {0} ms to be sent to the broker: refusing "
+                        + "QoS 1/2 publishes with PUBACK 0x01 until it catches up", lag / 1_000_000);
+            }
+            witness.completeExceptionally(new UpstreamUnavailableException("outbound queue congested"));
+            return;
+        }
+        if (lag <= maxLagNanos) {
+            congestionLogged = false;
+        }
+        account(size);
+        Outgoing o = new Outgoing(new OutboundMessage(++lastSeq, "", message.topic(), message.payload(),
+                message.qos(), message.retain(), System.currentTimeMillis()), witness, acceptedNanos);
+        if (!connected || writeDelayNanos == 0) {
+            requestWrite(o);
+        } else if (lag > maxLagNanos) {
+            o.held = true; // the sensor waits for the broker: its window paces it to what the broker takes
+            counters.held.increment();
+        } else {
+            awaitingWitness.addLast(o);
+            armWitnessTimer();
+        }
+        if (spilled) {
+            requestWrite(o); // only the disk holds what follows the batch in memory
+        } else if (memory.size() < MEMORY_LIMIT) {
+            memory.addLast(o);
+            if (connected) {
+                unsentSinceConnected.addLast(o);
+            }
+        } else {
+            // The broker is not keeping up: let the disk hold the rest and read it back in order later.
+            memory.forEach(this::requestWrite);
+            requestWrite(o);
+            memory.clear();
+            unsentSinceConnected.clear();
+            spilled = true;
+        }
+        pump();
+    }
+
+    private void account(int size) {
         count++;
         bytes += size;
         queued.incrementAndGet();
-        store.appendOutbound(queuedMessage).whenComplete((ok, failure) -> {
-            if (failure == null) {
-                durable.complete(null);
-            } else {
-                durable.completeExceptionally(failure);
+    }
+
+    /** How long the oldest message accepted while connected and not sent yet has waited. */
+    private long lagNanos(long now) {
+        Outgoing head;
+        while ((head = unsentSinceConnected.peekFirst()) != null && head.sent) {
+            unsentSinceConnected.pollFirst();
+        }
+        return head == null ? 0 : now - head.acceptedNanos;
+    }
+
+    /** Asks the store for the message's row (unless asked already, or the broker acknowledged it). */
+    private void requestWrite(Outgoing o) {
+        o.held = false;
+        if (!o.requestWrite()) {
+            return;
+        }
+        counters.writesRequested.increment();
+        store.appendOutbound(o.message, o::claimForWrite).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                o.witness.completeExceptionally(failure);
+            } else if (o.onDisk() && o.witness.complete(null)) {
+                counters.witnessedByStore.increment();
             }
         });
-        if (!spilled) {
-            if (memory.size() < MEMORY_LIMIT) {
-                memory.addLast(queuedMessage);
-            } else {
-                // The broker is not keeping up: let the disk hold the rest and read it back in order later.
-                memory.clear();
-                spilled = true;
-            }
+    }
+
+    private void armWitnessTimer() {
+        if (!witnessTimerSet && !awaitingWitness.isEmpty()) {
+            witnessTimerSet = true;
+            long due = awaitingWitness.peekFirst().acceptedNanos + writeDelayNanos - System.nanoTime();
+            owner.schedule(this::writeThoseWaitedTooLong, Math.max(due, 100_000), TimeUnit.NANOSECONDS);
         }
-        pump();
+    }
+
+    /** The broker has not acknowledged these within the write delay: the disk becomes their witness. */
+    private void writeThoseWaitedTooLong() {
+        witnessTimerSet = false;
+        long deadline = System.nanoTime() - writeDelayNanos;
+        Outgoing head;
+        while ((head = awaitingWitness.peekFirst()) != null) {
+            if (!head.writeRequested() && !head.held && !head.witness.isDone()) {
+                if (head.acceptedNanos > deadline) {
+                    break;
+                }
+                requestWrite(head);
+            }
+            awaitingWitness.pollFirst();
+        }
+        armWitnessTimer();
+    }
+
+    /** The broker is gone (or the queue is closing): every message not yet acknowledged is written now. */
+    private void writeEverythingUnwitnessed() {
+        inFlight.values().forEach(this::requestWrite);
+        resend.values().forEach(this::requestWrite);
+        memory.forEach(this::requestWrite);
+        awaitingWitness.forEach(this::requestWrite);
+        awaitingWitness.clear();
+        unsentSinceConnected.clear();
     }
 
     private void keepWhileOffline(UpstreamMessage message) {
@@ -236,23 +353,25 @@ public final class StoreAndForwardUpstream implements Upstream {
         } else if (qos0Offline.size() < options.maxQos0Offline()) {
             qos0Offline.addLast(message);
         } else {
-            qos0Dropped.incrementAndGet();
+            counters.qos0Dropped.increment();
         }
     }
 
     private void connectionChanged(boolean up) {
         connected = up;
-        if (up && count > 0) {
+        if (!up) {
+            writeEverythingUnwitnessed();
+            return;
+        }
+        if (count > 0) {
             LOG.log(Level.INFO, "outbound queue: forwarding a backlog of {0} messages ({1} bytes)", count, bytes);
             drainStartNanos = System.nanoTime();
-            drainStartForwarded = forwarded.get();
+            drainStartForwarded = forwarded();
         }
-        if (up) {
-            while (!qos0Offline.isEmpty()) {
-                broker.publish(qos0Offline.pollFirst());
-            }
-            pump();
+        while (!qos0Offline.isEmpty()) {
+            broker.publish(qos0Offline.pollFirst());
         }
+        pump();
     }
 
     private void pump() {
@@ -261,12 +380,15 @@ public final class StoreAndForwardUpstream implements Upstream {
         }
         long oldest = options.maxAge().isZero() ? Long.MIN_VALUE : System.currentTimeMillis() - options.maxAge().toMillis();
         while (inFlight.size() < options.window()) {
-            OutboundMessage next = next();
+            Outgoing next = next();
             if (next == null) {
                 break;
             }
-            if (next.enqueuedAtMillis() < oldest) {
-                expired.incrementAndGet();
+            if (next.message.enqueuedAtMillis() < oldest) {
+                counters.expired.increment();
+                if (next.witness != null) {
+                    next.witness.completeExceptionally(new UpstreamUnavailableException("expired in the queue"));
+                }
                 removeFromQueue(next);
                 continue;
             }
@@ -277,14 +399,14 @@ public final class StoreAndForwardUpstream implements Upstream {
         }
     }
 
-    private OutboundMessage next() {
+    private Outgoing next() {
         if (!resend.isEmpty()) {
             return resend.pollFirstEntry().getValue();
         }
         if (memory.isEmpty() && spilled) {
             refillFromDisk();
         }
-        OutboundMessage next = memory.pollFirst();
+        Outgoing next = memory.pollFirst();
         if (next != null) {
             cursor = next.seq();
         }
@@ -295,32 +417,43 @@ public final class StoreAndForwardUpstream implements Upstream {
         // Everything appended so far must be readable: appends happen on this thread, so none slips in meanwhile.
         store.flush().join();
         List<OutboundMessage> batch = store.readOutbound(cursor, READ_BATCH);
-        memory.addAll(batch);
+        batch.forEach(m -> memory.addLast(Outgoing.readBack(m)));
         if (batch.size() < READ_BATCH) {
             spilled = false;
         }
     }
 
-    private void send(OutboundMessage message) {
-        inFlight.put(message.seq(), message);
-        broker.publish(new UpstreamMessage(message.topic(), message.payload(), message.qos(), message.retain()))
-                .whenComplete((ok, failure) -> owner.execute(() -> answered(message, failure)));
+    private void send(Outgoing o) {
+        o.sent = true;
+        inFlight.put(o.seq(), o);
+        OutboundMessage m = o.message;
+        broker.publish(new UpstreamMessage(m.topic(), m.payload(), m.qos(), m.retain()))
+                .whenComplete((ok, failure) -> owner.execute(() -> answered(o, failure)));
     }
 
-    private void answered(OutboundMessage message, Throwable failure) {
-        inFlight.remove(message.seq());
+    private void answered(Outgoing o, Throwable failure) {
+        inFlight.remove(o.seq());
         if (failure == null) {
-            forwarded.incrementAndGet();
-            removeFromQueue(message);
+            counters.forwarded.increment();
+            if (o.witness != null && o.witness.complete(null)) {
+                counters.witnessedByBroker.increment();
+            }
+            if (!removeFromQueue(o)) {
+                counters.writesAvoided.increment();
+            }
         } else {
-            resend.put(message.seq(), message);
+            resend.put(o.seq(), o);
             rewinding = true;
+            if (!connected) {
+                requestWrite(o);
+            }
         }
         if (rewinding && inFlight.isEmpty()) {
             rewinding = false;
             if (failure != null && broker.isConnected() && !pausedAfterFailure) {
                 // Refused while connected (a full window, a connection going down): try again in a moment.
                 pausedAfterFailure = true;
+                resend.values().forEach(this::requestWrite); // they wait: the disk is their witness meanwhile
                 owner.schedule(() -> {
                     pausedAfterFailure = false;
                     pump();
@@ -331,18 +464,23 @@ public final class StoreAndForwardUpstream implements Upstream {
         pump();
     }
 
-    private void removeFromQueue(OutboundMessage message) {
+    /** @return whether the message's row is on disk (its deletion is now due) */
+    private boolean removeFromQueue(Outgoing o) {
         count--;
-        bytes -= message.payload().length;
+        bytes -= o.message.payload().length;
         queued.decrementAndGet();
-        acknowledged.add(message.seq());
+        boolean onDisk = o.leftTheQueue();
+        if (onDisk) {
+            acknowledged.add(o.seq());
+        }
         if (count == 0 && drainStartNanos != 0) {
             long nanos = Math.max(1, System.nanoTime() - drainStartNanos);
-            long messages = forwarded.get() - drainStartForwarded;
+            long messages = forwarded() - drainStartForwarded;
             LOG.log(Level.INFO, "outbound queue: backlog drained, {0} messages forwarded in {1} ms ({2} msg/s)",
                     messages, TimeUnit.NANOSECONDS.toMillis(nanos), messages * 1_000_000_000L / nanos);
             drainStartNanos = 0;
         }
+        return onDisk;
     }
 
     private void deleteAcknowledged() {

@@ -8,6 +8,7 @@ import io.sngw.core.store.NoStore;
 import io.sngw.core.store.Store;
 import io.sngw.core.store.StoreAndForwardUpstream;
 import io.sngw.core.store.StoredState;
+import io.sngw.core.upstream.FreshQos0Upstream;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.store.sqlite.SqliteStore;
 import io.sngw.store.sqlite.StoreLock;
@@ -117,9 +118,10 @@ public final class GatewayApp implements AutoCloseable {
             store = openStore(config.store(), location);
             StoredState stored = store.load();
             bridge = new MqttBridge(bridgeOptions);
-            Upstream upstream = bridge;
+            // Inside the queue: QoS 0 kept while the broker was away is stamped when it is finally handed over.
+            Upstream upstream = new FreshQos0Upstream(bridge, config.upstream().qos0MaxAge());
             if (store instanceof SqliteStore && config.store().ackAfterStore()) {
-                outbound = new StoreAndForwardUpstream(bridge, store, config.store().outboundOptions(), stored.outbound());
+                outbound = new StoreAndForwardUpstream(upstream, store, config.store().outboundOptions(), stored.outbound());
                 upstream = outbound;
             }
             DeviceRegistry registry = devices != null ? devices : store instanceof SqliteStore sqlite ? sqlite : null;
@@ -276,6 +278,10 @@ public final class GatewayApp implements AutoCloseable {
         if (outbound != null) {
             out.putAll(outbound.counters());
         }
+        if (bridge != null) {
+            out.put("upstream.qos0.dropped.stale", bridge.qos0DroppedStale());
+            out.put("upstream.qos0.dropped.saturated", bridge.qos0DroppedSaturated());
+        }
         if (store instanceof SqliteStore sqlite) {
             out.put("store.batches.committed", sqlite.batchesCommitted());
             out.put("store.ops.written", sqlite.opsWritten());
@@ -353,7 +359,8 @@ public final class GatewayApp implements AutoCloseable {
             if (wasRunning) {
                 // The disk's and the queue's share of the run, for operators and benchmarks (writes per message).
                 steps.add(() -> LOG.log(Level.INFO, "sngw stopped; outbound and store counters: " + counters().entrySet()
-                        .stream().filter(e -> e.getKey().startsWith("outbound.") || e.getKey().startsWith("store."))
+                        .stream().filter(e -> e.getKey().startsWith("outbound.") || e.getKey().startsWith("store.")
+                                || e.getKey().startsWith("upstream.") || e.getKey().startsWith("publish"))
                         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "))));
             }
         }

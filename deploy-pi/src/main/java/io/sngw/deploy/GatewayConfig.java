@@ -154,8 +154,20 @@ public record GatewayConfig(
      */
     public record UpstreamSettings(String url, String clientId, String username, String password, Duration keepAlive,
                                    Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
-                                   int maxInflight, String embeddedBind, int embeddedPort, Boolean cleanSession) {
+                                   int maxInflight, String embeddedBind, int embeddedPort, Boolean cleanSession,
+                                   Duration qos0MaxAge) {
+        /** QoS 0 older than this when it would be written to the broker is dropped (upstream.qos0-max-age). */
+        public static final Duration DEFAULT_QOS0_MAX_AGE = Duration.ofMillis(100);
+
+        public UpstreamSettings(String url, String clientId, String username, String password, Duration keepAlive,
+                                Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
+                                int maxInflight, String embeddedBind, int embeddedPort, Boolean cleanSession) {
+            this(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin, reconnectMax, maxInflight,
+                    embeddedBind, embeddedPort, cleanSession, DEFAULT_QOS0_MAX_AGE);
+        }
+
         public UpstreamSettings {
+            Objects.requireNonNull(qos0MaxAge, "qos0MaxAge");
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(keepAlive, "keepAlive");
@@ -172,13 +184,13 @@ public record GatewayConfig(
         /** The same settings with another url (e.g. a test's private Mosquitto). */
         public UpstreamSettings withUrl(String newUrl) {
             return new UpstreamSettings(newUrl, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
-                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession);
+                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, qos0MaxAge);
         }
 
         /** The same settings with the embedded broker elsewhere (port 0 in tests). */
         public UpstreamSettings withEmbedded(String bind, int port) {
             return new UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
-                    reconnectMax, maxInflight, bind, port, cleanSession);
+                    reconnectMax, maxInflight, bind, port, cleanSession, qos0MaxAge);
         }
 
         /** Never prints the password. */

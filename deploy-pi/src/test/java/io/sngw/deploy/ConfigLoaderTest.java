@@ -635,6 +635,12 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void upstreamQos0MaxAgeIsReadWithADefaultOf100ms() throws Exception {
+        assertEquals(Duration.ofMillis(100), ConfigLoader.parse("udp: { port: 1884 }").upstream().qos0MaxAge());
+        assertEquals(Duration.ofSeconds(2), ConfigLoader.parse("upstream: { qos0-max-age: 2s }").upstream().qos0MaxAge());
+    }
+
+    @Test
     void storeMaxLagMustBePositive() {
         assertMessage("store.max-lag: \"0s\" is not valid: expected a duration such as 500ms, 10s, 15m, 2h or 1d,"
                 + " 1ms..1h", "store: { max-lag: 0s }");

@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -137,6 +138,8 @@ public final class MqttBridge implements Upstream {
     static final int MAX_QOS0_PENDING = 16_384;
     private static final UpstreamUnavailableException SATURATED = new UpstreamUnavailableException(
             "broker link saturated: " + MAX_QOS0_PENDING + " QoS 0 publishes are waiting to be written; dropped");
+    private static final UpstreamUnavailableException STALE = new UpstreamUnavailableException(
+            "QoS 0 publish stale before the broker link could take it; dropped");
     private static final MqttMessage PINGREQ =
             new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGREQ, false, MqttQoS.AT_MOST_ONCE, false, 0));
     private static final MqttMessage DISCONNECT =
@@ -149,6 +152,8 @@ public final class MqttBridge implements Upstream {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final PublishOutbox outbox;
     private final AtomicInteger qos0Pending = new AtomicInteger();
+    private final LongAdder qos0Stale = new LongAdder();
+    private final LongAdder qos0Saturated = new LongAdder();
     /** Mirrors "a link is up" for other threads: isConnected() and the fast failure of publish/subscribe. */
     private volatile boolean connected;
 
@@ -215,6 +220,7 @@ public final class MqttBridge implements Upstream {
         }
         if (message.qos() == 0 && qos0Pending.incrementAndGet() > MAX_QOS0_PENDING) {
             qos0Pending.decrementAndGet();
+            qos0Saturated.increment();
             return CompletableFuture.failedFuture(SATURATED);
         }
         CompletableFuture<Void> future = new CompletableFuture<>();
@@ -296,6 +302,16 @@ public final class MqttBridge implements Upstream {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
+    /** QoS 0 publishes dropped because they were stale before the broker link could take them. */
+    public long qos0DroppedStale() {
+        return qos0Stale.sum();
+    }
+
+    /** QoS 0 publishes refused at once because {@value #MAX_QOS0_PENDING} were already waiting to be written. */
+    public long qos0DroppedSaturated() {
+        return qos0Saturated.sum();
+    }
+
     @Override
     public String toString() {
         return "MqttBridge[" + options.address() + " as " + options.clientId() + (connected ? ", up" : ", down") + "]";
@@ -329,11 +345,22 @@ public final class MqttBridge implements Upstream {
     /**
      * On the loop: takes what the outbox holds, encodes it into as few buffers as possible and writes them; the
      * flush follows once at the end of this loop iteration. QoS 0 futures complete when their buffer is written.
+     * Paced to what the broker drains: while the channel is not writable (its outbound buffer is over the high-water
+     * mark) nothing more is taken, and the outbox is drained again when it becomes writable. A QoS 0 publish stale by
+     * the time it would be written ({@link UpstreamMessage#staleAtNanos()}) is dropped and counted.
+     *
+     * @return false when it stopped because the channel is not writable
      */
-    private void writePublishes(PublishOutbox box) {
+    private boolean writePublishes(PublishOutbox box) {
         Link l = upLink();
         PublishBatch batch = null;
+        long now = System.nanoTime();
+        boolean writable = true;
         for (int n = 0; n < PublishOutbox.MAX_PER_DRAIN; n++) {
+            if (l != null && !l.channel.isWritable() && (batch == null || batch.isEmpty())) {
+                writable = false;
+                break;
+            }
             PublishOutbox.Entry e = box.poll();
             if (e == null) {
                 break;
@@ -341,6 +368,11 @@ public final class MqttBridge implements Upstream {
             UpstreamMessage message = e.message();
             if (l == null) {
                 settle(message, e.future(), notConnected());
+                continue;
+            }
+            if (message.qos() == 0 && message.staleBy(now)) {
+                qos0Stale.increment();
+                settle(message, e.future(), STALE);
                 continue;
             }
             int packetId = 0;
@@ -370,6 +402,7 @@ public final class MqttBridge implements Upstream {
         if (batch != null) {
             batch.write(l);
         }
+        return writable;
     }
 
     /** Completes a publish's future, giving back its QoS 0 permit. */
@@ -398,6 +431,10 @@ public final class MqttBridge implements Upstream {
 
         boolean isFull() {
             return buffer.readableBytes() >= FULL_BYTES;
+        }
+
+        boolean isEmpty() {
+            return buffer.readableBytes() == 0;
         }
 
         void add(UpstreamMessage message, int packetId, CompletableFuture<Void> future) {
@@ -776,6 +813,14 @@ public final class MqttBridge implements Upstream {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             channel = ctx.channel();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                outbox.resume(); // the broker drained what was written: take the publishes waiting meanwhile
+            }
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.sngw.core.store;
 
 import io.sngw.core.SessionLoop;
+import io.sngw.core.upstream.ForwardingUpstream;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.core.upstream.UpstreamListener;
 import io.sngw.core.upstream.UpstreamMessage;
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and the only state shared with the writer is each message's write decision ({@link Outgoing}, compare-and-set).
  * Disk reads happen on the owner too, only to refill after a restart or when more is queued than memory keeps.
  */
-public final class StoreAndForwardUpstream implements Upstream {
+public final class StoreAndForwardUpstream extends ForwardingUpstream {
     private static final System.Logger LOG = System.getLogger(StoreAndForwardUpstream.class.getName());
 
     /** Queued messages also kept in memory, so that a broker that keeps up never makes the drain touch the disk. */
@@ -46,6 +47,7 @@ public final class StoreAndForwardUpstream implements Upstream {
     private static final int READ_BATCH = 2_000;
     private static final int DELETE_BATCH = 500;
 
+    /** The broker (the bridge), as the queue sees it. */
     private final Upstream broker;
     private final Store store;
     private final OutboundOptions options;
@@ -91,6 +93,7 @@ public final class StoreAndForwardUpstream implements Upstream {
      * @param backlog what {@link Store#load()} found in the queue: it drains first, once the broker is connected
      */
     public StoreAndForwardUpstream(Upstream broker, Store store, OutboundOptions options, StoredState.OutboundSummary backlog) {
+        super(broker);
         this.broker = broker;
         this.store = store;
         this.options = options;
@@ -137,26 +140,6 @@ public final class StoreAndForwardUpstream implements Upstream {
         long now = System.nanoTime();
         owner.execute(() -> append(message, witness, now));
         return witness;
-    }
-
-    @Override
-    public CompletableFuture<Integer> subscribe(String filter, int qos) {
-        return broker.subscribe(filter, qos);
-    }
-
-    @Override
-    public void restoreSubscription(String filter, int qos) {
-        broker.restoreSubscription(filter, qos);
-    }
-
-    @Override
-    public CompletableFuture<Void> unsubscribe(String filter) {
-        return broker.unsubscribe(filter);
-    }
-
-    @Override
-    public boolean isConnected() {
-        return broker.isConnected();
     }
 
     /** Messages in the durable queue, not yet acknowledged by the broker. */

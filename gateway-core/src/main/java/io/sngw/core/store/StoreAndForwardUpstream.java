@@ -51,7 +51,6 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
     private final Upstream broker;
     private final Store store;
     private final OutboundOptions options;
-    private final long writeDelayNanos;
     private final long maxLagNanos;
     private final ScheduledExecutorService owner = SessionLoop.standalone("sngw-outbound");
 
@@ -68,11 +67,8 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
     private final Map<Long, Outgoing> inFlight = new HashMap<>();
     /** Sent and failed (the connection dropped): they go first, in order, once the broker is back. */
     private final TreeMap<Long, Outgoing> resend = new TreeMap<>();
-    /** Accepted while connected and not written yet, in order: written when their write delay is up. */
-    private final ArrayDeque<Outgoing> awaitingWitness = new ArrayDeque<>();
-    private boolean witnessTimerSet;
-    /** Accepted while connected, in order, until sent: the head's wait is the queue's lag. */
-    private final ArrayDeque<Outgoing> unsentSinceConnected = new ArrayDeque<>();
+    private final OutboundWrites writes;
+    private final QueueLag lag = new QueueLag();
     /** A send failed: nothing more goes out until every in-flight message has its answer, so order holds. */
     private boolean rewinding;
     /** A resend is scheduled after a failure while the broker looked connected (no hot loop on a refused message). */
@@ -97,7 +93,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         this.broker = broker;
         this.store = store;
         this.options = options;
-        this.writeDelayNanos = options.writeDelay().toNanos();
+        this.writes = new OutboundWrites(store, owner, options.writeDelay().toNanos(), counters);
         this.maxLagNanos = options.maxLag().toNanos();
         this.count = backlog.count();
         this.bytes = backlog.bytes();
@@ -220,45 +216,44 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
             return;
         }
         fullLogged = false;
-        long lag = connected ? lagNanos(acceptedNanos) : 0;
-        if (lag > OutboundOptions.REFUSE_FACTOR * maxLagNanos) {
+        long lagNanos = connected ? lag.nanos(acceptedNanos) : 0;
+        if (lagNanos > OutboundOptions.REFUSE_FACTOR * maxLagNanos) {
             counters.refusedCongested.increment();
             if (!congestionLogged) {
                 congestionLogged = true;
                 LOG.log(Level.WARNING, "outbound queue: messages wait {0} ms to be sent to the broker: refusing "
-                        + "QoS 1/2 publishes with PUBACK 0x01 until it catches up", lag / 1_000_000);
+                        + "QoS 1/2 publishes with PUBACK 0x01 until it catches up", lagNanos / 1_000_000);
             }
             witness.completeExceptionally(new UpstreamUnavailableException("outbound queue congested"));
             return;
         }
-        if (lag <= maxLagNanos) {
+        if (lagNanos <= maxLagNanos) {
             congestionLogged = false;
         }
         account(size);
         Outgoing o = new Outgoing(new OutboundMessage(++lastSeq, "", message.topic(), message.payload(),
                 message.qos(), message.retain(), System.currentTimeMillis()), witness, acceptedNanos);
-        if (!connected || writeDelayNanos == 0) {
-            requestWrite(o);
-        } else if (lag > maxLagNanos) {
+        if (!connected) {
+            writes.now(o);
+        } else if (lagNanos > maxLagNanos) {
             o.held = true; // the sensor waits for the broker: its window paces it to what the broker takes
             counters.held.increment();
         } else {
-            awaitingWitness.addLast(o);
-            armWitnessTimer();
+            writes.unlessAcknowledgedSoon(o);
         }
         if (spilled) {
-            requestWrite(o); // only the disk holds what follows the batch in memory
+            writes.now(o); // only the disk holds what follows the batch in memory
         } else if (memory.size() < MEMORY_LIMIT) {
             memory.addLast(o);
             if (connected) {
-                unsentSinceConnected.addLast(o);
+                lag.queued(o);
             }
         } else {
             // The broker is not keeping up: let the disk hold the rest and read it back in order later.
-            memory.forEach(this::requestWrite);
-            requestWrite(o);
+            memory.forEach(writes::now);
+            writes.now(o);
             memory.clear();
-            unsentSinceConnected.clear();
+            lag.reset();
             spilled = true;
         }
         pump();
@@ -270,64 +265,13 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         queued.incrementAndGet();
     }
 
-    /** How long the oldest message accepted while connected and not sent yet has waited. */
-    private long lagNanos(long now) {
-        Outgoing head;
-        while ((head = unsentSinceConnected.peekFirst()) != null && head.sent) {
-            unsentSinceConnected.pollFirst();
-        }
-        return head == null ? 0 : now - head.acceptedNanos;
-    }
-
-    /** Asks the store for the message's row (unless asked already, or the broker acknowledged it). */
-    private void requestWrite(Outgoing o) {
-        o.held = false;
-        if (!o.requestWrite()) {
-            return;
-        }
-        counters.writesRequested.increment();
-        store.appendOutbound(o.message, o::claimForWrite).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                o.witness.completeExceptionally(failure);
-            } else if (o.onDisk() && o.witness.complete(null)) {
-                counters.witnessedByStore.increment();
-            }
-        });
-    }
-
-    private void armWitnessTimer() {
-        if (!witnessTimerSet && !awaitingWitness.isEmpty()) {
-            witnessTimerSet = true;
-            long due = awaitingWitness.peekFirst().acceptedNanos + writeDelayNanos - System.nanoTime();
-            owner.schedule(this::writeThoseWaitedTooLong, Math.max(due, 100_000), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** The broker has not acknowledged these within the write delay: the disk becomes their witness. */
-    private void writeThoseWaitedTooLong() {
-        witnessTimerSet = false;
-        long deadline = System.nanoTime() - writeDelayNanos;
-        Outgoing head;
-        while ((head = awaitingWitness.peekFirst()) != null) {
-            if (!head.writeRequested() && !head.held && !head.witness.isDone()) {
-                if (head.acceptedNanos > deadline) {
-                    break;
-                }
-                requestWrite(head);
-            }
-            awaitingWitness.pollFirst();
-        }
-        armWitnessTimer();
-    }
-
     /** The broker is gone (or the queue is closing): every message not yet acknowledged is written now. */
     private void writeEverythingUnwitnessed() {
-        inFlight.values().forEach(this::requestWrite);
-        resend.values().forEach(this::requestWrite);
-        memory.forEach(this::requestWrite);
-        awaitingWitness.forEach(this::requestWrite);
-        awaitingWitness.clear();
-        unsentSinceConnected.clear();
+        inFlight.values().forEach(writes::now);
+        resend.values().forEach(writes::now);
+        memory.forEach(writes::now);
+        writes.allWaitingNow();
+        lag.reset();
     }
 
     private void keepWhileOffline(UpstreamMessage message) {
@@ -418,17 +362,17 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         inFlight.remove(o.seq());
         if (failure == null) {
             counters.forwarded.increment();
-            if (o.witness != null && o.witness.complete(null)) {
-                counters.witnessedByBroker.increment();
-            }
             if (!removeFromQueue(o)) {
                 counters.writesAvoided.increment();
+            }
+            if (o.witness != null && o.witness.complete(null)) { // after the bookkeeping: a PUBACK sees it done
+                counters.witnessedByBroker.increment();
             }
         } else {
             resend.put(o.seq(), o);
             rewinding = true;
             if (!connected) {
-                requestWrite(o);
+                writes.now(o);
             }
         }
         if (rewinding && inFlight.isEmpty()) {
@@ -436,7 +380,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
             if (failure != null && broker.isConnected() && !pausedAfterFailure) {
                 // Refused while connected (a full window, a connection going down): try again in a moment.
                 pausedAfterFailure = true;
-                resend.values().forEach(this::requestWrite); // they wait: the disk is their witness meanwhile
+                resend.values().forEach(writes::now); // they wait: the disk is their witness meanwhile
                 owner.schedule(() -> {
                     pausedAfterFailure = false;
                     pump();

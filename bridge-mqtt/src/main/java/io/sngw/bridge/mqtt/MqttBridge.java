@@ -570,6 +570,7 @@ public final class MqttBridge implements Upstream {
         l.up = false;
         connected = false;
         l.failPending(reason);
+        outbox.resume(); // publishes held back while the channel was unwritable now fail at once: nothing else drains them
         if (closed) {
             if (wasUp) {
                 LOG.log(Level.INFO, "disconnected from MQTT broker {0} ({1})", options.address(), reason);

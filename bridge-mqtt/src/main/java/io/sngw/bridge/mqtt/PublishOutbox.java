@@ -65,7 +65,11 @@ final class PublishOutbox {
     /** The link can take publishes again: drain what waits. */
     void resume() {
         if (!queue.isEmpty() && drainScheduled.compareAndSet(false, true)) {
-            loop.execute(drainTask);
+            try {
+                loop.execute(drainTask);
+            } catch (RejectedExecutionException shutDown) {
+                drainScheduled.set(false); // the bridge is closing: nothing will take them
+            }
         }
     }
 

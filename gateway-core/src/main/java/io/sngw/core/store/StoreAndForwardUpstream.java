@@ -233,8 +233,8 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         account(size);
         Outgoing o = new Outgoing(new OutboundMessage(++lastSeq, "", message.topic(), message.payload(),
                 message.qos(), message.retain(), System.currentTimeMillis()), witness, acceptedNanos);
-        if (!connected) {
-            writes.now(o);
+        if (!connected || options.writeDelay().isZero()) {
+            writes.now(o); // no broker to wait for, or every message written at once (store.ack: after-store)
         } else if (lagNanos > maxLagNanos) {
             o.held = true; // the sensor waits for the broker: its window paces it to what the broker takes
             counters.held.increment();

@@ -51,7 +51,7 @@ public final class ConfigLoader {
             "private-key", "client-ca", "handshake-timeout", "max-handshakes", "max-peers", "idle-timeout");
     static final List<String> UPSTREAM_KEYS = List.of("url", "client-id", "username", "password", "keep-alive",
             "connect-timeout", "reconnect-min", "reconnect-max", "max-inflight", "embedded-bind", "embedded-port",
-            "clean-session", "preset", "tls", "password-file", "status-topic");
+            "clean-session", "preset", "tls", "password-file", "status-topic", "qos0-max-age");
     static final List<String> ADVERTISE_KEYS = List.of("interval", "gwinfo-broadcast");
     static final List<String> LIMITS_KEYS = List.of("max-clients", "max-payload", "max-inflight",
             "max-topics-per-client", "max-subscriptions-per-client", "max-buffered-per-client", "idle-expiry",
@@ -64,7 +64,7 @@ public final class ConfigLoader {
     static final List<String> SERIAL_KEYS = List.of("device", "baud", "framing", "flow-control", "data-bits", "parity",
             "stop-bits", "inter-byte-timeout", "write-queue", "radio-payload", "reopen-min", "reopen-max", "link-security");
     static final List<String> STORE_KEYS = List.of("dir", "ack", "on-corrupt", "queue-max-messages", "queue-max-size",
-            "queue-max-age", "queue-window", "qos0-offline");
+            "queue-max-age", "queue-window", "qos0-offline", "write-delay", "max-lag");
 
     private static final String LEVELS_EXPECTED = "one of off, error, warning, info, debug, trace, all";
     private static final Duration ONE_MS = Duration.ofMillis(1);
@@ -313,17 +313,21 @@ public final class ConfigLoader {
                 throw ConfigException.invalid(s.pathOf("dir"), dir, "a directory the gateway may own; found " + problem);
             }
         }
-        String ack = s.choice("ack", d.ackAfterStore() ? "after-store" : "after-broker",
-                List.of("after-store", "after-broker"));
+        String ack = s.choice("ack", d.ackAfterStore() ? "first-witness" : "after-broker",
+                List.of("first-witness", "after-store", "after-broker"));
+        Duration writeDelay = s.duration("write-delay", d.writeDelay(), Duration.ZERO, Duration.ofSeconds(10), false,
+                "(0s writes every message at once)");
+        Duration maxLag = s.duration("max-lag", d.maxLag(), Duration.ofMillis(1), Duration.ofHours(1), false, "");
         String onCorrupt = s.choice("on-corrupt", d.failOnCorrupt() ? "fail" : "move-aside",
                 List.of("move-aside", "fail"));
-        return new GatewayConfig.StoreSettings(dir, ack.equals("after-store"), onCorrupt.equals("fail"),
+        return new GatewayConfig.StoreSettings(dir, !ack.equals("after-broker"), onCorrupt.equals("fail"),
                 s.integer("queue-max-messages", (int) Math.min(d.queueMaxMessages(), Integer.MAX_VALUE), 1, 1_000_000_000),
                 s.size("queue-max-size", d.queueMaxBytes(), 1024, 1L << 40),
                 s.duration("queue-max-age", d.queueMaxAge(), Duration.ZERO, Duration.ofDays(3650), true,
                         "(0s keeps messages until the broker takes them)"),
                 s.integer("queue-window", d.queueWindow(), 1, 65535),
-                s.integer("qos0-offline", d.qos0Offline(), 0, 1_000_000));
+                s.integer("qos0-offline", d.qos0Offline(), 0, 1_000_000),
+                ack.equals("after-store") ? Duration.ZERO : writeDelay, maxLag);
     }
 
     private static GatewayConfig.DtlsSettings dtls(ConfigSection s, GatewayConfig.DtlsSettings d,
@@ -460,9 +464,10 @@ public final class ConfigLoader {
         // Absent stays null: the default depends on store.dir (GatewayConfig.upstreamCleanSession).
         Boolean cleanSession = s.has("clean-session") ? Boolean.valueOf(s.bool("clean-session", true))
                 : d.cleanSession();
+        Duration qos0MaxAge = s.duration("qos0-max-age", d.qos0MaxAge(), ONE_MS, Duration.ofHours(1), false, "");
         return new GatewayConfig.UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout,
                 reconnectMin, reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, preset, tls,
-                statusTopic);
+                statusTopic, qos0MaxAge);
     }
 
     private static Map<Integer, String> predefinedTopics(ConfigSection root) throws ConfigException {

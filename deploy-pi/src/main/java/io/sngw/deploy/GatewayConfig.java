@@ -5,11 +5,13 @@ import io.sngw.bridge.mqtt.CloudPreset;
 import io.sngw.core.config.Budgets;
 import io.sngw.core.config.GatewayOptions;
 import io.sngw.core.linksec.LinkSecurity;
+import io.sngw.core.store.OutboundOptions;
 import io.sngw.transport.serial.SerialOptions;
 import io.sngw.transport.udp.DatagramIo;
 import io.sngw.transport.udp.dtls.DtlsOptions;
 
 import java.nio.file.Path;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -169,12 +171,25 @@ public record GatewayConfig(
      * @param preset         the cloud platform whose conventions and limits apply, or null
      * @param tls            TLS settings; used only with a TLS url
      * @param statusTopic    topic of the gateway's retained online/offline status, gateway id filled in; null for none
+     * @param qos0MaxAge     a QoS 0 publish older than this when it would be written to the broker is dropped
      */
     public record UpstreamSettings(String url, String clientId, String username, String password, Duration keepAlive,
                                    Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
                                    int maxInflight, String embeddedBind, int embeddedPort, Boolean cleanSession,
-                                   CloudPreset preset, TlsSettings tls, String statusTopic) {
+                                   CloudPreset preset, TlsSettings tls, String statusTopic, Duration qos0MaxAge) {
+        /** QoS 0 older than this when it would be written to the broker is dropped (upstream.qos0-max-age). */
+        public static final Duration DEFAULT_QOS0_MAX_AGE = Duration.ofMillis(100);
+
+        public UpstreamSettings(String url, String clientId, String username, String password, Duration keepAlive,
+                                Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
+                                int maxInflight, String embeddedBind, int embeddedPort, Boolean cleanSession,
+                                CloudPreset preset, TlsSettings tls, String statusTopic) {
+            this(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin, reconnectMax, maxInflight,
+                    embeddedBind, embeddedPort, cleanSession, preset, tls, statusTopic, DEFAULT_QOS0_MAX_AGE);
+        }
+
         public UpstreamSettings {
+            Objects.requireNonNull(qos0MaxAge, "qos0MaxAge");
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(keepAlive, "keepAlive");
@@ -192,13 +207,14 @@ public record GatewayConfig(
         /** The same settings with another url (e.g. a test's private Mosquitto). */
         public UpstreamSettings withUrl(String newUrl) {
             return new UpstreamSettings(newUrl, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
-                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, preset, tls, statusTopic);
+                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, preset, tls, statusTopic,
+                    qos0MaxAge);
         }
 
         /** The same settings with the embedded broker elsewhere (port 0 in tests). */
         public UpstreamSettings withEmbedded(String bind, int port) {
             return new UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
-                    reconnectMax, maxInflight, bind, port, cleanSession, preset, tls, statusTopic);
+                    reconnectMax, maxInflight, bind, port, cleanSession, preset, tls, statusTopic, qos0MaxAge);
         }
 
         /** Never prints the password. */
@@ -209,7 +225,7 @@ public record GatewayConfig(
                     + ", connectTimeout=" + connectTimeout + ", reconnectMin=" + reconnectMin + ", reconnectMax="
                     + reconnectMax + ", maxInflight=" + maxInflight + ", embeddedBind=" + embeddedBind + ", embeddedPort=" + embeddedPort
                     + ", cleanSession=" + cleanSession + ", preset=" + preset + ", tls=" + tls + ", statusTopic="
-                    + statusTopic + "]";
+                    + statusTopic + ", qos0MaxAge=" + qos0MaxAge + "]";
         }
     }
 
@@ -282,9 +298,19 @@ public record GatewayConfig(
      * @param qos0Offline      QoS 0 messages kept in memory while the broker is unreachable
      */
     public record StoreSettings(String dir, boolean ackAfterStore, boolean failOnCorrupt, long queueMaxMessages,
-                                long queueMaxBytes, Duration queueMaxAge, int queueWindow, int qos0Offline) {
+                                long queueMaxBytes, Duration queueMaxAge, int queueWindow, int qos0Offline,
+                                Duration writeDelay, Duration maxLag) {
         public StoreSettings {
             Objects.requireNonNull(queueMaxAge, "queueMaxAge");
+            Objects.requireNonNull(writeDelay, "writeDelay");
+            Objects.requireNonNull(maxLag, "maxLag");
+        }
+
+        /** With the default write delay and maximum lag of the outbound queue. */
+        public StoreSettings(String dir, boolean ackAfterStore, boolean failOnCorrupt, long queueMaxMessages,
+                             long queueMaxBytes, Duration queueMaxAge, int queueWindow, int qos0Offline) {
+            this(dir, ackAfterStore, failOnCorrupt, queueMaxMessages, queueMaxBytes, queueMaxAge, queueWindow,
+                    qos0Offline, OutboundOptions.DEFAULT_WRITE_DELAY, OutboundOptions.DEFAULT_MAX_LAG);
         }
 
         public boolean inMemory() {
@@ -293,7 +319,13 @@ public record GatewayConfig(
 
         public StoreSettings withDir(String newDir) {
             return new StoreSettings(newDir, ackAfterStore, failOnCorrupt, queueMaxMessages, queueMaxBytes, queueMaxAge,
-                    queueWindow, qos0Offline);
+                    queueWindow, qos0Offline, writeDelay, maxLag);
+        }
+
+        /** The outbound queue's options. */
+        public OutboundOptions outboundOptions() {
+            return new OutboundOptions(queueWindow, queueMaxMessages, queueMaxBytes, queueMaxAge, qos0Offline,
+                    writeDelay, maxLag);
         }
     }
 

@@ -647,9 +647,30 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void storeAckIsOneOfTwoModes() {
-        assertMessage("store.ack: \"always\" is not valid: expected one of after-store, after-broker",
+    void storeAckIsOneOfThreeModes() {
+        assertMessage("store.ack: \"always\" is not valid: expected one of first-witness, after-store, after-broker",
                 "store: { ack: always }");
+    }
+
+    @Test
+    void storeWriteDelayAndMaxLagAreReadAndAfterStoreWritesAtOnce() throws Exception {
+        GatewayConfig.StoreSettings store = ConfigLoader.parse("store: { write-delay: 50ms, max-lag: 2s }").store();
+        assertEquals(Duration.ofMillis(50), store.outboundOptions().writeDelay());
+        assertEquals(Duration.ofSeconds(2), store.outboundOptions().maxLag());
+        assertEquals(Duration.ZERO, ConfigLoader.parse("store: { ack: after-store, write-delay: 50ms }").store()
+                .writeDelay());
+    }
+
+    @Test
+    void upstreamQos0MaxAgeIsReadWithADefaultOf100ms() throws Exception {
+        assertEquals(Duration.ofMillis(100), ConfigLoader.parse("udp: { port: 1884 }").upstream().qos0MaxAge());
+        assertEquals(Duration.ofSeconds(2), ConfigLoader.parse("upstream: { qos0-max-age: 2s }").upstream().qos0MaxAge());
+    }
+
+    @Test
+    void storeMaxLagMustBePositive() {
+        assertMessage("store.max-lag: \"0s\" is not valid: expected a duration such as 500ms, 10s, 15m, 2h or 1d,"
+                + " 1ms..1h", "store: { max-lag: 0s }");
     }
 
     @Test

@@ -36,7 +36,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A timer cancelled on the loop before it ran never runs, even when it was already due and queued: the task is
  * a {@link FutureTask}, whose cancellation and run are decided by one compare-and-set.
  */
-final class SessionLoop extends AbstractExecutorService implements ScheduledExecutorService {
+public final class SessionLoop extends AbstractExecutorService implements ScheduledExecutorService {
     private static final System.Logger LOG = System.getLogger(SessionLoop.class.getName());
 
     /** Roughly 50 ms of work at the rates this machine class reaches; beyond it outside producers wait. */
@@ -59,10 +59,32 @@ final class SessionLoop extends AbstractExecutorService implements ScheduledExec
         }
     }
 
+    /**
+     * A {@link #standalone} loop: the timer is its alone (shutting the loop down stops it too), and nobody waits for
+     * room in its queue (its producers include the broker connection's event loop, which must never block).
+     */
+    private final boolean ownsTimer;
+
     SessionLoop(String name, ScheduledThreadPoolExecutor timer) {
+        this(name, timer, false);
+    }
+
+    private SessionLoop(String name, ScheduledThreadPoolExecutor timer, boolean ownsTimer) {
         this.timer = timer;
+        this.ownsTimer = ownsTimer;
         this.thread = new OwnThread(this::runLoop, name);
         thread.start();
+    }
+
+    /**
+     * A loop with a timer thread of its own, for an owner of state outside the sessions (the outbound queue): the
+     * same lock-free hand-off, and a thread that never waits when it posts to the session loops.
+     */
+    public static ScheduledExecutorService standalone(String name) {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> new OwnThread(r, name + "-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return new SessionLoop(name, timer, true);
     }
 
     @Override
@@ -70,7 +92,7 @@ final class SessionLoop extends AbstractExecutorService implements ScheduledExec
         if (shutdown) {
             throw new RejectedExecutionException(thread.getName() + " is shut down");
         }
-        if (queued.getAndIncrement() >= MAX_QUEUED && !(Thread.currentThread() instanceof OwnThread)) {
+        if (queued.getAndIncrement() >= MAX_QUEUED && !ownsTimer && !(Thread.currentThread() instanceof OwnThread)) {
             waitForRoom();
         }
         tasks.offer(task);
@@ -202,6 +224,9 @@ final class SessionLoop extends AbstractExecutorService implements ScheduledExec
     @Override
     public void shutdown() {
         shutdown = true;
+        if (ownsTimer) {
+            timer.shutdownNow();
+        }
         LockSupport.unpark(thread);
     }
 

@@ -198,6 +198,14 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            session.outbox().resume(); // the broker drained what was written: take the publishes waiting meanwhile
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         session.connectionEnded(this, closeReason != null ? closeReason
                 : duringTlsHandshake("connection closed by broker"));

@@ -35,6 +35,7 @@ final class BrokerSession {
     private final Backoff backoff;
     private final SubscriptionTable subscriptions = new SubscriptionTable();
     private final Qos2Session qos2 = new Qos2Session();
+    private final PublishOutbox outbox;
     /** Mirrors "a connection is up" for other threads: isConnected() and the fast failure of publish/subscribe. */
     private volatile boolean connected;
 
@@ -53,6 +54,12 @@ final class BrokerSession {
         this.qos0Permits = qos0Permits;
         this.channels = new BrokerChannels(options, loop);
         this.backoff = new Backoff(options.reconnectMin(), options.reconnectMax());
+        this.outbox = new PublishOutbox(loop, this::writePublishes);
+    }
+
+    /** Where publishes from any thread wait for the loop; drained by {@link #writePublishes}. */
+    PublishOutbox outbox() {
+        return outbox;
     }
 
     BridgeOptions options() {
@@ -104,12 +111,23 @@ final class BrokerSession {
 
     /**
      * Takes what the outbox holds, encodes it into as few buffers as possible and writes them; the flush follows once
-     * at the end of this loop iteration. QoS 0 futures complete when their buffer is written.
+     * at the end of this loop iteration. QoS 0 futures complete when their buffer is written. Paced to what the broker
+     * drains: while the channel is not writable (its outbound buffer is over the high-water mark) nothing more is
+     * taken, and the outbox is drained again when it becomes writable ({@link BrokerConnection}). A QoS 0 publish
+     * stale by the time it would be written ({@link UpstreamMessage#staleAtNanos()}) is dropped and counted.
+     *
+     * @return false when it stopped because the channel is not writable
      */
-    void writePublishes(PublishOutbox box) {
+    boolean writePublishes(PublishOutbox box) {
         BrokerConnection c = upConnection();
         PublishBatch batch = null;
+        long now = System.nanoTime();
+        boolean writable = true;
         for (int n = 0; n < PublishOutbox.MAX_PER_DRAIN; n++) {
+            if (c != null && !c.channel.isWritable() && (batch == null || batch.isEmpty())) {
+                writable = false;
+                break;
+            }
             PublishOutbox.Entry e = box.poll();
             if (e == null) {
                 break;
@@ -117,6 +135,11 @@ final class BrokerSession {
             UpstreamMessage message = e.message();
             if (c == null) {
                 settle(message, e.future(), notConnected());
+                continue;
+            }
+            if (message.qos() == 0 && message.staleBy(now)) {
+                qos0Permits.countStale();
+                settle(message, e.future(), Qos0Permits.STALE);
                 continue;
             }
             int packetId = 0;
@@ -145,6 +168,7 @@ final class BrokerSession {
         if (batch != null) {
             batch.write(c);
         }
+        return writable;
     }
 
     /** Completes a publish's future, giving back its QoS 0 permit. Any thread. */
@@ -237,6 +261,7 @@ final class BrokerSession {
         c.up = false;
         connected = false;
         c.failPending(reason);
+        outbox.resume(); // publishes held back while the channel was unwritable now fail at once: nothing else drains them
         if (closed) {
             if (wasUp) {
                 LOG.log(Level.INFO, "disconnected from MQTT broker {0} ({1})", options.address(), reason);

@@ -106,7 +106,7 @@ public final class MqttBridge implements Upstream {
                 NioIoHandler.newFactory());
         this.loop = group.next();
         this.session = new BrokerSession(options, loop, closing, qos0Permits);
-        this.outbox = new PublishOutbox(loop, session::writePublishes);
+        this.outbox = session.outbox();
         this.platform = new PlatformAdapter(options.limits());
     }
 
@@ -225,6 +225,16 @@ public final class MqttBridge implements Upstream {
             // nothing left to do on the loop
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** QoS 0 publishes dropped because they were stale before the broker link could take them. */
+    public long qos0DroppedStale() {
+        return qos0Permits.droppedStale();
+    }
+
+    /** QoS 0 publishes refused at once because {@value Qos0Permits#MAX} were already waiting to be written. */
+    public long qos0DroppedSaturated() {
+        return qos0Permits.droppedSaturated();
     }
 
     @Override

@@ -28,6 +28,10 @@ final class PublishBatch {
         return buffer.readableBytes() >= FULL_BYTES;
     }
 
+    boolean isEmpty() {
+        return buffer.readableBytes() == 0;
+    }
+
     void add(UpstreamMessage message, int packetId, CompletableFuture<Void> future) {
         buffer.ensureWritable(PublishEncoder.maxEncodedLength(message));
         PublishEncoder.encode(buffer, message, packetId);

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Publishes on their way from any thread to the upstream loop. Why not one loop task per publish: every task is an
@@ -30,11 +30,15 @@ final class PublishOutbox {
     private final Queue<Entry> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final EventLoop loop;
-    private final Consumer<PublishOutbox> drainer;
+    private final Predicate<PublishOutbox> drainer;
     private final Runnable drainTask;
 
-    /** {@code drainer} runs on the loop and takes entries with {@link #poll()}; at most {@link #MAX_PER_DRAIN}. */
-    PublishOutbox(EventLoop loop, Consumer<PublishOutbox> drainer) {
+    /**
+     * {@code drainer} runs on the loop and takes entries with {@link #poll()}, at most {@link #MAX_PER_DRAIN}; it
+     * answers false when the link cannot take more now: the outbox is then drained again only on the next
+     * {@link #offer} or {@link #resume()}, not at once.
+     */
+    PublishOutbox(EventLoop loop, Predicate<PublishOutbox> drainer) {
         this.loop = loop;
         this.drainer = drainer;
         this.drainTask = this::drain;
@@ -58,11 +62,21 @@ final class PublishOutbox {
         return queue.poll();
     }
 
+    /** The link can take publishes again: drain what waits. */
+    void resume() {
+        if (!queue.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(drainTask);
+            } catch (RejectedExecutionException shutDown) {
+                drainScheduled.set(false); // the bridge is closing: nothing will take them
+            }
+        }
+    }
+
     private void drain() {
         drainScheduled.set(false);
-        drainer.accept(this);
-        if (!queue.isEmpty() && drainScheduled.compareAndSet(false, true)) {
-            loop.execute(drainTask);
+        if (drainer.test(this)) {
+            resume();
         }
     }
 }

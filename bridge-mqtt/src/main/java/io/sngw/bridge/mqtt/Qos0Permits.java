@@ -1,6 +1,7 @@
 package io.sngw.bridge.mqtt;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.sngw.core.upstream.UpstreamUnavailableException;
 
@@ -14,15 +15,34 @@ final class Qos0Permits {
     static final int MAX = 16_384;
     static final UpstreamUnavailableException SATURATED = new UpstreamUnavailableException(
             "broker link saturated: " + MAX + " QoS 0 publishes are waiting to be written; dropped");
+    static final UpstreamUnavailableException STALE = new UpstreamUnavailableException(
+            "QoS 0 publish stale before the broker link could take it; dropped");
 
     private final AtomicInteger pending = new AtomicInteger();
+    private final LongAdder saturated = new LongAdder();
+    private final LongAdder stale = new LongAdder();
 
+    /** False (and counted) when {@value #MAX} are already waiting. */
     boolean tryAcquire() {
         if (pending.incrementAndGet() > MAX) {
             pending.decrementAndGet();
+            saturated.increment();
             return false;
         }
         return true;
+    }
+
+    /** A QoS 0 publish found stale on the loop before it was written (its permit is given back by settling it). */
+    void countStale() {
+        stale.increment();
+    }
+
+    long droppedSaturated() {
+        return saturated.sum();
+    }
+
+    long droppedStale() {
+        return stale.sum();
     }
 
     void release() {

@@ -2,6 +2,7 @@ package io.sngw.core.store;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * The store port: what must survive a restart of the gateway or a power cut. Implemented outside the core
@@ -67,6 +68,17 @@ public interface Store extends AutoCloseable {
      * message is never replaced).
      */
     CompletableFuture<Void> appendOutbound(OutboundMessage message);
+
+    /**
+     * Appends to the queue unless, when the writer reaches it, {@code stillNeeded} says otherwise (the broker has
+     * acknowledged the message meanwhile: a write the broker's ack made unnecessary is skipped, because SD cards
+     * wear). {@code stillNeeded} is asked exactly once, on the writer's thread, before the transaction that would hold
+     * the message; answering true commits to the write. The future completes when the message is durable or was
+     * skipped, and fails as {@link #appendOutbound(OutboundMessage)}'s does.
+     */
+    default CompletableFuture<Void> appendOutbound(OutboundMessage message, BooleanSupplier stillNeeded) {
+        return stillNeeded.getAsBoolean() ? appendOutbound(message) : CompletableFuture.completedFuture(null);
+    }
 
     /** Removes queued messages the broker has acknowledged (or that expired). */
     void deleteOutbound(List<Long> seqs);

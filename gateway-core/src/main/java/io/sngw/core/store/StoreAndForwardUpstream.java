@@ -1,6 +1,8 @@
 package io.sngw.core.store;
 
 import io.sngw.core.Plural;
+import io.sngw.core.SessionLoop;
+import io.sngw.core.upstream.ForwardingUpstream;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.core.upstream.UpstreamListener;
 import io.sngw.core.upstream.UpstreamMessage;
@@ -9,26 +11,36 @@ import io.sngw.core.upstream.UpstreamUnavailableException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Store-and-forward in front of the broker (acknowledgement mode {@code after-store}): a QoS 1/2 publish is written
- * to the durable outbound queue and its future completes once it is on disk, so the sensor gets its PUBACK even
- * while the broker is unreachable. The queue drains to the broker in sequence order, a window of messages at a
- * time, whether the broker has been away or not, so a backlog and new messages never overtake each other.
+ * The outbound queue in front of the broker. A sensor's QoS 1/2 publish is acknowledged at its <em>first durable
+ * witness</em>: the broker's acknowledgement or the commit of the message to the queue on disk, whichever comes
+ * first, never before. While the broker is connected a message is sent at once and written only if the broker has
+ * not acknowledged it within {@link OutboundOptions#writeDelay()} (or if the store's writer reaches it first: a write
+ * the broker's ack made unnecessary is skipped, since SD cards wear); while it is not, the message is written at once,
+ * and the queue absorbs the outage up to its bounds.
  *
- * <p>All queue state is owned by one thread ({@code sngw-outbound}); sessions and the bridge reach it through its
- * queue. Disk reads happen on that thread too, only to refill after a restart or when more is queued than memory
- * keeps: they delay the drain, never a session loop.
+ * <p>Push back: while the broker is connected, when the oldest message accepted meanwhile and not yet sent has waited
+ * longer than {@link OutboundOptions#maxLag()}, new messages are acknowledged only by the broker (slower acks, which
+ * pace every sensor with a window to the broker's rate); past {@value OutboundOptions#REFUSE_FACTOR} times that they
+ * are refused (the sensor gets PUBACK 0x01, congestion). So what is accepted is what is delivered, instead of a queue
+ * whose end-to-end latency grows for minutes.
+ *
+ * <p>The queue drains to the broker in sequence order, a window of messages at a time, whether the broker has been
+ * away or not, so a backlog and new messages never overtake each other. All queue state is owned by one thread
+ * ({@code sngw-outbound}, a lock-free loop); sessions, the bridge and the store's writer reach it through its queue,
+ * and the only state shared with the writer is each message's write decision ({@link Outgoing}, compare-and-set).
+ * Disk reads happen on the owner too, only to refill after a restart or when more is queued than memory keeps.
  */
-public final class StoreAndForwardUpstream implements Upstream {
+public final class StoreAndForwardUpstream extends ForwardingUpstream {
     private static final System.Logger LOG = System.getLogger(StoreAndForwardUpstream.class.getName());
 
     /** Queued messages also kept in memory, so that a broker that keeps up never makes the drain touch the disk. */
@@ -36,14 +48,12 @@ public final class StoreAndForwardUpstream implements Upstream {
     private static final int READ_BATCH = 2_000;
     private static final int DELETE_BATCH = 500;
 
+    /** The broker (the bridge), as the queue sees it. */
     private final Upstream broker;
     private final Store store;
     private final OutboundOptions options;
-    private final ScheduledExecutorService owner = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sngw-outbound");
-        t.setDaemon(true);
-        return t;
-    });
+    private final long maxLagNanos;
+    private final ScheduledExecutorService owner = SessionLoop.standalone("sngw-outbound");
 
     // Owned by the owner thread.
     private long lastSeq;
@@ -52,18 +62,21 @@ public final class StoreAndForwardUpstream implements Upstream {
     private long count;
     private long bytes;
     /** Messages after the cursor, in order; while {@link #spilled}, only a batch read back from disk. */
-    private final ArrayDeque<OutboundMessage> memory = new ArrayDeque<>();
+    private final ArrayDeque<Outgoing> memory = new ArrayDeque<>();
     /** Some messages after the cursor are only on disk. */
     private boolean spilled;
-    private final Map<Long, OutboundMessage> inFlight = new TreeMap<>();
+    private final Map<Long, Outgoing> inFlight = new HashMap<>();
     /** Sent and failed (the connection dropped): they go first, in order, once the broker is back. */
-    private final TreeMap<Long, OutboundMessage> resend = new TreeMap<>();
+    private final TreeMap<Long, Outgoing> resend = new TreeMap<>();
+    private final OutboundWrites writes;
+    private final QueueLag lag = new QueueLag();
     /** A send failed: nothing more goes out until every in-flight message has its answer, so order holds. */
     private boolean rewinding;
     /** A resend is scheduled after a failure while the broker looked connected (no hot loop on a refused message). */
     private boolean pausedAfterFailure;
     private boolean connected;
     private boolean fullLogged;
+    private boolean congestionLogged;
     /** Set while a backlog found at (re)connection drains, so the operator learns when and how fast it did. */
     private long drainStartNanos;
     private long drainStartForwarded;
@@ -71,18 +84,18 @@ public final class StoreAndForwardUpstream implements Upstream {
     private final ArrayDeque<UpstreamMessage> qos0Offline = new ArrayDeque<>();
 
     private final AtomicLong queued = new AtomicLong();
-    private final AtomicLong forwarded = new AtomicLong();
-    private final AtomicLong expired = new AtomicLong();
-    private final AtomicLong refusedFull = new AtomicLong();
-    private final AtomicLong qos0Dropped = new AtomicLong();
+    private final OutboundCounters counters = new OutboundCounters();
 
     /**
      * @param backlog what {@link Store#load()} found in the queue: it drains first, once the broker is connected
      */
     public StoreAndForwardUpstream(Upstream broker, Store store, OutboundOptions options, StoredState.OutboundSummary backlog) {
+        super(broker);
         this.broker = broker;
         this.store = store;
         this.options = options;
+        this.writes = new OutboundWrites(store, owner, options.writeDelay().toNanos(), counters);
+        this.maxLagNanos = options.maxLag().toNanos();
         this.count = backlog.count();
         this.bytes = backlog.bytes();
         this.lastSeq = backlog.lastSeq();
@@ -120,29 +133,10 @@ public final class StoreAndForwardUpstream implements Upstream {
             owner.execute(() -> keepWhileOffline(message));
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<Void> durable = new CompletableFuture<>();
-        owner.execute(() -> append(message, durable));
-        return durable;
-    }
-
-    @Override
-    public CompletableFuture<Integer> subscribe(String filter, int qos) {
-        return broker.subscribe(filter, qos);
-    }
-
-    @Override
-    public void restoreSubscription(String filter, int qos) {
-        broker.restoreSubscription(filter, qos);
-    }
-
-    @Override
-    public CompletableFuture<Void> unsubscribe(String filter) {
-        return broker.unsubscribe(filter);
-    }
-
-    @Override
-    public boolean isConnected() {
-        return broker.isConnected();
+        CompletableFuture<Void> witness = new CompletableFuture<>();
+        long now = System.nanoTime();
+        owner.execute(() -> append(message, witness, now));
+        return witness;
     }
 
     /** Messages in the durable queue, not yet acknowledged by the broker. */
@@ -152,27 +146,40 @@ public final class StoreAndForwardUpstream implements Upstream {
 
     /** Queued messages the broker acknowledged. */
     public long forwarded() {
-        return forwarded.get();
+        return counters.forwarded.sum();
     }
 
     /** Queued messages dropped because they were older than {@link OutboundOptions#maxAge()}. */
     public long expired() {
-        return expired.get();
+        return counters.expired.sum();
     }
 
     /** QoS 1/2 publishes refused because the queue was full (the sensor got PUBACK 0x01). */
     public long refusedFull() {
-        return refusedFull.get();
+        return counters.refusedFull.sum();
+    }
+
+    /** QoS 1/2 publishes refused because the queue lagged too far behind a connected broker (PUBACK 0x01). */
+    public long refusedCongested() {
+        return counters.refusedCongested.sum();
     }
 
     /** QoS 0 messages dropped while the broker was unreachable and the memory buffer full. */
     public long qos0Dropped() {
-        return qos0Dropped.get();
+        return counters.qos0Dropped.sum();
     }
 
-    /** Completes once everything appended before this call is durable and acknowledged deletions are written. */
+    /** Every counter of the queue by name ({@code outbound.…}), for the gateway's counters. */
+    public Map<String, Long> counters() {
+        Map<String, Long> out = counters.snapshot();
+        out.put("outbound.queued", queued.get());
+        return out;
+    }
+
+    /** Completes once everything queued before this call is durable and acknowledged deletions are written. */
     public CompletableFuture<Void> sync() {
         return CompletableFuture.supplyAsync(() -> {
+            writeEverythingUnwitnessed();
             deleteAcknowledged();
             return null;
         }, owner).thenCompose(v -> store.flush());
@@ -180,8 +187,11 @@ public final class StoreAndForwardUpstream implements Upstream {
 
     @Override
     public void close() {
-        broker.close();
-        owner.execute(this::deleteAcknowledged);
+        broker.close(); // fails what is in flight: those answers reach the owner before the steps below
+        owner.execute(() -> {
+            writeEverythingUnwitnessed();
+            deleteAcknowledged();
+        });
         owner.shutdown();
         try {
             if (!owner.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -194,41 +204,75 @@ public final class StoreAndForwardUpstream implements Upstream {
 
     // ---------------------------------------------------------------- on the owner thread
 
-    private void append(UpstreamMessage message, CompletableFuture<Void> durable) {
+    private void append(UpstreamMessage message, CompletableFuture<Void> witness, long acceptedNanos) {
         int size = message.payload().length;
         if (count >= options.maxMessages() || bytes + size > options.maxBytes()) {
-            refusedFull.incrementAndGet();
+            counters.refusedFull.increment();
             if (!fullLogged) {
                 fullLogged = true;
                 LOG.log(Level.WARNING, "outbound queue full ({0} messages, {1} bytes): refusing QoS 1/2 publishes "
                         + "with PUBACK 0x01 until the broker takes some", count, bytes);
             }
-            durable.completeExceptionally(new UpstreamUnavailableException("outbound queue full"));
+            witness.completeExceptionally(new UpstreamUnavailableException("outbound queue full"));
             return;
         }
         fullLogged = false;
-        OutboundMessage queuedMessage = new OutboundMessage(++lastSeq, "", message.topic(), message.payload(),
-                message.qos(), message.retain(), System.currentTimeMillis());
+        long lagNanos = connected ? lag.nanos(acceptedNanos) : 0;
+        if (lagNanos > OutboundOptions.REFUSE_FACTOR * maxLagNanos) {
+            counters.refusedCongested.increment();
+            if (!congestionLogged) {
+                congestionLogged = true;
+                LOG.log(Level.WARNING, "outbound queue: messages wait {0} ms to be sent to the broker: refusing "
+                        + "QoS 1/2 publishes with PUBACK 0x01 until it catches up", lagNanos / 1_000_000);
+            }
+            witness.completeExceptionally(new UpstreamUnavailableException("outbound queue congested"));
+            return;
+        }
+        if (lagNanos <= maxLagNanos) {
+            congestionLogged = false;
+        }
+        account(size);
+        Outgoing o = new Outgoing(new OutboundMessage(++lastSeq, "", message.topic(), message.payload(),
+                message.qos(), message.retain(), System.currentTimeMillis()), witness, acceptedNanos);
+        if (!connected || options.writeDelay().isZero()) {
+            writes.now(o); // no broker to wait for, or every message written at once (store.ack: after-store)
+        } else if (lagNanos > maxLagNanos) {
+            o.held = true; // the sensor waits for the broker: its window paces it to what the broker takes
+            counters.held.increment();
+        } else {
+            writes.unlessAcknowledgedSoon(o);
+        }
+        if (spilled) {
+            writes.now(o); // only the disk holds what follows the batch in memory
+        } else if (memory.size() < MEMORY_LIMIT) {
+            memory.addLast(o);
+            if (connected) {
+                lag.queued(o);
+            }
+        } else {
+            // The broker is not keeping up: let the disk hold the rest and read it back in order later.
+            memory.forEach(writes::now);
+            writes.now(o);
+            memory.clear();
+            lag.reset();
+            spilled = true;
+        }
+        pump();
+    }
+
+    private void account(int size) {
         count++;
         bytes += size;
         queued.incrementAndGet();
-        store.appendOutbound(queuedMessage).whenComplete((ok, failure) -> {
-            if (failure == null) {
-                durable.complete(null);
-            } else {
-                durable.completeExceptionally(failure);
-            }
-        });
-        if (!spilled) {
-            if (memory.size() < MEMORY_LIMIT) {
-                memory.addLast(queuedMessage);
-            } else {
-                // The broker is not keeping up: let the disk hold the rest and read it back in order later.
-                memory.clear();
-                spilled = true;
-            }
-        }
-        pump();
+    }
+
+    /** The broker is gone (or the queue is closing): every message not yet acknowledged is written now. */
+    private void writeEverythingUnwitnessed() {
+        inFlight.values().forEach(writes::now);
+        resend.values().forEach(writes::now);
+        memory.forEach(writes::now);
+        writes.allWaitingNow();
+        lag.reset();
     }
 
     private void keepWhileOffline(UpstreamMessage message) {
@@ -237,24 +281,26 @@ public final class StoreAndForwardUpstream implements Upstream {
         } else if (qos0Offline.size() < options.maxQos0Offline()) {
             qos0Offline.addLast(message);
         } else {
-            qos0Dropped.incrementAndGet();
+            counters.qos0Dropped.increment();
         }
     }
 
     private void connectionChanged(boolean up) {
         connected = up;
-        if (up && count > 0) {
+        if (!up) {
+            writeEverythingUnwitnessed();
+            return;
+        }
+        if (count > 0) {
             LOG.log(Level.INFO, "outbound queue: forwarding a backlog of {0} ({1})", Plural.of(count, "message"),
                     Plural.of(bytes, "byte"));
             drainStartNanos = System.nanoTime();
-            drainStartForwarded = forwarded.get();
+            drainStartForwarded = forwarded();
         }
-        if (up) {
-            while (!qos0Offline.isEmpty()) {
-                broker.publish(qos0Offline.pollFirst());
-            }
-            pump();
+        while (!qos0Offline.isEmpty()) {
+            broker.publish(qos0Offline.pollFirst());
         }
+        pump();
     }
 
     private void pump() {
@@ -263,12 +309,15 @@ public final class StoreAndForwardUpstream implements Upstream {
         }
         long oldest = options.maxAge().isZero() ? Long.MIN_VALUE : System.currentTimeMillis() - options.maxAge().toMillis();
         while (inFlight.size() < options.window()) {
-            OutboundMessage next = next();
+            Outgoing next = next();
             if (next == null) {
                 break;
             }
-            if (next.enqueuedAtMillis() < oldest) {
-                expired.incrementAndGet();
+            if (next.message.enqueuedAtMillis() < oldest) {
+                counters.expired.increment();
+                if (next.witness != null) {
+                    next.witness.completeExceptionally(new UpstreamUnavailableException("expired in the queue"));
+                }
                 removeFromQueue(next);
                 continue;
             }
@@ -279,14 +328,14 @@ public final class StoreAndForwardUpstream implements Upstream {
         }
     }
 
-    private OutboundMessage next() {
+    private Outgoing next() {
         if (!resend.isEmpty()) {
             return resend.pollFirstEntry().getValue();
         }
         if (memory.isEmpty() && spilled) {
             refillFromDisk();
         }
-        OutboundMessage next = memory.pollFirst();
+        Outgoing next = memory.pollFirst();
         if (next != null) {
             cursor = next.seq();
         }
@@ -297,32 +346,43 @@ public final class StoreAndForwardUpstream implements Upstream {
         // Everything appended so far must be readable: appends happen on this thread, so none slips in meanwhile.
         store.flush().join();
         List<OutboundMessage> batch = store.readOutbound(cursor, READ_BATCH);
-        memory.addAll(batch);
+        batch.forEach(m -> memory.addLast(Outgoing.readBack(m)));
         if (batch.size() < READ_BATCH) {
             spilled = false;
         }
     }
 
-    private void send(OutboundMessage message) {
-        inFlight.put(message.seq(), message);
-        broker.publish(new UpstreamMessage(message.topic(), message.payload(), message.qos(), message.retain()))
-                .whenComplete((ok, failure) -> owner.execute(() -> answered(message, failure)));
+    private void send(Outgoing o) {
+        o.sent = true;
+        inFlight.put(o.seq(), o);
+        OutboundMessage m = o.message;
+        broker.publish(new UpstreamMessage(m.topic(), m.payload(), m.qos(), m.retain()))
+                .whenComplete((ok, failure) -> owner.execute(() -> answered(o, failure)));
     }
 
-    private void answered(OutboundMessage message, Throwable failure) {
-        inFlight.remove(message.seq());
+    private void answered(Outgoing o, Throwable failure) {
+        inFlight.remove(o.seq());
         if (failure == null) {
-            forwarded.incrementAndGet();
-            removeFromQueue(message);
+            counters.forwarded.increment();
+            if (!removeFromQueue(o)) {
+                counters.writesAvoided.increment();
+            }
+            if (o.witness != null && o.witness.complete(null)) { // after the bookkeeping: a PUBACK sees it done
+                counters.witnessedByBroker.increment();
+            }
         } else {
-            resend.put(message.seq(), message);
+            resend.put(o.seq(), o);
             rewinding = true;
+            if (!connected) {
+                writes.now(o);
+            }
         }
         if (rewinding && inFlight.isEmpty()) {
             rewinding = false;
             if (failure != null && broker.isConnected() && !pausedAfterFailure) {
                 // Refused while connected (a full window, a connection going down): try again in a moment.
                 pausedAfterFailure = true;
+                resend.values().forEach(writes::now); // they wait: the disk is their witness meanwhile
                 owner.schedule(() -> {
                     pausedAfterFailure = false;
                     pump();
@@ -333,19 +393,24 @@ public final class StoreAndForwardUpstream implements Upstream {
         pump();
     }
 
-    private void removeFromQueue(OutboundMessage message) {
+    /** @return whether the message's row is on disk (its deletion is now due) */
+    private boolean removeFromQueue(Outgoing o) {
         count--;
-        bytes -= message.payload().length;
+        bytes -= o.message.payload().length;
         queued.decrementAndGet();
-        acknowledged.add(message.seq());
+        boolean onDisk = o.leftTheQueue();
+        if (onDisk) {
+            acknowledged.add(o.seq());
+        }
         if (count == 0 && drainStartNanos != 0) {
             long nanos = Math.max(1, System.nanoTime() - drainStartNanos);
-            long messages = forwarded.get() - drainStartForwarded;
+            long messages = forwarded() - drainStartForwarded;
             LOG.log(Level.INFO, "outbound queue: backlog drained, {0} forwarded in {1} ms ({2} msg/s)",
                     Plural.of(messages, "message"), TimeUnit.NANOSECONDS.toMillis(nanos),
                     messages * 1_000_000_000L / nanos);
             drainStartNanos = 0;
         }
+        return onDisk;
     }
 
     private void deleteAcknowledged() {

@@ -2,8 +2,29 @@ package io.sngw.core.upstream;
 
 import java.util.Arrays;
 
-/** A message crossing the bridge in either direction: topic name, payload, MQTT QoS 0..2, retain. */
-public record UpstreamMessage(String topic, byte[] payload, int qos, boolean retain) {
+/**
+ * A message crossing the bridge in either direction: topic name, payload, MQTT QoS 0..2, retain.
+ *
+ * @param staleAtNanos for a QoS 0 message to the broker: the {@link System#nanoTime()} after which it is worth less
+ *                     than the link capacity it would take, so the bridge drops it (counted) instead of writing it;
+ *                     0 = never stale. Not part of the message's identity ({@link #equals}).
+ */
+public record UpstreamMessage(String topic, byte[] payload, int qos, boolean retain, long staleAtNanos) {
+
+    public UpstreamMessage(String topic, byte[] payload, int qos, boolean retain) {
+        this(topic, payload, qos, retain, 0);
+    }
+
+    /** The same message, stale after {@code nanoTime}. */
+    public UpstreamMessage staleAt(long nanoTime) {
+        return new UpstreamMessage(topic, payload, qos, retain, nanoTime == 0 ? 1 : nanoTime);
+    }
+
+    /** Whether it has a deadline and {@code now} (a {@link System#nanoTime()}) is past it. */
+    public boolean staleBy(long now) {
+        return staleAtNanos != 0 && now - staleAtNanos > 0;
+    }
+
     public UpstreamMessage {
         if (topic == null || topic.isEmpty()) {
             throw new IllegalArgumentException("topic must not be empty");

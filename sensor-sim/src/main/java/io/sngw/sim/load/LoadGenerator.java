@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Load for the gateway: N simulated sensors, each on its own UDP socket with its own {@code MqttSnClient}, publish
@@ -55,8 +56,23 @@ public final class LoadGenerator {
     private volatile boolean stop;
     private volatile long measureDeadlineNanos;
 
+    /** QoS 0/-1: messages a second offered by all sensors together; 0 = as fast as the sockets take them. */
+    private double offeredPerSecond;
+
     public LoadGenerator(LoadOptions options) {
         this.options = options;
+    }
+
+    /**
+     * Paces QoS 0/-1 sensors to {@code perSecond} messages a second, all together (a fixed offered load, e.g. more
+     * than the broker takes, to see what a gateway drops); 0 = unpaced. Windowed (QoS 1/2) sensors are not paced.
+     */
+    public LoadGenerator offering(double perSecond) {
+        if (perSecond < 0 || Double.isNaN(perSecond)) {
+            throw new IllegalArgumentException("rate must be >= 0: " + perSecond);
+        }
+        this.offeredPerSecond = perSecond;
+        return this;
     }
 
     /**
@@ -190,13 +206,26 @@ public final class LoadGenerator {
         }
     }
 
-    /** Rounds of one message per sensor until the deadline or {@code count} rounds; a sensor whose send fails drops out. */
+    /**
+     * Rounds of one message per sensor until the deadline or {@code count} rounds; a sensor whose send fails drops out.
+     * With an offered rate, each send waits for its turn on the schedule (this thread's share of the rate).
+     */
     private void takeTurns(List<Sensor> group, byte phase, long deadline, long count) {
         Sensor[] live = group.toArray(new Sensor[0]);
         int n = live.length;
+        int senders = Math.min(options.sensors(), UNWINDOWED_SENDERS);
+        double nanosPerSend = offeredPerSecond > 0 ? 1e9 * senders / offeredPerSecond : 0;
+        long start = System.nanoTime();
+        long sends = 0;
         for (long round = 0; n > 0 && !stop && (count == 0 || round < count) && System.nanoTime() - deadline < 0;
              round++) {
             for (int i = 0; i < n; ) {
+                if (nanosPerSend > 0) {
+                    long ahead = start + (long) (sends++ * nanosPerSend) - System.nanoTime();
+                    if (ahead > 200_000) {
+                        LockSupport.parkNanos(ahead);
+                    }
+                }
                 if (live[i].sendNext(phase, false)) {
                     i++;
                 } else {
@@ -465,6 +494,7 @@ public final class LoadGenerator {
                   --retries N             with --retry: resends at most (N_retry, 5)
                   --drain-timeout D       wait for the broker to receive the rest after sending ends (10s)
                   --predefined-base ID    QoS -1: sensor i uses predefined topic id ID+i (mapped to P/i at the gateway)
+                  --rate N                QoS 0/-1: offer N messages a second, all sensors together (0 = unpaced)
                   --reference             Paho clients publish straight to the broker (no gateway): the reference
                   --label L               scenario name in the --row output
                   --row                   print one tab-separated row on stdout (the report goes to stderr)
@@ -487,6 +517,7 @@ public final class LoadGenerator {
         Duration retryInterval = null;
         int retries = DEFAULT_RETRIES;
         String label = null;
+        double rate = 0;
         boolean row = false;
         LoadOptions options;
         try {
@@ -525,6 +556,7 @@ public final class LoadGenerator {
                             case "--label" -> label = v;
                             case "--retry" -> retryInterval = parseDuration(v);
                             case "--retries" -> retries = Integer.parseInt(v);
+                            case "--rate" -> rate = Double.parseDouble(v);
                             default -> throw new IllegalArgumentException("unknown option " + a + "; see --help");
                         }
                     }
@@ -543,7 +575,7 @@ public final class LoadGenerator {
                 + options.brokerUrl() + ", topics " + options.topicPrefix() + "/#");
         LoadResult result;
         try {
-            result = new LoadGenerator(options).run();
+            result = new LoadGenerator(options).offering(rate).run();
         } catch (IllegalStateException e) {
             System.err.println("load generator: " + e.getMessage());
             System.exit(1);

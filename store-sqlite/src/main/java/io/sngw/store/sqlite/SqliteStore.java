@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -136,7 +137,13 @@ public final class SqliteStore implements Store, DeviceRegistry {
 
     @Override
     public CompletableFuture<Void> appendOutbound(OutboundMessage message) {
-        return writer.submit(new WriteOp.AppendOutbound(Objects.requireNonNull(message, "message")));
+        return writer.submit(new WriteOp.AppendOutbound(Objects.requireNonNull(message, "message"), null));
+    }
+
+    @Override
+    public CompletableFuture<Void> appendOutbound(OutboundMessage message, BooleanSupplier stillNeeded) {
+        return writer.submit(new WriteOp.AppendOutbound(Objects.requireNonNull(message, "message"),
+                Objects.requireNonNull(stillNeeded, "stillNeeded")));
     }
 
     @Override
@@ -239,6 +246,16 @@ public final class SqliteStore implements Store, DeviceRegistry {
     /** Session saves skipped because a later save of the same client came in the same batch. */
     public long sessionSavesCoalesced() {
         return writer.sessionSavesCoalesced();
+    }
+
+    /** Outbound appends skipped because the broker acknowledged the message before the writer reached it. */
+    public long outboundAppendsSkipped() {
+        return writer.outboundAppendsSkipped();
+    }
+
+    /** Outbound rows written (appends) and removed (deletes) since open: what the outbound queue costs the disk. */
+    public long outboundRowsWritten() {
+        return writer.outboundRowsWritten();
     }
 
     /** Writes waiting for the writer thread. */

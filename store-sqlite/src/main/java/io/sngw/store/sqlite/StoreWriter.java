@@ -43,6 +43,8 @@ final class StoreWriter {
     private volatile long lastCommitNanos;
     private volatile long writeFailures;
     private volatile long sessionSavesCoalesced;
+    private volatile long outboundAppendsSkipped;
+    private volatile long outboundRowsWritten;
 
     // Owned by the writer thread.
     private long failuresSinceFlush;
@@ -119,6 +121,14 @@ final class StoreWriter {
         return sessionSavesCoalesced;
     }
 
+    long outboundAppendsSkipped() {
+        return outboundAppendsSkipped;
+    }
+
+    long outboundRowsWritten() {
+        return outboundRowsWritten;
+    }
+
     int queued() {
         return queue.size();
     }
@@ -180,6 +190,7 @@ final class StoreWriter {
      */
     private void commit(List<Request> work, long[] flushVerdicts) throws SQLException {
         BitSet superseded = coalesceSessionSaves(work);
+        skipAppendsNoLongerNeeded(work, superseded);
         long start = System.nanoTime();
         int applied = 0;
         boolean inTransaction = false;
@@ -194,7 +205,7 @@ final class StoreWriter {
                     sql.execute("BEGIN IMMEDIATE");
                     inTransaction = true;
                 }
-                int runEnd = endOfRun(work, i);
+                int runEnd = endOfRun(work, i, superseded);
                 applied += runEnd - i == 1 ? (applyAlone(work.get(i)) ? 1 : 0) : applyRun(work.subList(i, runEnd));
                 i = runEnd;
             }
@@ -205,13 +216,16 @@ final class StoreWriter {
         }
     }
 
-    /** Where the run of single-statement writes with the same SQL that starts at {@code start} ends. */
-    private static int endOfRun(List<Request> work, int start) {
+    /**
+     * Where the run of single-statement writes with the same SQL that starts at {@code start} ends (before the first
+     * superseded one).
+     */
+    private static int endOfRun(List<Request> work, int start, BitSet superseded) {
         if (!(work.get(start).op() instanceof WriteOp.SingleStatement first)) {
             return start + 1;
         }
         int end = start + 1;
-        while (end < work.size() && work.get(end).op() instanceof WriteOp.SingleStatement next
+        while (end < work.size() && !superseded.get(end) && work.get(end).op() instanceof WriteOp.SingleStatement next
                 && next.sql().equals(first.sql())) {
             end++;
         }
@@ -319,6 +333,31 @@ final class StoreWriter {
         }
         sessionSavesCoalesced += superseded.cardinality();
         return superseded;
+    }
+
+    /**
+     * Outbound appends whose message the broker acknowledged while they waited for this writer: not written (their
+     * futures complete with the batch, as if written). Their guard is asked here, once, before the transaction: an
+     * append it lets through is written even if the broker's ack comes a moment later (the queue then deletes it).
+     */
+    private void skipAppendsNoLongerNeeded(List<Request> work, BitSet superseded) {
+        long skipped = 0;
+        long rows = 0;
+        for (int i = 0; i < work.size(); i++) {
+            WriteOp op = work.get(i).op();
+            if (op instanceof WriteOp.AppendOutbound append) {
+                if (append.stillNeeded() != null && !append.stillNeeded().getAsBoolean()) {
+                    superseded.set(i);
+                    skipped++;
+                } else {
+                    rows++;
+                }
+            } else if (op instanceof WriteOp.DeleteOutbound delete) {
+                rows += delete.seqs().size();
+            }
+        }
+        outboundAppendsSkipped += skipped;
+        outboundRowsWritten += rows;
     }
 
     private void recordCommit(int applied, long nanos) {

@@ -11,6 +11,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** One write as queued for the writer thread, and the SQL it runs inside the writer's transaction. */
 sealed interface WriteOp {
@@ -248,7 +249,8 @@ sealed interface WriteOp {
         }
     }
 
-    record AppendOutbound(OutboundMessage message) implements SingleStatement {
+    /** @param stillNeeded null: always written; otherwise asked once by the writer, which skips the write on false */
+    record AppendOutbound(OutboundMessage message, BooleanSupplier stillNeeded) implements SingleStatement {
         // A plain INSERT: a seq that is already queued is a bug upstream, and replacing would lose a message.
         private static final String SQL = """
                 INSERT INTO outbound (seq, client_id, topic, payload, qos, retain, enqueued_at)

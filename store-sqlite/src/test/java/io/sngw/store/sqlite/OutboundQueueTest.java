@@ -61,6 +61,23 @@ class OutboundQueueTest {
     }
 
     @Test
+    void anAppendNoLongerNeededWhenTheWriterReachesItIsSkippedAndCountedWhileTheRestOfItsBatchIsWritten() {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (long seq = 1; seq <= 6; seq++) {
+                boolean needed = seq % 3 != 0;
+                done.add(store.appendOutbound(outbound(seq), () -> needed));
+            }
+            store.flush().join();
+
+            done.forEach(CompletableFuture::join); // a skipped append completes normally, like a written one
+            assertEquals(List.of(1L, 2L, 4L, 5L), seqs(store.readOutbound(0, 100)));
+            assertEquals(2, store.outboundAppendsSkipped());
+            assertEquals(4, store.outboundRowsWritten());
+        }
+    }
+
+    @Test
     void summaryAfterReopenCountsMessagesAndBytesAndSpansFirstToLastSeq() {
         long bytes = 0;
         try (SqliteStore store = SqliteStore.open(dir)) {

@@ -4,14 +4,17 @@ import static io.sngw.bridge.mqtt.TestBridges.await;
 import static io.sngw.bridge.mqtt.TestBridges.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.sngw.core.upstream.UpstreamUnavailableException;
 import io.sngw.testing.BrokerProbe;
 import io.sngw.testing.MosquittoBroker;
 import io.sngw.testing.ProbeMessage;
@@ -61,6 +64,19 @@ class MqttBridgePlatformLimitsTest {
         await(bridge.publish(message("devices/dev-1/messages/events/", "21.5", 1, true)));
         assertFalse(probe.awaitMessages(1, RecordingListener.WAIT).get(0).retained());
         assertEquals(1L, bridge.stats().get("upstream.platform.retain-cleared"));
+    }
+
+    @Test
+    void aStaleQos0PublishWhoseRetainIsClearedIsStillDroppedAsStale() {
+        connect(CloudPreset.AZURE_IOT_HUB.limits("dev-1"));
+        String topic = "devices/dev-1/messages/events/";
+        CompletableFuture<Void> stale = bridge.publish(message(topic, "stale", 0, true).staleAt(System.nanoTime() - 1));
+        await(bridge.publish(message(topic, "end", 1, false)));
+
+        assertInstanceOf(UpstreamUnavailableException.class, TestBridges.failure(stale));
+        assertEquals(1, bridge.qos0DroppedStale());
+        assertEquals(List.of("end"), probe.awaitMessages(1, RecordingListener.WAIT).stream()
+                .map(ProbeMessage::payloadString).toList());
     }
 
     @Test

@@ -61,7 +61,9 @@ import io.sngw.core.upstream.UpstreamUnavailableException;
  * can exceed the window (bounded by the 65535 ids; if all are taken a publish fails with "no free MQTT packet id").
  * At most {@value Qos0Permits#MAX} QoS 0 publishes may wait to be written; one more fails at once ("broker link
  * saturated"), so that sensors sending faster than the broker link cost a counter, not an unbounded queue. Their
- * futures complete when the socket took them.
+ * futures complete when the socket took them. The outbox is drained only while the channel is writable (paced to what
+ * the broker takes), and a QoS 0 publish past its {@link UpstreamMessage#staleAtNanos()} by the time it would be
+ * written is dropped and counted ({@link #qos0DroppedStale()}).
  *
  * <h2>Subscriptions</h2>
  * Reference-counted by filter. Every subscribe sends a SUBSCRIBE (the first one, a higher QoS, and also a repeated

@@ -35,6 +35,8 @@ import io.sngw.core.store.PendingMessage;
 import io.sngw.core.store.SessionRecord;
 import io.sngw.core.topic.TopicFilter;
 import io.sngw.core.topic.TopicRegistry;
+import io.sngw.core.upstream.ClientRef;
+import io.sngw.core.upstream.SensorConnection;
 import io.sngw.core.upstream.UpstreamMessage;
 
 import java.lang.System.Logger.Level;
@@ -45,6 +47,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -107,6 +110,8 @@ final class Session {
     private long lastPendingSeq;
     private boolean saveScheduled;
     private boolean overflowLogged;
+    /** Awake, and the upstream is still fetching what its broker kept for this sensor: no PINGRESP yet. */
+    private boolean upstreamWaking;
 
     private static final class Subscription {
         int qos;
@@ -286,6 +291,14 @@ final class Session {
     }
 
     private void accept() {
+        if (!ctx.upstream.sensorConnected(new SensorConnection(origin(), cleanSession, keepAliveSeconds,
+                will == null ? null : will.toUpstream(origin())))) {
+            ctx.metrics.increment(Counter.CONNECTS_REFUSED_UPSTREAM);
+            LOG.log(Level.INFO, "client {0}: CONNECT refused, no upstream connection left for it", clientId);
+            send(new ConnAck(ReturnCode.CONGESTION));
+            endConnection(false);
+            return;
+        }
         state = SessionState.ACTIVE;
         if (keepAliveSeconds == 0) {
             ctx.idleSessions.idle(this, lastHeardNanos); // nothing supervises it: it may give way, and expires idle
@@ -384,7 +397,7 @@ final class Session {
             reject(publish, "payload of " + publish.data().length + " bytes over the limit of " + ctx.options.maxPayload());
             return;
         }
-        UpstreamMessage upstream = new UpstreamMessage(topic, publish.data(), qos, publish.retain());
+        UpstreamMessage upstream = new UpstreamMessage(topic, publish.data(), qos, publish.retain(), origin());
         if (qos > 0) {
             publishAcknowledged(publish, upstream);
             return;
@@ -514,9 +527,9 @@ final class Session {
             ctx.router.add(filter, this);
         }
         // Even a repeated subscription goes to the broker: that is what makes it send the retained messages again.
-        ctx.upstream.subscribe(filter, qos).whenCompleteAsync((granted, failure) -> {
+        ctx.upstream.subscribe(origin(), filter, qos).whenCompleteAsync((granted, failure) -> {
             if (failure == null && (existed || state == SessionState.REMOVED)) {
-                ctx.upstream.unsubscribe(filter); // hold one broker reference per session and filter, no more
+                ctx.upstream.unsubscribe(origin(), filter); // hold one broker reference per session and filter, no more
             }
             if (state == SessionState.REMOVED) {
                 return;
@@ -558,7 +571,7 @@ final class Session {
         }
         ctx.budgets.subscriptions().release(1);
         ctx.router.remove(filter, this);
-        ctx.upstream.unsubscribe(filter);
+        ctx.upstream.unsubscribe(origin(), filter);
         return true;
     }
 
@@ -597,6 +610,7 @@ final class Session {
         }
         state = SessionState.AWAKE;
         armSupervision();
+        awaitUpstreamWake();
         pump();
     }
 
@@ -608,6 +622,7 @@ final class Session {
         }
         sleepSeconds = disconnect.sleepDuration();
         state = SessionState.ASLEEP;
+        ctx.upstream.sensorAsleep(origin());
         ctx.idleSessions.busy(this);
         requeueInFlight();
         save();
@@ -728,7 +743,7 @@ final class Session {
             queue.pollFirst();
             sendPublish(next, ref);
         }
-        if (state == SessionState.AWAKE && queue.isEmpty() && publishesInFlight == 0) {
+        if (state == SessionState.AWAKE && !upstreamWaking && queue.isEmpty() && publishesInFlight == 0) {
             send(new PingResp());
             state = SessionState.ASLEEP;
             armSupervision();
@@ -976,7 +991,7 @@ final class Session {
         record.subscriptions().forEach((filter, qos) -> {
             subscriptions.put(filter, new Subscription(qos, 0));
             ctx.router.add(filter, this);
-            ctx.upstream.restoreSubscription(filter, qos);
+            ctx.upstream.restoreSubscription(origin(), filter, qos);
         });
         awaitingPubRel.addAll(record.awaitingPubRel());
         for (PendingMessage p : pending) {
@@ -1058,8 +1073,9 @@ final class Session {
     }
 
     private void endConnection(boolean publishWill) {
-        if (publishWill && will != null) {
-            ctx.upstream.publish(will.toUpstream()).whenComplete((ok, failure) -> ctx.metrics.increment(
+        boolean willAtBroker = ctx.upstream.sensorDisconnected(origin(), publishWill);
+        if (publishWill && will != null && !willAtBroker) {
+            ctx.upstream.publish(will.toUpstream(origin())).whenComplete((ok, failure) -> ctx.metrics.increment(
                     failure == null ? Counter.WILLS_PUBLISHED : Counter.WILLS_LOST));
         }
         stopTimers();
@@ -1161,6 +1177,9 @@ final class Session {
     }
 
     private void remove() {
+        if (state != SessionState.DISCONNECTED && state != SessionState.REMOVED) {
+            ctx.upstream.sensorDisconnected(origin(), false); // revoked, or gave way: its upstream connection goes too
+        }
         state = SessionState.REMOVED;
         ctx.idleSessions.busy(this);
         if (ctx.sessionsById.remove(clientId, this)) {
@@ -1174,7 +1193,7 @@ final class Session {
     private void clearState() {
         for (String filter : subscriptions.keySet()) {
             ctx.router.remove(filter, this);
-            ctx.upstream.unsubscribe(filter);
+            ctx.upstream.unsubscribe(origin(), filter);
         }
         ctx.budgets.subscriptions().release(subscriptions.size());
         subscriptions.clear();
@@ -1212,6 +1231,28 @@ final class Session {
         if (address != null) {
             ctx.send(link, address, message);
         }
+    }
+
+    /** This sensor as the upstream sees it. */
+    private ClientRef origin() {
+        return new ClientRef(clientId, link == null ? null : link.kind());
+    }
+
+    /**
+     * A sleeping sensor woke: where the upstream fetches what its broker kept for the sensor (transparent mode), the
+     * wake's PINGRESP waits until that has been routed here. Through the router's queue, so that every message the
+     * upstream handed over before completing is posted to this loop first.
+     */
+    private void awaitUpstreamWake() {
+        CompletableFuture<Void> fetched = ctx.upstream.sensorAwake(origin());
+        if (fetched.isDone()) {
+            return;
+        }
+        upstreamWaking = true;
+        fetched.whenComplete((ok, failure) -> ctx.router.afterRouted(() -> post(() -> {
+            upstreamWaking = false;
+            pump();
+        })));
     }
 
     /** The topic name a PUBLISH refers to, or null where the id is unknown. */

@@ -139,7 +139,12 @@ final class Schema {
                         PRIMARY KEY (client_id, msg_id)
                     ) WITHOUT ROWID""",
                     "INSERT INTO awaiting_pubrel (client_id, msg_id) SELECT client_id, msg_id FROM session_pubrel",
-                    "DROP TABLE session_pubrel")
+                    "DROP TABLE session_pubrel"),
+            List.of(
+                    // The link a queued message's sensor was on (udp, dtls, serial, …), so that it reaches the
+                    // broker named as it would have been without the outage (MQTT 5 user properties). Null in rows
+                    // an older gateway queued: they leave with the link unknown.
+                    "ALTER TABLE outbound ADD COLUMN link_kind TEXT")
     );
 
     private Schema() {

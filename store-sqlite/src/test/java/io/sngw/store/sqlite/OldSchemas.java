@@ -26,7 +26,10 @@ final class OldSchemas {
                         PRIMARY KEY (client_id, msg_id)
                     ) WITHOUT ROWID""",
                     "INSERT INTO session_pubrel (client_id, msg_id) SELECT client_id, msg_id FROM awaiting_pubrel",
-                    "DROP TABLE awaiting_pubrel"));
+                    "DROP TABLE awaiting_pubrel"),
+            List.of(
+                    // The outbound queue without the sensor's link kind.
+                    "ALTER TABLE outbound DROP COLUMN link_kind"));
 
     private OldSchemas() {
     }

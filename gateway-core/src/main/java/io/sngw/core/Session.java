@@ -746,6 +746,7 @@ final class Session {
         if (state == SessionState.AWAKE && !upstreamWaking && queue.isEmpty() && publishesInFlight == 0) {
             send(new PingResp());
             state = SessionState.ASLEEP;
+            ctx.upstream.sensorAsleep(origin());
             armSupervision();
         }
     }
@@ -1003,6 +1004,12 @@ final class Session {
             address = from;
             ctx.sessionsByAddress.put(from, this);
             state = record.status() == SessionRecord.Status.ASLEEP ? SessionState.ASLEEP : SessionState.ACTIVE;
+            // Its upstream connection (transparent mode) comes back with it, and rests again if it sleeps.
+            ctx.upstream.sensorConnected(new SensorConnection(origin(), cleanSession, keepAliveSeconds,
+                    will == null ? null : will.toUpstream(origin())));
+            if (state == SessionState.ASLEEP) {
+                ctx.upstream.sensorAsleep(origin());
+            }
             lastHeardNanos = System.nanoTime();
             if (keepAliveSeconds == 0 && state == SessionState.ACTIVE) {
                 ctx.idleSessions.idle(this, lastHeardNanos);

@@ -184,6 +184,12 @@ public record BridgeOptions(String host, int port, boolean tls, String clientId,
                 reconnectMin, reconnectMax, maxInflight, cleanSession);
     }
 
+    /** Transparent mode: a sensor's own connection, under its own client id and CleanSession. */
+    public BridgeOptions forSensor(String sensorClientId, boolean sensorCleanSession) {
+        return new BridgeOptions(host, port, tls, sensorClientId, username, password, keepAlive, connectTimeout,
+                reconnectMin, reconnectMax, maxInflight, sensorCleanSession);
+    }
+
     /** The keep-alive as sent in CONNECT: whole seconds, rounded up. */
     int keepAliveSeconds() {
         long seconds = keepAlive.getSeconds() + (keepAlive.getNano() > 0 ? 1 : 0);

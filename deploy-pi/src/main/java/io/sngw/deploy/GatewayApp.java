@@ -1,7 +1,10 @@
 package io.sngw.deploy;
 
 import io.sngw.bridge.mqtt.BridgeOptions;
+import io.sngw.bridge.mqtt.BridgeCounters;
 import io.sngw.bridge.mqtt.MqttBridge;
+import io.sngw.bridge.mqtt.ProtocolOptions;
+import io.sngw.bridge.mqtt.TransparentBridge;
 import io.sngw.core.Gateway;
 import io.sngw.core.security.AccessPolicy;
 import io.sngw.core.store.NoStore;
@@ -62,7 +65,8 @@ public final class GatewayApp implements AutoCloseable {
     private EmbeddedBroker broker;
     private StoreLock storeLock;
     private Store store;
-    private MqttBridge bridge;
+    private Upstream bridge;
+    private BridgeCounters bridgeCounters;
     private Gateway gateway;
     private UdpTransport udp;
     private DtlsTransport dtls;
@@ -115,7 +119,7 @@ public final class GatewayApp implements AutoCloseable {
             }
             store = openStore(config.store(), location);
             StoredState stored = store.load();
-            bridge = new MqttBridge(bridgeOptions);
+            bridge = newBridge(bridgeOptions, config.upstream().protocol());
             Upstream upstream = bridge;
             if (store instanceof SqliteStore && config.store().ackAfterStore()) {
                 GatewayConfig.StoreSettings st = config.store();
@@ -211,6 +215,20 @@ public final class GatewayApp implements AutoCloseable {
                 .withMaxPeers(ds.maxPeers()).withIdleTimeout(ds.idleTimeout());
     }
 
+    /** Aggregating (one connection) or transparent (one per sensor), as {@code upstream.mode} says. */
+    private Upstream newBridge(BridgeOptions options, UpstreamProtocolSettings up) {
+        ProtocolOptions protocol = up.toOptions(config.gateway().id());
+        if (up.transparent()) {
+            TransparentBridge transparent = new TransparentBridge(options, protocol, up.transparentClientId(),
+                    up.maxConnections());
+            bridgeCounters = transparent.counters();
+            return transparent;
+        }
+        MqttBridge aggregating = new MqttBridge(options, protocol);
+        bridgeCounters = aggregating.counters();
+        return aggregating;
+    }
+
     private BridgeOptions bridgeOptions(GatewayConfig.UpstreamSettings up, String host, int port) {
         return new BridgeOptions(host, port, false, up.clientId(), up.username(), up.password(), up.keepAlive(),
                 up.connectTimeout(), up.reconnectMin(), up.reconnectMax(), up.maxInflight(),
@@ -274,6 +292,9 @@ public final class GatewayApp implements AutoCloseable {
             out.putAll(gateway.metrics().snapshot());
         }
         serialLinks.forEach(l -> out.putAll(l.stats().snapshot("serial." + l.options().port().device() + ".")));
+        if (bridgeCounters != null) {
+            bridgeCounters.snapshot().forEach((name, value) -> out.put("upstream." + name, value));
+        }
         return out;
     }
 
@@ -326,7 +347,7 @@ public final class GatewayApp implements AutoCloseable {
                 steps.add(() -> g.close());
             }
             if (bridge != null) {
-                MqttBridge b = bridge;
+                Upstream b = bridge;
                 steps.add(() -> b.close());
             }
             if (store != null) {

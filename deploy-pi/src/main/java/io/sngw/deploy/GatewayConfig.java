@@ -149,10 +149,12 @@ public record GatewayConfig(
      * @param embeddedPort   port the embedded broker listens on; 0 lets the system pick one (tests)
      * @param cleanSession   MQTT CleanSession of the bridge's connection; null: the default, a persistent session
      *                       where the store is durable (see {@link GatewayConfig#upstreamCleanSession()})
+     * @param protocol       MQTT 5, the mode and topic templates ({@link UpstreamProtocolSettings})
      */
     public record UpstreamSettings(String url, String clientId, String username, String password, Duration keepAlive,
                                    Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
-                                   int maxInflight, String embeddedBind, int embeddedPort, Boolean cleanSession) {
+                                   int maxInflight, String embeddedBind, int embeddedPort, Boolean cleanSession,
+                                   UpstreamProtocolSettings protocol) {
         public UpstreamSettings {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(clientId, "clientId");
@@ -161,6 +163,7 @@ public record GatewayConfig(
             Objects.requireNonNull(reconnectMin, "reconnectMin");
             Objects.requireNonNull(reconnectMax, "reconnectMax");
             Objects.requireNonNull(embeddedBind, "embeddedBind");
+            protocol = protocol == null ? UpstreamProtocolSettings.defaults() : protocol;
         }
 
         public boolean embedded() {
@@ -170,13 +173,19 @@ public record GatewayConfig(
         /** The same settings with another url (e.g. a test's private Mosquitto). */
         public UpstreamSettings withUrl(String newUrl) {
             return new UpstreamSettings(newUrl, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
-                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession);
+                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, protocol);
         }
 
         /** The same settings with the embedded broker elsewhere (port 0 in tests). */
         public UpstreamSettings withEmbedded(String bind, int port) {
             return new UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
-                    reconnectMax, maxInflight, bind, port, cleanSession);
+                    reconnectMax, maxInflight, bind, port, cleanSession, protocol);
+        }
+
+        /** The same settings with other MQTT 5, mode and template settings (tests). */
+        public UpstreamSettings withProtocol(UpstreamProtocolSettings newProtocol) {
+            return new UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
+                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, newProtocol);
         }
 
         /** Never prints the password. */
@@ -186,7 +195,7 @@ public record GatewayConfig(
                     + ", password=" + (password == null ? "null" : "***") + ", keepAlive=" + keepAlive
                     + ", connectTimeout=" + connectTimeout + ", reconnectMin=" + reconnectMin + ", reconnectMax="
                     + reconnectMax + ", maxInflight=" + maxInflight + ", embeddedBind=" + embeddedBind + ", embeddedPort=" + embeddedPort
-                    + ", cleanSession=" + cleanSession + "]";
+                    + ", cleanSession=" + cleanSession + ", " + protocol + "]";
         }
     }
 
@@ -279,7 +288,8 @@ public record GatewayConfig(
                         DtlsOptions.DEFAULT_MAX_PEERS, DtlsOptions.DEFAULT_IDLE_TIMEOUT),
                 new UpstreamSettings(EMBEDDED, "sngw-" + core.gatewayId(), null, null, BridgeOptions.DEFAULT_KEEP_ALIVE,
                         BridgeOptions.DEFAULT_CONNECT_TIMEOUT, BridgeOptions.DEFAULT_RECONNECT_MIN,
-                        BridgeOptions.DEFAULT_RECONNECT_MAX, BridgeOptions.DEFAULT_MAX_INFLIGHT, "127.0.0.1", 1883, null),
+                        BridgeOptions.DEFAULT_RECONNECT_MAX, BridgeOptions.DEFAULT_MAX_INFLIGHT, "127.0.0.1", 1883, null,
+                        UpstreamProtocolSettings.defaults()),
                 core.predefinedTopics(),
                 new AdvertiseSettings(core.advertiseInterval(), core.broadcastGwInfo()),
                 new LimitsSettings(core.maxClients(), core.maxPayload(), core.maxInflight(), core.maxTopicsPerClient(),

@@ -103,4 +103,13 @@ class Mqtt5ProtocolTest {
         await(published);
         assertEquals(1, bridge.counters().get(BridgeCounters.reasonKey("puback", 0x10)));
     }
+
+    @Test
+    void disconnectFromTheBrokerIsCountedByItsReasonCodeAndTheBridgeReconnects() throws Exception {
+        connect(TestBridges.options(broker.port()), ProtocolOptions.mqtt5());
+        broker.send(0xE0, 1, 0x8E); // DISCONNECT, Session taken over
+        listener.awaitEvent(false);
+        listener.awaitEvent(true);
+        assertEquals(1, bridge.counters().get(BridgeCounters.reasonKey("disconnect", 0x8E)));
+    }
 }

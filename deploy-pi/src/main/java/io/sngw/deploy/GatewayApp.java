@@ -248,8 +248,11 @@ public final class GatewayApp implements AutoCloseable {
         serialLinks.forEach(l -> links.add("serial " + l.options().port().device() + " ("
                 + l.options().framing().configName() + ", " + l.options().port().baud() + " baud)"));
         String listeners = String.join(" and ", links);
+        UpstreamProtocolSettings up = config.upstream().protocol();
         return "sngw " + Version.get() + " started: MQTT-SN on " + listeners + ", upstream " + upstream + " as "
-                + config.upstream().clientId() + ", " + topics + " predefined topic" + (topics == 1 ? "" : "s");
+                + config.upstream().clientId() + " (MQTT " + up.protocol().configName()
+                + (up.transparent() ? ", transparent: a connection per sensor as " + up.transparentClientId() : "")
+                + (up.topicTemplate().isIdentity() ? "" : ", topics under " + up.topicTemplate()) + "), " + topics + " predefined topic" + (topics == 1 ? "" : "s");
     }
 
     private static String hostPort(InetSocketAddress a) {

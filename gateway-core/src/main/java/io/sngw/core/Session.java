@@ -1081,7 +1081,9 @@ final class Session {
 
     private void endConnection(boolean publishWill) {
         boolean willAtBroker = ctx.upstream.sensorDisconnected(origin(), publishWill);
-        if (publishWill && will != null && !willAtBroker) {
+        if (publishWill && will != null && willAtBroker) {
+            ctx.metrics.increment(Counter.WILLS_PUBLISHED); // by the broker, from the sensor's own connection
+        } else if (publishWill && will != null) {
             ctx.upstream.publish(will.toUpstream(origin())).whenComplete((ok, failure) -> ctx.metrics.increment(
                     failure == null ? Counter.WILLS_PUBLISHED : Counter.WILLS_LOST));
         }

@@ -29,7 +29,10 @@ final class OldSchemas {
                     "DROP TABLE awaiting_pubrel"),
             List.of(
                     // No delivery state of pending messages.
-                    "ALTER TABLE pending DROP COLUMN released", "ALTER TABLE pending DROP COLUMN msg_id"));
+                    "ALTER TABLE pending DROP COLUMN released", "ALTER TABLE pending DROP COLUMN msg_id"),
+            List.of(
+                    // The outbound queue without the sensor's link kind.
+                    "ALTER TABLE outbound DROP COLUMN link_kind"));
 
     private OldSchemas() {
     }

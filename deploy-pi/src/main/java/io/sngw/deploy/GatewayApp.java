@@ -1,9 +1,12 @@
 package io.sngw.deploy;
 
 import io.sngw.bridge.mqtt.BridgeOptions;
+import io.sngw.bridge.mqtt.BridgeCounters;
 import io.sngw.bridge.mqtt.PlatformLimits;
 import io.sngw.bridge.mqtt.TlsOptions;
 import io.sngw.bridge.mqtt.MqttBridge;
+import io.sngw.bridge.mqtt.ProtocolOptions;
+import io.sngw.bridge.mqtt.TransparentBridge;
 import io.sngw.core.Gateway;
 import io.sngw.core.linksec.LinkSecurity;
 import io.sngw.core.linksec.PairingWindows;
@@ -39,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The whole gateway wired from a {@link GatewayConfig}: the embedded broker (when {@code upstream.url} is
@@ -68,7 +72,10 @@ public final class GatewayApp implements AutoCloseable {
     private EmbeddedBroker broker;
     private StoreLock storeLock;
     private Store store;
-    private MqttBridge bridge;
+    private Upstream bridge;
+    private BridgeCounters bridgeCounters;
+    /** upstream.platform.*: what a cloud preset's limits adapted, over the bridge's connections. */
+    private Supplier<Map<String, Long>> platformStats;
     private Gateway gateway;
     private UdpTransport udp;
     private DtlsTransport dtls;
@@ -122,7 +129,7 @@ public final class GatewayApp implements AutoCloseable {
             }
             store = openStore(config.store(), location);
             StoredState stored = store.load();
-            bridge = new MqttBridge(bridgeOptions);
+            bridge = newBridge(bridgeOptions, config.upstream().protocol());
             Upstream upstream = bridge;
             if (store instanceof SqliteStore && config.store().ackAfterStore()) {
                 GatewayConfig.StoreSettings st = config.store();
@@ -225,6 +232,22 @@ public final class GatewayApp implements AutoCloseable {
                 .withMaxPeers(ds.maxPeers()).withIdleTimeout(ds.idleTimeout());
     }
 
+    /** Aggregating (one connection) or transparent (one per sensor), as {@code upstream.mode} says. */
+    private Upstream newBridge(BridgeOptions options, UpstreamProtocolSettings up) {
+        ProtocolOptions protocol = up.toOptions(config.gateway().id());
+        if (up.transparent()) {
+            TransparentBridge transparent = new TransparentBridge(options, protocol, up.transparentClientId(),
+                    up.maxConnections());
+            bridgeCounters = transparent.counters();
+            platformStats = transparent::stats;
+            return transparent;
+        }
+        MqttBridge aggregating = new MqttBridge(options, protocol);
+        bridgeCounters = aggregating.counters();
+        platformStats = aggregating::stats;
+        return aggregating;
+    }
+
     private BridgeOptions bridgeOptions(GatewayConfig.UpstreamSettings up, String host, int port) {
         return bridgeOptions(config, host, port, !up.embedded() && BrokerUrl.parse(up.url()).tls());
     }
@@ -263,8 +286,11 @@ public final class GatewayApp implements AutoCloseable {
         serialLinks.forEach(l -> links.add("serial " + l.options().port().device() + " ("
                 + l.options().framing().configName() + ", " + l.options().port().baud() + " baud)"));
         String listeners = String.join(" and ", links);
+        UpstreamProtocolSettings up = config.upstream().protocol();
         return "sngw " + Version.get() + " started: MQTT-SN on " + listeners + ", upstream " + upstream + " as "
-                + config.upstream().clientId() + ", " + topics + " predefined topic" + (topics == 1 ? "" : "s");
+                + config.upstream().clientId() + " (MQTT " + up.protocol().configName()
+                + (up.transparent() ? ", transparent: a connection per sensor as " + up.transparentClientId() : "")
+                + (up.topicTemplate().isIdentity() ? "" : ", topics under " + up.topicTemplate()) + "), " + topics + " predefined topic" + (topics == 1 ? "" : "s");
     }
 
     private static String hostPort(InetSocketAddress a) {
@@ -307,8 +333,8 @@ public final class GatewayApp implements AutoCloseable {
         if (gateway != null) {
             out.putAll(gateway.metrics().snapshot());
         }
-        if (bridge != null) {
-            out.putAll(bridge.stats()); // upstream.platform.*: what a cloud preset's limits adapted
+        if (platformStats != null) {
+            out.putAll(platformStats.get()); // upstream.platform.*: what a cloud preset's limits adapted
         }
         serialLinks.forEach(l -> out.putAll(l.stats().snapshot("serial." + l.options().port().device() + ".")));
         if (radio != null) {
@@ -318,6 +344,9 @@ public final class GatewayApp implements AutoCloseable {
             // Drops per reason on the UDP link: refused by the fair share before a copy, and by the kernel (full buffer).
             out.put("udp.shed.before.copy", udp.stats().shed());
             out.put("udp.kernel.drops", udp.kernelDrops().stream().mapToLong(Long::longValue).sum());
+        }
+        if (bridgeCounters != null) {
+            bridgeCounters.snapshot().forEach((name, value) -> out.put("upstream." + name, value));
         }
         return out;
     }
@@ -384,7 +413,7 @@ public final class GatewayApp implements AutoCloseable {
                 steps.add(() -> g.close());
             }
             if (bridge != null) {
-                MqttBridge b = bridge;
+                Upstream b = bridge;
                 steps.add(() -> b.close());
             }
             if (radio != null) {

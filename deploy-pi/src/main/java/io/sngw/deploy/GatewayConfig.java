@@ -169,11 +169,13 @@ public record GatewayConfig(
      * @param preset         the cloud platform whose conventions and limits apply, or null
      * @param tls            TLS settings; used only with a TLS url
      * @param statusTopic    topic of the gateway's retained online/offline status, gateway id filled in; null for none
+     * @param protocol       MQTT 5, the mode and topic templates ({@link UpstreamProtocolSettings})
      */
     public record UpstreamSettings(String url, String clientId, String username, String password, Duration keepAlive,
                                    Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
                                    int maxInflight, String embeddedBind, int embeddedPort, Boolean cleanSession,
-                                   CloudPreset preset, TlsSettings tls, String statusTopic) {
+                                   CloudPreset preset, TlsSettings tls, String statusTopic,
+                                   UpstreamProtocolSettings protocol) {
         public UpstreamSettings {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(clientId, "clientId");
@@ -183,6 +185,7 @@ public record GatewayConfig(
             Objects.requireNonNull(reconnectMax, "reconnectMax");
             Objects.requireNonNull(embeddedBind, "embeddedBind");
             Objects.requireNonNull(tls, "tls");
+            protocol = protocol == null ? UpstreamProtocolSettings.defaults() : protocol;
         }
 
         public boolean embedded() {
@@ -192,13 +195,21 @@ public record GatewayConfig(
         /** The same settings with another url (e.g. a test's private Mosquitto). */
         public UpstreamSettings withUrl(String newUrl) {
             return new UpstreamSettings(newUrl, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
-                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, preset, tls, statusTopic);
+                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, preset, tls, statusTopic,
+                    protocol);
         }
 
         /** The same settings with the embedded broker elsewhere (port 0 in tests). */
         public UpstreamSettings withEmbedded(String bind, int port) {
             return new UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
-                    reconnectMax, maxInflight, bind, port, cleanSession, preset, tls, statusTopic);
+                    reconnectMax, maxInflight, bind, port, cleanSession, preset, tls, statusTopic, protocol);
+        }
+
+        /** The same settings with other MQTT 5, mode and template settings (tests). */
+        public UpstreamSettings withProtocol(UpstreamProtocolSettings newProtocol) {
+            return new UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
+                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, preset, tls, statusTopic,
+                    newProtocol);
         }
 
         /** Never prints the password. */
@@ -209,7 +220,7 @@ public record GatewayConfig(
                     + ", connectTimeout=" + connectTimeout + ", reconnectMin=" + reconnectMin + ", reconnectMax="
                     + reconnectMax + ", maxInflight=" + maxInflight + ", embeddedBind=" + embeddedBind + ", embeddedPort=" + embeddedPort
                     + ", cleanSession=" + cleanSession + ", preset=" + preset + ", tls=" + tls + ", statusTopic="
-                    + statusTopic + "]";
+                    + statusTopic + ", " + protocol + "]";
         }
     }
 
@@ -326,7 +337,8 @@ public record GatewayConfig(
                 new UpstreamSettings(EMBEDDED, "sngw-" + core.gatewayId(), null, null, BridgeOptions.DEFAULT_KEEP_ALIVE,
                         BridgeOptions.DEFAULT_CONNECT_TIMEOUT, BridgeOptions.DEFAULT_RECONNECT_MIN,
                         BridgeOptions.DEFAULT_RECONNECT_MAX, BridgeOptions.DEFAULT_MAX_INFLIGHT, "127.0.0.1", 1883, null,
-                        null, TlsSettings.DEFAULT, "sngw/" + core.gatewayId() + "/status"),
+                        null, TlsSettings.DEFAULT, "sngw/" + core.gatewayId() + "/status",
+                        UpstreamProtocolSettings.defaults()),
                 core.predefinedTopics(),
                 new AdvertiseSettings(core.advertiseInterval(), core.broadcastGwInfo()),
                 new LimitsSettings(core.maxClients(), core.maxPayload(), core.maxInflight(), core.maxTopicsPerClient(),

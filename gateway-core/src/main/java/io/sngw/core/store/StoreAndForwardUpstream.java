@@ -1,6 +1,8 @@
 package io.sngw.core.store;
 
 import io.sngw.core.Plural;
+import io.sngw.core.upstream.ClientRef;
+import io.sngw.core.upstream.SensorConnection;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.core.upstream.UpstreamListener;
 import io.sngw.core.upstream.UpstreamMessage;
@@ -145,6 +147,43 @@ public final class StoreAndForwardUpstream implements Upstream {
         return broker.isConnected();
     }
 
+    // The per-sensor methods go straight to the broker's side, as subscriptions do.
+
+    @Override
+    public CompletableFuture<Integer> subscribe(ClientRef client, String filter, int qos) {
+        return broker.subscribe(client, filter, qos);
+    }
+
+    @Override
+    public void restoreSubscription(ClientRef client, String filter, int qos) {
+        broker.restoreSubscription(client, filter, qos);
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(ClientRef client, String filter) {
+        return broker.unsubscribe(client, filter);
+    }
+
+    @Override
+    public boolean sensorConnected(SensorConnection connection) {
+        return broker.sensorConnected(connection);
+    }
+
+    @Override
+    public void sensorAsleep(ClientRef client) {
+        broker.sensorAsleep(client);
+    }
+
+    @Override
+    public CompletableFuture<Void> sensorAwake(ClientRef client) {
+        return broker.sensorAwake(client);
+    }
+
+    @Override
+    public boolean sensorDisconnected(ClientRef client, boolean lost) {
+        return broker.sensorDisconnected(client, lost);
+    }
+
     /** Messages in the durable queue, not yet acknowledged by the broker. */
     public long queued() {
         return queued.get();
@@ -207,8 +246,10 @@ public final class StoreAndForwardUpstream implements Upstream {
             return;
         }
         fullLogged = false;
-        OutboundMessage queuedMessage = new OutboundMessage(++lastSeq, "", message.topic(), message.payload(),
-                message.qos(), message.retain(), System.currentTimeMillis());
+        ClientRef client = message.client();
+        OutboundMessage queuedMessage = new OutboundMessage(++lastSeq, client == null ? "" : client.clientId(),
+                message.topic(), message.payload(), message.qos(), message.retain(), System.currentTimeMillis(),
+                client == null ? null : client.linkKind());
         count++;
         bytes += size;
         queued.incrementAndGet();
@@ -235,7 +276,7 @@ public final class StoreAndForwardUpstream implements Upstream {
         if (broker.isConnected()) {
             broker.publish(message);
         } else if (qos0Offline.size() < options.maxQos0Offline()) {
-            qos0Offline.addLast(message);
+            qos0Offline.addLast(message.heldSince(System.currentTimeMillis())); // the bridge may expire it
         } else {
             qos0Dropped.incrementAndGet();
         }
@@ -305,7 +346,8 @@ public final class StoreAndForwardUpstream implements Upstream {
 
     private void send(OutboundMessage message) {
         inFlight.put(message.seq(), message);
-        broker.publish(new UpstreamMessage(message.topic(), message.payload(), message.qos(), message.retain()))
+        broker.publish(new UpstreamMessage(message.topic(), message.payload(), message.qos(), message.retain(),
+                        message.client()))
                 .whenComplete((ok, failure) -> owner.execute(() -> answered(message, failure)));
     }
 

@@ -2,8 +2,17 @@ package io.sngw.core.upstream;
 
 import java.util.Arrays;
 
-/** A message crossing the bridge in either direction: topic name, payload, MQTT QoS 0..2, retain. */
-public record UpstreamMessage(String topic, byte[] payload, int qos, boolean retain) {
+/**
+ * A message crossing the bridge in either direction: topic name, payload, MQTT QoS 0..2, retain.
+ *
+ * @param client          towards the broker, the sensor it is from; from the broker, the one sensor it is for where
+ *                        the bridge knows (a connection of that sensor's own, a topic template naming it), which then
+ *                        limits its delivery to that sensor; null when it is no one sensor's (QoS −1)
+ * @param heldSinceMillis when it was set aside because the broker was unreachable (QoS 0 kept in memory), so that
+ *                        the bridge can expire it; 0 when it was not
+ */
+public record UpstreamMessage(String topic, byte[] payload, int qos, boolean retain, ClientRef client,
+                              long heldSinceMillis) {
     public UpstreamMessage {
         if (topic == null || topic.isEmpty()) {
             throw new IllegalArgumentException("topic must not be empty");
@@ -14,6 +23,30 @@ public record UpstreamMessage(String topic, byte[] payload, int qos, boolean ret
         payload = payload == null ? new byte[0] : payload;
     }
 
+    public UpstreamMessage(String topic, byte[] payload, int qos, boolean retain) {
+        this(topic, payload, qos, retain, null, 0);
+    }
+
+    public UpstreamMessage(String topic, byte[] payload, int qos, boolean retain, ClientRef client) {
+        this(topic, payload, qos, retain, client, 0);
+    }
+
+    /** The same message, set aside at {@code millis} (wall clock) while the broker is unreachable. */
+    public UpstreamMessage heldSince(long millis) {
+        return new UpstreamMessage(topic, payload, qos, retain, client, millis);
+    }
+
+    /** The same message under another topic name (a topic template applied or undone). */
+    public UpstreamMessage withTopic(String newTopic) {
+        return new UpstreamMessage(newTopic, payload, qos, retain, client, heldSinceMillis);
+    }
+
+    /** The same message, for or from {@code newClient}. */
+    public UpstreamMessage withClient(ClientRef newClient) {
+        return new UpstreamMessage(topic, payload, qos, retain, newClient, heldSinceMillis);
+    }
+
+    /** Topic, payload, QoS and retain: who sent it and how long it waited are not part of a message's identity. */
     @Override
     public boolean equals(Object o) {
         return o instanceof UpstreamMessage m && m.topic.equals(topic) && m.qos == qos && m.retain == retain
@@ -27,6 +60,7 @@ public record UpstreamMessage(String topic, byte[] payload, int qos, boolean ret
 
     @Override
     public String toString() {
-        return "UpstreamMessage[topic=" + topic + ", qos=" + qos + ", retain=" + retain + ", " + payload.length + " bytes]";
+        return "UpstreamMessage[topic=" + topic + ", qos=" + qos + ", retain=" + retain + ", " + payload.length + " bytes"
+                + (client == null ? "" : ", client=" + client.clientId() + "/" + client.linkKind()) + "]";
     }
 }

@@ -255,8 +255,9 @@ restart:
     for (;;) {
         long long until;
         if (sends > o->nretry && pending == confirm && restarts == 0 && now_ms() < deadline) {
-            /* the gateway completes a pairing at the first valid CONFIRM and does not repeat its ACCEPT: when
-               that was lost, only a new pairing (new keys) gets the sensor its client id */
+            /* the gateway completes a pairing at the first valid CONFIRM and repeats its ACCEPT for the same
+               CONFIRM only within 30 s (docs/pairing.md): past that, only a new pairing (new keys) gets the
+               sensor its client id */
             restarts++;
             if (o->verbose) {
                 fprintf(stderr, "sngw-sensor: no PAIR_ACCEPT; pairing again\n");

@@ -51,7 +51,9 @@ public final class ConfigLoader {
             "private-key", "client-ca", "handshake-timeout", "max-handshakes", "max-peers", "idle-timeout");
     static final List<String> UPSTREAM_KEYS = List.of("url", "client-id", "username", "password", "keep-alive",
             "connect-timeout", "reconnect-min", "reconnect-max", "max-inflight", "embedded-bind", "embedded-port",
-            "clean-session", "preset", "tls", "password-file", "status-topic", "qos0-max-age");
+            "clean-session", "preset", "tls", "password-file", "status-topic", "protocol", "session-expiry",
+            "topic-aliases", "qos0-offline-expiry", "mode", "transparent-client-id", "max-connections",
+            "topic-template", "qos0-max-age");
     static final List<String> ADVERTISE_KEYS = List.of("interval", "gwinfo-broadcast");
     static final List<String> LIMITS_KEYS = List.of("max-clients", "max-payload", "max-inflight",
             "max-topics-per-client", "max-subscriptions-per-client", "max-buffered-per-client", "idle-expiry",
@@ -464,10 +466,11 @@ public final class ConfigLoader {
         // Absent stays null: the default depends on store.dir (GatewayConfig.upstreamCleanSession).
         Boolean cleanSession = s.has("clean-session") ? Boolean.valueOf(s.bool("clean-session", true))
                 : d.cleanSession();
+        UpstreamProtocolSettings protocol = UpstreamProtocolKeys.read(s, d.protocol(), url, gatewayId);
         Duration qos0MaxAge = s.duration("qos0-max-age", d.qos0MaxAge(), ONE_MS, Duration.ofHours(1), false, "");
         return new GatewayConfig.UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout,
                 reconnectMin, reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, preset, tls,
-                statusTopic, qos0MaxAge);
+                statusTopic, protocol, qos0MaxAge);
     }
 
     private static Map<Integer, String> predefinedTopics(ConfigSection root) throws ConfigException {

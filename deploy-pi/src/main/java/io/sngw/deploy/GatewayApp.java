@@ -1,9 +1,12 @@
 package io.sngw.deploy;
 
 import io.sngw.bridge.mqtt.BridgeOptions;
+import io.sngw.bridge.mqtt.BridgeCounters;
 import io.sngw.bridge.mqtt.PlatformLimits;
 import io.sngw.bridge.mqtt.TlsOptions;
 import io.sngw.bridge.mqtt.MqttBridge;
+import io.sngw.bridge.mqtt.ProtocolOptions;
+import io.sngw.bridge.mqtt.TransparentBridge;
 import io.sngw.core.Gateway;
 import io.sngw.core.linksec.LinkSecurity;
 import io.sngw.core.linksec.PairingWindows;
@@ -39,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -69,7 +73,10 @@ public final class GatewayApp implements AutoCloseable {
     private EmbeddedBroker broker;
     private StoreLock storeLock;
     private Store store;
-    private MqttBridge bridge;
+    private Upstream bridge;
+    private BridgeCounters bridgeCounters;
+    /** upstream.platform.*: what a cloud preset's limits adapted, over the bridge's connections. */
+    private Supplier<Map<String, Long>> platformStats;
     private StoreAndForwardUpstream outbound;
     private Gateway gateway;
     private UdpTransport udp;
@@ -124,7 +131,7 @@ public final class GatewayApp implements AutoCloseable {
             }
             store = openStore(config.store(), location);
             StoredState stored = store.load();
-            bridge = new MqttBridge(bridgeOptions);
+            bridge = newBridge(bridgeOptions, config.upstream().protocol());
             // Inside the queue: QoS 0 kept while the broker was away is stamped when it is finally handed over.
             Upstream upstream = new FreshQos0Upstream(bridge, config.upstream().qos0MaxAge());
             if (store instanceof SqliteStore && config.store().ackAfterStore()) {
@@ -227,6 +234,22 @@ public final class GatewayApp implements AutoCloseable {
                 .withMaxPeers(ds.maxPeers()).withIdleTimeout(ds.idleTimeout());
     }
 
+    /** Aggregating (one connection) or transparent (one per sensor), as {@code upstream.mode} says. */
+    private Upstream newBridge(BridgeOptions options, UpstreamProtocolSettings up) {
+        ProtocolOptions protocol = up.toOptions(config.gateway().id());
+        if (up.transparent()) {
+            TransparentBridge transparent = new TransparentBridge(options, protocol, up.transparentClientId(),
+                    up.maxConnections());
+            bridgeCounters = transparent.counters();
+            platformStats = transparent::stats;
+            return transparent;
+        }
+        MqttBridge aggregating = new MqttBridge(options, protocol);
+        bridgeCounters = aggregating.counters();
+        platformStats = aggregating::stats;
+        return aggregating;
+    }
+
     private BridgeOptions bridgeOptions(GatewayConfig.UpstreamSettings up, String host, int port) {
         return bridgeOptions(config, host, port, !up.embedded() && BrokerUrl.parse(up.url()).tls());
     }
@@ -265,8 +288,11 @@ public final class GatewayApp implements AutoCloseable {
         serialLinks.forEach(l -> links.add("serial " + l.options().port().device() + " ("
                 + l.options().framing().configName() + ", " + l.options().port().baud() + " baud)"));
         String listeners = String.join(" and ", links);
+        UpstreamProtocolSettings up = config.upstream().protocol();
         return "sngw " + Version.get() + " started: MQTT-SN on " + listeners + ", upstream " + upstream + " as "
-                + config.upstream().clientId() + ", " + topics + " predefined topic" + (topics == 1 ? "" : "s");
+                + config.upstream().clientId() + " (MQTT " + up.protocol().configName()
+                + (up.transparent() ? ", transparent: a connection per sensor as " + up.transparentClientId() : "")
+                + (up.topicTemplate().isIdentity() ? "" : ", topics under " + up.topicTemplate()) + "), " + topics + " predefined topic" + (topics == 1 ? "" : "s");
     }
 
     private static String hostPort(InetSocketAddress a) {
@@ -312,10 +338,13 @@ public final class GatewayApp implements AutoCloseable {
         if (outbound != null) {
             out.putAll(outbound.counters());
         }
-        if (bridge != null) {
-            out.putAll(bridge.stats()); // upstream.platform.*: what a cloud preset's limits adapted
-            out.put("upstream.qos0.dropped.stale", bridge.qos0DroppedStale());
-            out.put("upstream.qos0.dropped.saturated", bridge.qos0DroppedSaturated());
+        if (platformStats != null) {
+            out.putAll(platformStats.get()); // upstream.platform.*: what a cloud preset's limits adapted
+        }
+        if (bridgeCounters != null) { // listed even while zero (the rest of the bridge's counters come below)
+            out.put("upstream." + BridgeCounters.QOS0_DROPPED_STALE, bridgeCounters.get(BridgeCounters.QOS0_DROPPED_STALE));
+            out.put("upstream." + BridgeCounters.QOS0_DROPPED_SATURATED,
+                    bridgeCounters.get(BridgeCounters.QOS0_DROPPED_SATURATED));
         }
         if (store instanceof SqliteStore sqlite) {
             out.put("store.batches.committed", sqlite.batchesCommitted());
@@ -331,6 +360,9 @@ public final class GatewayApp implements AutoCloseable {
             // Drops per reason on the UDP link: refused by the fair share before a copy, and by the kernel (full buffer).
             out.put("udp.shed.before.copy", udp.stats().shed());
             out.put("udp.kernel.drops", udp.kernelDrops().stream().mapToLong(Long::longValue).sum());
+        }
+        if (bridgeCounters != null) {
+            bridgeCounters.snapshot().forEach((name, value) -> out.put("upstream." + name, value));
         }
         return out;
     }
@@ -397,7 +429,7 @@ public final class GatewayApp implements AutoCloseable {
                 steps.add(() -> g.close());
             }
             if (bridge != null) {
-                MqttBridge b = bridge;
+                Upstream b = bridge;
                 steps.add(() -> b.close());
             }
             if (radio != null) {

@@ -171,21 +171,25 @@ public record GatewayConfig(
      * @param preset         the cloud platform whose conventions and limits apply, or null
      * @param tls            TLS settings; used only with a TLS url
      * @param statusTopic    topic of the gateway's retained online/offline status, gateway id filled in; null for none
+     * @param protocol       MQTT 5, the mode and topic templates ({@link UpstreamProtocolSettings})
      * @param qos0MaxAge     a QoS 0 publish older than this when it would be written to the broker is dropped
      */
     public record UpstreamSettings(String url, String clientId, String username, String password, Duration keepAlive,
                                    Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
                                    int maxInflight, String embeddedBind, int embeddedPort, Boolean cleanSession,
-                                   CloudPreset preset, TlsSettings tls, String statusTopic, Duration qos0MaxAge) {
+                                   CloudPreset preset, TlsSettings tls, String statusTopic,
+                                   UpstreamProtocolSettings protocol, Duration qos0MaxAge) {
         /** QoS 0 older than this when it would be written to the broker is dropped (upstream.qos0-max-age). */
         public static final Duration DEFAULT_QOS0_MAX_AGE = Duration.ofMillis(100);
 
         public UpstreamSettings(String url, String clientId, String username, String password, Duration keepAlive,
                                 Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
                                 int maxInflight, String embeddedBind, int embeddedPort, Boolean cleanSession,
-                                CloudPreset preset, TlsSettings tls, String statusTopic) {
+                                CloudPreset preset, TlsSettings tls, String statusTopic,
+                                UpstreamProtocolSettings protocol) {
             this(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin, reconnectMax, maxInflight,
-                    embeddedBind, embeddedPort, cleanSession, preset, tls, statusTopic, DEFAULT_QOS0_MAX_AGE);
+                    embeddedBind, embeddedPort, cleanSession, preset, tls, statusTopic, protocol,
+                    DEFAULT_QOS0_MAX_AGE);
         }
 
         public UpstreamSettings {
@@ -198,6 +202,7 @@ public record GatewayConfig(
             Objects.requireNonNull(reconnectMax, "reconnectMax");
             Objects.requireNonNull(embeddedBind, "embeddedBind");
             Objects.requireNonNull(tls, "tls");
+            protocol = protocol == null ? UpstreamProtocolSettings.defaults() : protocol;
         }
 
         public boolean embedded() {
@@ -208,13 +213,21 @@ public record GatewayConfig(
         public UpstreamSettings withUrl(String newUrl) {
             return new UpstreamSettings(newUrl, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
                     reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, preset, tls, statusTopic,
-                    qos0MaxAge);
+                    protocol, qos0MaxAge);
         }
 
         /** The same settings with the embedded broker elsewhere (port 0 in tests). */
         public UpstreamSettings withEmbedded(String bind, int port) {
             return new UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
-                    reconnectMax, maxInflight, bind, port, cleanSession, preset, tls, statusTopic, qos0MaxAge);
+                    reconnectMax, maxInflight, bind, port, cleanSession, preset, tls, statusTopic, protocol,
+                    qos0MaxAge);
+        }
+
+        /** The same settings with other MQTT 5, mode and template settings (tests). */
+        public UpstreamSettings withProtocol(UpstreamProtocolSettings newProtocol) {
+            return new UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
+                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, preset, tls, statusTopic,
+                    newProtocol, qos0MaxAge);
         }
 
         /** Never prints the password. */
@@ -225,7 +238,7 @@ public record GatewayConfig(
                     + ", connectTimeout=" + connectTimeout + ", reconnectMin=" + reconnectMin + ", reconnectMax="
                     + reconnectMax + ", maxInflight=" + maxInflight + ", embeddedBind=" + embeddedBind + ", embeddedPort=" + embeddedPort
                     + ", cleanSession=" + cleanSession + ", preset=" + preset + ", tls=" + tls + ", statusTopic="
-                    + statusTopic + ", qos0MaxAge=" + qos0MaxAge + "]";
+                    + statusTopic + ", " + protocol + ", qos0MaxAge=" + qos0MaxAge + "]";
         }
     }
 
@@ -358,7 +371,8 @@ public record GatewayConfig(
                 new UpstreamSettings(EMBEDDED, "sngw-" + core.gatewayId(), null, null, BridgeOptions.DEFAULT_KEEP_ALIVE,
                         BridgeOptions.DEFAULT_CONNECT_TIMEOUT, BridgeOptions.DEFAULT_RECONNECT_MIN,
                         BridgeOptions.DEFAULT_RECONNECT_MAX, BridgeOptions.DEFAULT_MAX_INFLIGHT, "127.0.0.1", 1883, null,
-                        null, TlsSettings.DEFAULT, "sngw/" + core.gatewayId() + "/status"),
+                        null, TlsSettings.DEFAULT, "sngw/" + core.gatewayId() + "/status",
+                        UpstreamProtocolSettings.defaults()),
                 core.predefinedTopics(),
                 new AdvertiseSettings(core.advertiseInterval(), core.broadcastGwInfo()),
                 new LimitsSettings(core.maxClients(), core.maxPayload(), core.maxInflight(), core.maxTopicsPerClient(),

@@ -139,7 +139,8 @@ class ConfigLoaderTest {
         assertEquals(new GatewayConfig.UdpSettings(true, "::", 11884, "[ff02::1]:11884", LinkSecurity.NONE, DatagramIo.NIO), c.udp());
         assertEquals(new GatewayConfig.UpstreamSettings("tcp://broker.example:2883", "edge-7", "gw", "0123",
                 Duration.ofSeconds(45), Duration.ofMillis(1500), Duration.ofSeconds(2), Duration.ofMinutes(5), 200,
-                "0.0.0.0", 2883, true, null, GatewayConfig.TlsSettings.DEFAULT, "sngw/7/status"), c.upstream());
+                "0.0.0.0", 2883, true, null, GatewayConfig.TlsSettings.DEFAULT, "sngw/7/status", null),
+                c.upstream());
         assertFalse(c.upstream().embedded());
         assertEquals(Map.of(1, "sensors/temp", 2, "sensors/humidity", 65534, "last"), c.predefinedTopics());
         assertEquals(Duration.ofMinutes(15), c.advertise().interval());

@@ -156,7 +156,13 @@ class DebPackageIT {
             if (key.equals("predefined-topics")) {
                 keys.add(key);  // a map of ids to names, not keys
             } else if (value instanceof Map<?, ?> section) {
-                section.keySet().forEach(k -> keys.add(key + "." + k));
+                section.forEach((k, v) -> {
+                    if (v instanceof Map<?, ?> subsection) {
+                        subsection.keySet().forEach(sub -> keys.add(key + "." + k + "." + sub)); // upstream.tls
+                    } else {
+                        keys.add(key + "." + k);
+                    }
+                });
             } else if (value instanceof List<?> list && list.get(0) instanceof Map<?, ?> entry) {
                 entry.keySet().forEach(k -> keys.add(key + "." + k));
             } else {

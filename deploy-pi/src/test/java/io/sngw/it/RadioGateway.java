@@ -83,6 +83,11 @@ final class RadioGateway implements AutoCloseable {
         app.radioKeys().put(RadioKey.fresh(devid, key, clientId, RadioKey.Pairing.PROVISIONED, Instant.now()));
     }
 
+    /** The sensor end of the pty pair, for a sensor in another process (nothing in this JVM may open it then). */
+    Path sensorDevice() {
+        return pair.sensorEnd();
+    }
+
     /** A new UDP socket towards the gateway. */
     ClientTransport udp() {
         return UdpClientTransport.open(app.udpAddress(), null);

@@ -22,6 +22,8 @@ public final class GatewayMetrics {
         CONNECTS,
         CONNECTS_REJECTED_CONGESTION,
         CONNECTS_REFUSED_AUTH,
+        /** CONNECTs refused with congestion because the upstream had no connection left for them (transparent mode). */
+        CONNECTS_REFUSED_UPSTREAM,
         TAKEOVERS,
         /** CONNECTs for a session its own connection proved, from a link that did not prove the same identity. */
         TAKEOVERS_REFUSED,

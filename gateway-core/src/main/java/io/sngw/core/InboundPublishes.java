@@ -72,7 +72,7 @@ final class InboundPublishes {
             reject(publish, "payload of " + publish.data().length + " bytes over the limit of " + ctx.options.maxPayload());
             return;
         }
-        UpstreamMessage upstream = new UpstreamMessage(topic, publish.data(), qos, publish.retain());
+        UpstreamMessage upstream = new UpstreamMessage(topic, publish.data(), qos, publish.retain(), session.origin());
         if (qos > 0) {
             publishAcknowledged(publish, upstream);
             return;

@@ -41,16 +41,32 @@ final class Router implements AutoCloseable {
      * Posts the message to every matching session's loop; {@code taken} runs as {@link UpstreamListener#onMessage}
      * promises: once each of them has processed it and the store has committed what they saved.
      */
+    /** Runs {@code task} on the router's thread after everything routed before it has been posted to its sessions. */
+    void afterRouted(Runnable task) {
+        executor.execute(task);
+    }
+
+    /** A message the upstream says is for one sensor (its own connection, a topic template) goes to that one only. */
+    private static boolean isFor(UpstreamMessage message, Session session) {
+        return message.client() == null || message.client().clientId().equals(session.clientId());
+    }
+
     void route(UpstreamMessage message, Runnable taken) {
         if (message.qos() == 0 || !durable) {
             taken.run(); // nothing will be durable that the broker could wait for
-            executor.execute(() -> tree.forEachMatch(message.topic(),
-                    session -> session.post(() -> session.deliver(message))));
+            executor.execute(() -> tree.forEachMatch(message.topic(), session -> {
+                if (isFor(message, session)) {
+                    session.post(() -> session.deliver(message));
+                }
+            }));
             return;
         }
         executor.execute(() -> {
             Taking taking = new Taking(taken);
             tree.forEachMatch(message.topic(), session -> {
+                if (!isFor(message, session)) {
+                    return;
+                }
                 taking.matched = true;
                 taking.incrementAndGet();
                 session.post(() -> {

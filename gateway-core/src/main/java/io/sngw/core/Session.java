@@ -29,12 +29,15 @@ import io.sngw.core.store.PendingMessage;
 import io.sngw.core.store.SessionRecord;
 import io.sngw.core.topic.TopicFilter;
 import io.sngw.core.topic.TopicRegistry;
+import io.sngw.core.upstream.ClientRef;
+import io.sngw.core.upstream.SensorConnection;
 import io.sngw.core.upstream.UpstreamMessage;
 
 import java.lang.System.Logger.Level;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -71,8 +74,9 @@ final class Session {
     private final InboundPublishes inbound;
     private final Subscriptions subscriptions;
 
-
     private boolean saveScheduled;
+    /** Awake, and the upstream is still fetching what its broker kept for this sensor: no PINGRESP yet. */
+    private boolean upstreamWaking;
 
     Session(String clientId, ScheduledExecutorService loop, GatewayContext ctx) {
         this.clientId = clientId;
@@ -162,6 +166,13 @@ final class Session {
 
     /** CONNECT (and its will dialogue) done: CONNACK, and what waited for the client leaves. */
     void accept() {
+        if (!ctx.upstream.sensorConnected(sensorConnection())) {
+            ctx.metrics.increment(Counter.CONNECTS_REFUSED_UPSTREAM);
+            LOG.log(Level.INFO, "client {0}: CONNECT refused, no upstream connection left for it", clientId);
+            send(new ConnAck(ReturnCode.CONGESTION));
+            endConnection(false);
+            return;
+        }
         state = SessionState.ACTIVE;
         if (keepAliveSeconds == 0) {
             ctx.idleSessions.idle(this, lastHeardNanos); // nothing supervises it: it may give way, and expires idle
@@ -277,6 +288,7 @@ final class Session {
         }
         state = SessionState.AWAKE;
         armSupervision();
+        awaitUpstreamWake();
         pump();
     }
 
@@ -288,6 +300,7 @@ final class Session {
         }
         sleepSeconds = disconnect.sleepDuration();
         state = SessionState.ASLEEP;
+        ctx.upstream.sensorAsleep(origin());
         ctx.idleSessions.busy(this);
         deliveries.requeueInFlight();
         save();
@@ -382,6 +395,11 @@ final class Session {
             address = from;
             ctx.sessionsByAddress.put(from, this);
             state = record.status() == SessionRecord.Status.ASLEEP ? SessionState.ASLEEP : SessionState.ACTIVE;
+            // Its upstream connection (transparent mode) comes back with it, and rests again if it sleeps.
+            ctx.upstream.sensorConnected(sensorConnection());
+            if (state == SessionState.ASLEEP) {
+                ctx.upstream.sensorAsleep(origin());
+            }
             lastHeardNanos = ctx.loops.nanoTime();
             if (keepAliveSeconds == 0 && state == SessionState.ACTIVE) {
                 ctx.idleSessions.idle(this, lastHeardNanos);
@@ -463,8 +481,9 @@ final class Session {
 
     /** The connection ends (lost, refused, DISCONNECT): a persistent session stays, without an address. */
     void endConnection(boolean publishWill) {
+        boolean willAtBroker = ctx.upstream.sensorDisconnected(origin(), publishWill);
         if (publishWill) {
-            will.publish();
+            will.publish(willAtBroker);
         }
         stopTimers();
         deliveries.requeueInFlight();
@@ -550,6 +569,9 @@ final class Session {
     }
 
     private void remove() {
+        if (state != SessionState.DISCONNECTED && state != SessionState.REMOVED) {
+            ctx.upstream.sensorDisconnected(origin(), false); // revoked, or gave way: its upstream connection goes too
+        }
         state = SessionState.REMOVED;
         ctx.idleSessions.busy(this);
         if (ctx.sessionsById.remove(clientId, this)) {
@@ -595,9 +617,10 @@ final class Session {
             return;
         }
         deliveries.sendWhatTheWindowAllows();
-        if (state == SessionState.AWAKE && deliveries.idle()) {
+        if (state == SessionState.AWAKE && !upstreamWaking && deliveries.idle()) {
             send(new PingResp());
             state = SessionState.ASLEEP;
+            ctx.upstream.sensorAsleep(origin());
             armSupervision();
         }
     }
@@ -625,6 +648,33 @@ final class Session {
         if (address != null) {
             ctx.send(link, address, message);
         }
+    }
+
+    /** This sensor as the upstream sees it. */
+    ClientRef origin() {
+        return new ClientRef(clientId, link == null ? null : link.kind());
+    }
+
+    /** This sensor's connection as the upstream is told of it: clean session, keep-alive and will. */
+    private SensorConnection sensorConnection() {
+        return new SensorConnection(origin(), cleanSession, keepAliveSeconds, will.toUpstream(origin()));
+    }
+
+    /**
+     * A sleeping sensor woke: where the upstream fetches what its broker kept for the sensor (transparent mode), the
+     * wake's PINGRESP waits until that has been routed here. Through the router's queue, so that every message the
+     * upstream handed over before completing is posted to this loop first.
+     */
+    private void awaitUpstreamWake() {
+        CompletableFuture<Void> fetched = ctx.upstream.sensorAwake(origin());
+        if (fetched.isDone()) {
+            return;
+        }
+        upstreamWaking = true;
+        fetched.whenComplete((ok, failure) -> ctx.router.afterRouted(() -> post(() -> {
+            upstreamWaking = false;
+            pump();
+        })));
     }
 
     /** The topic name a PUBLISH refers to, or null where the id is unknown. */

@@ -107,7 +107,7 @@ final class Subscriptions {
         filters.forEach((filter, qos) -> {
             subscriptions.put(filter, new Subscription(qos, 0));
             ctx.router.add(filter, session);
-            ctx.upstream.restoreSubscription(filter, qos);
+            ctx.upstream.restoreSubscription(session.origin(), filter, qos);
         });
     }
 
@@ -122,7 +122,7 @@ final class Subscriptions {
     void clear() {
         for (String filter : subscriptions.keySet()) {
             ctx.router.remove(filter, session);
-            ctx.upstream.unsubscribe(filter);
+            ctx.upstream.unsubscribe(session.origin(), filter);
         }
         ctx.budgets.subscriptions().release(subscriptions.size());
         subscriptions.clear();
@@ -185,9 +185,10 @@ final class Subscriptions {
             ctx.router.add(filter, session);
         }
         // Even a repeated subscription goes to the broker: that is what makes it send the retained messages again.
-        ctx.upstream.subscribe(filter, qos).whenCompleteAsync((granted, failure) -> {
+        ctx.upstream.subscribe(session.origin(), filter, qos).whenCompleteAsync((granted, failure) -> {
             if (failure == null && (existed || session.isRemoved())) {
-                ctx.upstream.unsubscribe(filter); // hold one broker reference per session and filter, no more
+                // hold one broker reference per session and filter, no more
+                ctx.upstream.unsubscribe(session.origin(), filter);
             }
             if (session.isRemoved()) {
                 return;
@@ -229,7 +230,7 @@ final class Subscriptions {
         }
         ctx.budgets.subscriptions().release(1);
         ctx.router.remove(filter, session);
-        ctx.upstream.unsubscribe(filter);
+        ctx.upstream.unsubscribe(session.origin(), filter);
         return true;
     }
 }

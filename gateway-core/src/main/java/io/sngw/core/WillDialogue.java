@@ -15,6 +15,8 @@ import io.sngw.core.codec.ReturnCode;
 import io.sngw.core.security.ClientGrants;
 import io.sngw.core.store.SessionRecord;
 import io.sngw.core.topic.TopicFilter;
+import io.sngw.core.upstream.ClientRef;
+import io.sngw.core.upstream.UpstreamMessage;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ScheduledFuture;
@@ -68,12 +70,25 @@ final class WillDialogue {
         will = w == null ? null : new Will(w.topic(), w.message(), w.qos(), w.retain());
     }
 
-    /** The client vanished: its will, if it has one, goes to the broker. */
-    void publish() {
-        if (will != null) {
-            ctx.upstream.publish(will.toUpstream()).whenComplete((ok, failure) -> ctx.metrics.increment(
-                    failure == null ? Counter.WILLS_PUBLISHED : Counter.WILLS_LOST));
+    /** The will as the upstream is given it, on behalf of {@code client}; null when there is none. */
+    UpstreamMessage toUpstream(ClientRef client) {
+        return will == null ? null : will.toUpstream(client);
+    }
+
+    /**
+     * The client vanished: its will, if it has one, goes to the broker, unless the broker publishes it itself from
+     * the sensor's own connection ({@code publishedByBroker}), where it is only counted.
+     */
+    void publish(boolean publishedByBroker) {
+        if (will == null) {
+            return;
         }
+        if (publishedByBroker) {
+            ctx.metrics.increment(Counter.WILLS_PUBLISHED); // by the broker, from the sensor's own connection
+            return;
+        }
+        ctx.upstream.publish(will.toUpstream(session.origin())).whenComplete((ok, failure) -> ctx.metrics.increment(
+                failure == null ? Counter.WILLS_PUBLISHED : Counter.WILLS_LOST));
     }
 
     /** Drops a will to a topic {@code grants} no longer allow; whether it did. */

@@ -9,6 +9,8 @@ import io.sngw.core.link.LinkAddress;
 import io.sngw.core.security.AccessPolicy;
 import io.sngw.core.store.NoStore;
 import io.sngw.core.store.Store;
+import io.sngw.core.upstream.ClientRef;
+import io.sngw.core.upstream.SensorConnection;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.core.upstream.UpstreamListener;
 import io.sngw.core.upstream.UpstreamMessage;
@@ -183,6 +185,37 @@ final class CoreHarness implements AutoCloseable {
         final Queue<CompletableFuture<Void>> heldAcks = new ArrayDeque<>();
         boolean holdAcks;
         UpstreamListener listener;
+        /** The per-sensor hooks as called: "connected id", "asleep id", "awake id", "disconnected id lost=…". */
+        final List<String> lifecycle = new ArrayList<>();
+        /** Refuse every sensor's connection, as a transparent upstream out of connections does. */
+        boolean refuseSensors;
+        /** The broker publishes a lost sensor's will itself (from the sensor's own connection). */
+        boolean willsAtBroker;
+        /** What {@link #sensorAwake} answers: complete, unless the test fetches kept messages in its own time. */
+        CompletableFuture<Void> wake = CompletableFuture.completedFuture(null);
+
+        @Override
+        public boolean sensorConnected(SensorConnection connection) {
+            lifecycle.add("connected " + connection.client().clientId());
+            return !refuseSensors;
+        }
+
+        @Override
+        public void sensorAsleep(ClientRef client) {
+            lifecycle.add("asleep " + client.clientId());
+        }
+
+        @Override
+        public CompletableFuture<Void> sensorAwake(ClientRef client) {
+            lifecycle.add("awake " + client.clientId());
+            return wake;
+        }
+
+        @Override
+        public boolean sensorDisconnected(ClientRef client, boolean lost) {
+            lifecycle.add("disconnected " + client.clientId() + " lost=" + lost);
+            return lost && willsAtBroker;
+        }
 
         @Override
         public void start(UpstreamListener listener) {

@@ -208,6 +208,16 @@ public record BridgeOptions(String host, int port, TlsOptions tls, String client
                 reconnectMin, reconnectMax, maxInflight, cleanSession, statusTopic, limits);
     }
 
+    /**
+     * Transparent mode: a sensor's own connection, under its own client id and CleanSession, with the same TLS and
+     * platform limits. No status topic: the gateway's online/offline status is its own connection's, and a sensor's
+     * connection carries the sensor's will instead.
+     */
+    public BridgeOptions forSensor(String sensorClientId, boolean sensorCleanSession) {
+        return new BridgeOptions(host, port, tls, sensorClientId, username, password, keepAlive, connectTimeout,
+                reconnectMin, reconnectMax, maxInflight, sensorCleanSession, null, limits);
+    }
+
     /** The keep-alive as sent in CONNECT: whole seconds, rounded up. */
     int keepAliveSeconds() {
         long seconds = keepAlive.getSeconds() + (keepAlive.getNano() > 0 ? 1 : 0);

@@ -2,6 +2,7 @@ package io.sngw.bridge.mqtt;
 
 import static io.sngw.bridge.mqtt.Packets.describe;
 import static io.sngw.bridge.mqtt.Packets.messageId;
+import static io.sngw.bridge.mqtt.Packets.reasonCode;
 import static io.sngw.bridge.mqtt.Packets.reply;
 
 import java.lang.System.Logger.Level;
@@ -28,7 +29,8 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
-import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -55,6 +57,12 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Acknowledgement> unacknowledged = new ArrayDeque<>();
     private final Runnable flushTask = this::flushNow;
     private final KeepAlive keepAlive;
+    private final ProtocolOptions protocol;
+    private final BridgeCounters counters;
+    /** MQTT 5: this connection's PUBLISH encoder with its topic aliases; null on 3.1.1. */
+    Mqtt5Publish mqtt5;
+    /** The broker's Receive Maximum: publishes beyond it wait for an acknowledgement. */
+    final SendQuota sendQuota = new SendQuota();
     Channel channel;
     boolean sessionActive;
     boolean up;
@@ -80,6 +88,8 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
         this.loop = session.loop();
         this.subscriptions = session.subscriptions();
         this.qos2 = session.qos2();
+        this.protocol = session.protocol();
+        this.counters = session.counters();
         this.keepAlive = new KeepAlive(loop, options.keepAlive(), () -> write(Packets.PINGREQ), this::close);
     }
 
@@ -102,6 +112,22 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
     private void flushNow() {
         flushScheduled = false;
         channel.flush();
+    }
+
+    // ---- the broker's Receive Maximum ----
+
+    /** An acknowledgement freed a place in the broker's window: held publishes take it, oldest first. */
+    private void sendQuotaReturned() {
+        sendQuota.returned();
+        if (!sendQuota.hasHeld() || closeReason != null) {
+            return;
+        }
+        PublishBatch batch = new PublishBatch(channel.alloc(), session.qos0Permits());
+        SendQuota.Held h;
+        while ((h = sendQuota.next()) != null) {
+            batch.add(h.message(), h.packetId(), null, mqtt5, 0);
+        }
+        batch.write(this);
     }
 
     void close(String reason) {
@@ -134,6 +160,7 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
 
     /** Fails what awaited the broker on this connection; a persistent session keeps its QoS 2 ids to release. */
     void failPending(String reason) {
+        sendQuota.clear(); // their packet ids are in the window: failed below with the rest
         if (window.isEmpty()) {
             return;
         }
@@ -171,10 +198,18 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
         }
         keepAlive.onRead();
         MqttMessageBuilders.ConnectBuilder connect = MqttMessageBuilders.connect()
-                .protocolVersion(MqttVersion.MQTT_3_1_1)
+                .protocolVersion(protocol.protocol().version())
                 .clientId(options.clientId())
-                .cleanSession(options.cleanSession())
+                .cleanSession(session.cleanStart())
                 .keepAlive(options.keepAliveSeconds());
+        if (protocol.isMqtt5()) {
+            // Session expiry in place of CleanSession=false: the broker keeps a persistent session this long.
+            MqttProperties properties = new MqttProperties();
+            properties.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL
+                    .value(), options.cleanSession() ? 0 : protocol.sessionExpirySeconds()));
+            connect.properties(properties);
+        }
+        ConnectWill.add(connect, session.owner(), protocol);
         if (options.username() != null) {
             connect.hasUser(true).username(options.username());
         }
@@ -269,10 +304,11 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
         switch (type) {
             case CONNACK -> onConnAck((MqttConnAckMessage) m);
             case PUBLISH -> onPublish((MqttPublishMessage) m);
-            case PUBACK -> onPubAck(messageId(m));
-            case PUBREC -> onPubRec(messageId(m));
+            case PUBACK -> onPubAck(messageId(m), reasonCode(m));
+            case PUBREC -> onPubRec(messageId(m), reasonCode(m));
             case PUBREL -> onPubRel(messageId(m));
             case PUBCOMP -> onPubComp(messageId(m));
+            case DISCONNECT -> onDisconnect(m);
             case SUBACK -> onSubAck(messageId(m), ((MqttSubAckMessage) m).payload().reasonCodes());
             case UNSUBACK -> onUnsubAck(messageId(m));
             case PINGRESP -> {
@@ -290,10 +326,22 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
         connAckTimeout.cancel(false);
         MqttConnectReturnCode code = m.variableHeader().connectReturnCode();
         if (code != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
+            if (protocol.isMqtt5()) {
+                counters.reason("connack", code.byteValue());
+            }
             close(ConnAckRefusals.describe(code, options.clientId()));
             return;
         }
         sessionActive = true;
+        if (protocol.isMqtt5()) {
+            MqttProperties p = m.variableHeader().properties();
+            int receiveMaximum = intProperty(p, MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM, 65535);
+            sendQuota.receiveMaximum(receiveMaximum);
+            int brokerAliases = intProperty(p, MqttProperties.MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 0);
+            mqtt5 = new Mqtt5Publish(Math.min(protocol.topicAliases(), brokerAliases), counters);
+            LOG.log(Level.DEBUG, "MQTT 5 broker {0}: Receive Maximum {1}, Topic Alias Maximum {2}",
+                    options.address(), receiveMaximum, brokerAliases);
+        }
         if (m.variableHeader().isSessionPresent()) {
             releaseUnreleasedQos2();
             unsubscribeOffline();
@@ -409,19 +457,40 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onPubAck(int id) {
+    private void onPubAck(int id, int reason) {
         Pending.Publish pp = window.acknowledged(id);
         if (pp != null) {
-            pp.future.complete(null);
+            sendQuotaReturned();
+            if (reason == 0) {
+                pp.future.complete(null);
+                return;
+            }
+            counters.reason("puback", reason);
+            if (reason < 0x80) {
+                pp.future.complete(null); // 0x10 no matching subscribers: the broker has it all the same
+            } else {
+                pp.future.completeExceptionally(refused("PUBACK", reason));
+            }
         } else {
             LOG.log(Level.DEBUG, "ignored PUBACK for unknown packet id {0}", id);
         }
     }
 
-    private void onPubRec(int id) {
+    private void onPubRec(int id, int reason) {
         Pending.Publish pp = window.qos2(id);
         if (pp == null) {
             LOG.log(Level.DEBUG, "ignored PUBREC for unknown packet id {0}", id);
+            return;
+        }
+        if (reason != 0) {
+            counters.reason("pubrec", reason);
+        }
+        if (reason >= 0x80) {
+            // MQTT 5 §4.3.3: a failed PUBREC ends the exchange; the id is free and no PUBREL follows
+            window.release(pp);
+            window.completed(id);
+            sendQuotaReturned();
+            pp.future.completeExceptionally(refused("PUBREC", reason));
             return;
         }
         if (window.release(pp)) {
@@ -431,9 +500,30 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onPubComp(int id) {
-        if (!window.completed(id)) {
+        if (window.completed(id)) {
+            sendQuotaReturned();
+        } else {
             LOG.log(Level.DEBUG, "ignored PUBCOMP for unknown packet id {0}", id);
         }
+    }
+
+    private static int intProperty(MqttProperties properties, MqttProperties.MqttPropertyType type, int absent) {
+        MqttProperties.MqttProperty<?> p = properties.getProperty(type.value());
+        return p != null && p.value() instanceof Integer i ? i : absent;
+    }
+
+    private UpstreamUnavailableException refused(String packet, int reason) {
+        LOG.log(Level.DEBUG, "broker {0} refused a publish: {1} reason code 0x{2}", options.address(), packet,
+                Integer.toHexString(reason));
+        return new UpstreamUnavailableException("broker refused the publish: " + packet + " reason code 0x"
+                + Integer.toHexString(reason));
+    }
+
+    /** MQTT 5: the broker ends the connection and says why. */
+    private void onDisconnect(MqttMessage m) {
+        int reason = m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h ? h.reasonCode() & 0xFF : 0;
+        counters.reason("disconnect", reason);
+        close("broker sent DISCONNECT with reason code 0x" + Integer.toHexString(reason));
     }
 
     private void onPubRel(int id) {
@@ -451,6 +541,9 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
             Pending.SubRequest r = ps.requests().get(i);
             int code = i < codes.size() ? codes.get(i) : 0x80;
             boolean refused = code < 0 || code > 2;
+            if (refused && protocol.isMqtt5()) {
+                counters.reason("suback", code);
+            }
             if (r.future() == null) {
                 if (refused) {
                     LOG.log(Level.WARNING, "broker refused the re-subscription to ''{0}'' (SUBACK 0x{1})",

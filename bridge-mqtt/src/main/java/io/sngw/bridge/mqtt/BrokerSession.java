@@ -13,6 +13,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.sngw.core.upstream.ClientRef;
 import io.sngw.core.upstream.UpstreamListener;
 import io.sngw.core.upstream.UpstreamMessage;
 import io.sngw.core.upstream.UpstreamUnavailableException;
@@ -28,6 +29,10 @@ final class BrokerSession {
     private static final System.Logger LOG = System.getLogger(MqttBridge.class.getName());
 
     private final BridgeOptions options;
+    private final ProtocolOptions protocol;
+    private final BridgeCounters counters;
+    /** Transparent mode: the sensor whose own session this is; null for the gateway's (aggregating) session. */
+    private final SensorOwner owner;
     private final EventLoop loop;
     private final AtomicBoolean closing;
     private final Qos0Permits qos0Permits;
@@ -42,13 +47,28 @@ final class BrokerSession {
     private UpstreamListener listener;
     private BrokerConnection connection;
     private boolean closed;
+    /** Transparent mode: the sensor sleeps; the connection is ended (the broker keeps the session) until resumed. */
+    private boolean parked;
+    /** Connected before: later connections continue the session at the broker (no clean start). */
+    private boolean resuming;
     private ScheduledFuture<?> reconnectTask;
     /** The reason last logged as a WARNING during this outage; null while connected. */
     private String reportedReason;
     private boolean everUp;
 
-    BrokerSession(BridgeOptions options, EventLoop loop, AtomicBoolean closing, Qos0Permits qos0Permits) {
+    /**
+     * The sensor a transparent-mode session belongs to: messages from the broker on it are for that sensor only,
+     * and its CONNECT carries the sensor's will.
+     */
+    record SensorOwner(ClientRef client, UpstreamMessage will) {
+    }
+
+    BrokerSession(BridgeOptions options, ProtocolOptions protocol, BridgeCounters counters, SensorOwner owner,
+                  EventLoop loop, AtomicBoolean closing, Qos0Permits qos0Permits) {
         this.options = options;
+        this.protocol = protocol;
+        this.counters = counters;
+        this.owner = owner;
         this.loop = loop;
         this.closing = closing;
         this.qos0Permits = qos0Permits;
@@ -64,6 +84,22 @@ final class BrokerSession {
 
     BridgeOptions options() {
         return options;
+    }
+
+    ProtocolOptions protocol() {
+        return protocol;
+    }
+
+    BridgeCounters counters() {
+        return counters;
+    }
+
+    SensorOwner owner() {
+        return owner;
+    }
+
+    Qos0Permits qos0Permits() {
+        return qos0Permits;
     }
 
     EventLoop loop() {
@@ -142,6 +178,16 @@ final class BrokerSession {
                 settle(message, e.future(), Qos0Permits.STALE);
                 continue;
             }
+            long expirySeconds = 0;
+            if (message.heldSinceMillis() != 0 && !protocol.qos0OfflineExpiry().isZero()) {
+                long left = protocol.qos0OfflineExpiry().toMillis() - (System.currentTimeMillis() - message.heldSinceMillis());
+                if (left <= 0) {
+                    counters.increment(BridgeCounters.QOS0_OFFLINE_EXPIRED); // waited too long to mean anything now
+                    settle(message, e.future(), null);
+                    continue;
+                }
+                expirySeconds = (left + 999) / 1000;
+            }
             int packetId = 0;
             if (message.qos() > 0) {
                 if (c.window.inflightPublishes() >= options.maxInflight()) {
@@ -155,6 +201,10 @@ final class BrokerSession {
                     continue;
                 }
                 c.window.put(packetId, new Pending.Publish(e.future(), message.qos()));
+                if (!c.sendQuota.take()) {
+                    c.sendQuota.hold(message, packetId); // the broker's Receive Maximum: it goes when an acknowledgement comes
+                    continue;
+                }
             }
             if (batch != null && batch.isFull()) {
                 batch.write(c);
@@ -163,7 +213,7 @@ final class BrokerSession {
             if (batch == null) {
                 batch = new PublishBatch(c.channel.alloc(), qos0Permits);
             }
-            batch.add(message, packetId, e.future());
+            batch.add(message, packetId, e.future(), c.mqtt5, expirySeconds);
         }
         if (batch != null) {
             batch.write(c);
@@ -262,7 +312,7 @@ final class BrokerSession {
         connected = false;
         c.failPending(reason);
         outbox.resume(); // publishes held back while the channel was unwritable now fail at once: nothing else drains them
-        if (closed) {
+        if (closed || parked) {
             if (wasUp) {
                 LOG.log(Level.INFO, "disconnected from MQTT broker {0} ({1})", options.address(), reason);
                 notifyConnection(false);
@@ -313,11 +363,75 @@ final class BrokerSession {
         }
     }
 
+    /**
+     * A message from the broker, its topic taken back through the template; one that does not fit it (nor this
+     * gateway) is dropped, counted, and acknowledged.
+     */
     void deliver(String topic, byte[] payload, int qos, boolean retain, Runnable taken) {
+        TopicTemplate.Reversed reversed = protocol.topicTemplate().reverse(topic, protocol.gatewayId());
+        if (reversed == null) {
+            counters.increment(BridgeCounters.UNMAPPED_DROPPED);
+            LOG.log(Level.DEBUG, "dropped a message for ''{0}'': outside the topic template {1}", topic,
+                    protocol.topicTemplate());
+            taken.run();
+            return;
+        }
+        ClientRef client = owner != null ? owner.client()
+                : reversed.clientId() != null ? new ClientRef(reversed.clientId(), null) : null;
         try {
-            listener.onMessage(new UpstreamMessage(topic, payload, qos, retain), taken);
+            listener.onMessage(new UpstreamMessage(reversed.topic(), payload, qos, retain, client), taken);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "upstream listener failed on a message for '" + topic + "'", e);
+        }
+    }
+
+    /** Whether the next CONNECT asks for a clean session: only the first, and only when configured so. */
+    boolean cleanStart() {
+        return options.cleanSession() && !resuming;
+    }
+
+    /**
+     * Transparent mode, the sensor went to sleep: DISCONNECT (so the broker keeps its session and queues for it)
+     * and no reconnecting until {@link #resume()}. Subscriptions stay in the table.
+     */
+    void park() {
+        if (closed || parked) {
+            return;
+        }
+        parked = true;
+        resuming = true;
+        stopConnecting(true);
+    }
+
+    /** The parked session connects again, continuing its session at the broker. */
+    void resume() {
+        if (closed || !parked) {
+            return;
+        }
+        parked = false;
+        reportedReason = null;
+        connect();
+    }
+
+    /** Transparent mode, the sensor was lost: the connection is dropped without DISCONNECT, so the broker publishes the will. */
+    void abort() {
+        closed = true;
+        stopConnecting(false);
+    }
+
+    private void stopConnecting(boolean disconnect) {
+        if (reconnectTask != null) {
+            reconnectTask.cancel(false);
+            reconnectTask = null;
+        }
+        BrokerConnection c = connection;
+        if (c != null) {
+            if (disconnect) {
+                c.disconnect();
+            } else if (c.channel != null) {
+                c.close("sensor lost");
+            }
+            connectionEnded(c, disconnect ? "sensor asleep" : "sensor lost");
         }
     }
 

@@ -12,17 +12,29 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sngw.core.upstream.ClientRef;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.core.upstream.UpstreamListener;
 import io.sngw.core.upstream.UpstreamMessage;
 import io.sngw.core.upstream.UpstreamUnavailableException;
 
 /**
- * The upstream port over one MQTT 3.1.1 connection (aggregating mode): every sensor's traffic shares the gateway's
- * client id. Netty NIO transport and Netty's MQTT codec, over plain TCP or TLS ({@link TlsOptions}: the JDK's TLS in
- * Netty's SslHandler, mutual TLS with PEM files, ALPN, SNI). What the broker's platform cannot take is adapted and
- * counted ({@link PlatformLimits}, {@link #stats()}); the gateway's own retained online/offline status goes to
- * {@link BridgeOptions#statusTopic()} (offline as the connection's will).
+ * The upstream port over one MQTT 3.1.1 or MQTT 5 connection (aggregating mode): every sensor's traffic shares the
+ * gateway's client id. Netty NIO transport and Netty's MQTT codec, over plain TCP or TLS ({@link TlsOptions}: the
+ * JDK's TLS in Netty's SslHandler, mutual TLS with PEM files, ALPN, SNI). What the broker's platform cannot take is
+ * adapted and counted ({@link PlatformLimits}, {@link #stats()}); the gateway's own retained online/offline status
+ * goes to {@link BridgeOptions#statusTopic()} (offline as the connection's will). ({@link TransparentBridge} gives
+ * each sensor a connection of its own, each one of these.)
+ *
+ * <h2>MQTT 5 and topic templates ({@link ProtocolOptions})</h2>
+ * With MQTT 5 a persistent session is asked for with a Session Expiry Interval; the broker's Receive Maximum bounds
+ * the QoS 1/2 publishes on the wire ({@link SendQuota}: more wait in the bridge, within {@code maxInflight}); a
+ * repeated topic goes as a Topic Alias ({@link Mqtt5Publish}, up to the smaller of the configured number and the
+ * broker's Topic Alias Maximum, given in order of first use per connection); every message from a sensor carries the
+ * user properties {@code sngw-client-id} and {@code sngw-link}; reason codes other than success are counted
+ * ({@link BridgeCounters}) and a failed PUBACK/PUBREC fails the publish. QoS 0 held while the broker was away
+ * expires after {@code qos0OfflineExpiry}. A {@link TopicTemplate} maps a sensor's topics, filters and will to the
+ * broker's and takes messages from the broker back (a template naming the client delivers to that sensor only).
  *
  * <p>This class is the facade: it validates and hands over to the upstream loop. There, {@link BrokerSession} owns
  * what outlives a connection (the {@link SubscriptionTable}, the {@link Qos2Session}, reconnecting with
@@ -93,27 +105,57 @@ public final class MqttBridge implements Upstream {
     public static final int MAX_INBOUND_PACKET_BYTES = 256 * 1024;
 
     private final BridgeOptions options;
+    private final ProtocolOptions protocol;
+    private final BridgeCounters counters;
     private final EventLoopGroup group;
     private final EventLoop loop;
+    private final boolean ownsGroup;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final Qos0Permits qos0Permits = new Qos0Permits();
+    private final Qos0Permits qos0Permits;
     private final BrokerSession session;
     private final PublishOutbox outbox;
     private final PlatformAdapter platform;
 
     public MqttBridge(BridgeOptions options) {
+        this(options, ProtocolOptions.MQTT_3_1_1);
+    }
+
+    public MqttBridge(BridgeOptions options, ProtocolOptions protocol) {
+        this(options, protocol, new BridgeCounters(), null, null, null);
+    }
+
+    /**
+     * A bridge on {@code group} (a transparent bridge's sessions share its loop), or on a loop of its own when null;
+     * {@code owner} is the sensor whose own connection this is, or null for the gateway's; {@code platform} counts
+     * what the platform's limits adapted, shared by a transparent bridge's connections (a new one when null).
+     */
+    MqttBridge(BridgeOptions options, ProtocolOptions protocol, BridgeCounters counters, PlatformAdapter platform,
+               EventLoopGroup group, BrokerSession.SensorOwner owner) {
         this.options = Objects.requireNonNull(options, "options");
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sngw-upstream", true),
-                NioIoHandler.newFactory());
-        this.loop = group.next();
-        this.session = new BrokerSession(options, loop, closing, qos0Permits);
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        this.counters = counters;
+        this.qos0Permits = new Qos0Permits(counters);
+        this.ownsGroup = group == null;
+        this.group = group != null ? group : new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("sngw-upstream", true), NioIoHandler.newFactory());
+        this.loop = this.group.next();
+        this.session = new BrokerSession(options, protocol, counters, owner, loop, closing, qos0Permits);
         this.outbox = session.outbox();
-        this.platform = new PlatformAdapter(options.limits());
+        this.platform = platform != null ? platform : new PlatformAdapter(options.limits());
     }
 
     public BridgeOptions options() {
         return options;
+    }
+
+    public ProtocolOptions protocol() {
+        return protocol;
+    }
+
+    /** Reason codes and the bridge's other counters (see {@link BridgeCounters}). */
+    public BridgeCounters counters() {
+        return counters;
     }
 
     @Override
@@ -131,11 +173,14 @@ public final class MqttBridge implements Upstream {
     @Override
     public CompletableFuture<Void> publish(UpstreamMessage original) {
         Objects.requireNonNull(original, "message");
-        String problem = Topics.checkTopicName(original.topic());
+        UpstreamMessage templated = protocol.topicTemplate().isIdentity() ? original
+                : original.withTopic(protocol.topicTemplate().apply(original.topic(), original.client(),
+                        protocol.gatewayId()));
+        String problem = Topics.checkTopicName(templated.topic());
         if (problem != null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
         }
-        UpstreamMessage message = platform.adapt(original);
+        UpstreamMessage message = platform.adapt(templated);
         if (message == null) {
             return CompletableFuture.completedFuture(null); // dropped: the platform refuses its topic (counted)
         }
@@ -150,6 +195,26 @@ public final class MqttBridge implements Upstream {
             session.settle(message, future, new UpstreamUnavailableException("bridge is closed"));
         }
         return future;
+    }
+
+    @Override
+    public CompletableFuture<Integer> subscribe(ClientRef client, String filter, int qos) {
+        return subscribe(brokerFilter(client, filter), qos);
+    }
+
+    @Override
+    public void restoreSubscription(ClientRef client, String filter, int qos) {
+        restoreSubscription(brokerFilter(client, filter), qos);
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(ClientRef client, String filter) {
+        return unsubscribe(brokerFilter(client, filter));
+    }
+
+    /** A sensor's filter under the topic template (the methods without a client take the broker's filter as is). */
+    private String brokerFilter(ClientRef client, String filter) {
+        return protocol.topicTemplate().apply(filter, client, protocol.gatewayId());
     }
 
     @Override
@@ -210,7 +275,7 @@ public final class MqttBridge implements Upstream {
     @Override
     public void close() {
         if (!closing.compareAndSet(false, true)) {
-            if (!loop.inEventLoop()) {
+            if (!loop.inEventLoop() && ownsGroup) {
                 group.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
             return;
@@ -218,7 +283,9 @@ public final class MqttBridge implements Upstream {
         session.markClosing();
         if (loop.inEventLoop()) {
             session.shutdown();
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            if (ownsGroup) {
+                group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            }
             return;
         }
         try {
@@ -226,17 +293,40 @@ public final class MqttBridge implements Upstream {
         } catch (RejectedExecutionException alreadyDown) {
             // nothing left to do on the loop
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---- transparent mode: one sensor's own connection ----
+
+    /** The sensor sleeps: DISCONNECT, keeping the session at the broker, until {@link #resume()}. */
+    void park() {
+        session.markClosing();
+        loop.execute(session::park);
+    }
+
+    /** The sleeping sensor is back: connect again, continuing the session. */
+    void resume() {
+        loop.execute(session::resume);
+    }
+
+    /** The sensor was lost: drop the connection without DISCONNECT, so the broker publishes its will; then close. */
+    void abort() {
+        if (closing.compareAndSet(false, true)) {
+            session.markClosing();
+            loop.execute(session::abort);
+        }
     }
 
     /** QoS 0 publishes dropped because they were stale before the broker link could take them. */
     public long qos0DroppedStale() {
-        return qos0Permits.droppedStale();
+        return counters.get(BridgeCounters.QOS0_DROPPED_STALE);
     }
 
     /** QoS 0 publishes refused at once because {@value Qos0Permits#MAX} were already waiting to be written. */
     public long qos0DroppedSaturated() {
-        return qos0Permits.droppedSaturated();
+        return counters.get(BridgeCounters.QOS0_DROPPED_SATURATED);
     }
 
     @Override

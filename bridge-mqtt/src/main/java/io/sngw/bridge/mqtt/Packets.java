@@ -4,6 +4,7 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 
 /** The small MQTT 3.1.1 packets the bridge sends itself, and reading a packet id. */
@@ -20,6 +21,11 @@ final class Packets {
     static MqttMessage reply(MqttMessageType type, int id) {
         MqttQoS flags = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
         return new MqttMessage(new MqttFixedHeader(type, false, flags, false, 2), MqttMessageIdVariableHeader.from(id));
+    }
+
+    /** The MQTT 5 reason code of a PUBACK, PUBREC or PUBCOMP; 0 (success) where it has none (3.1.1, or left out). */
+    static int reasonCode(MqttMessage m) {
+        return m.variableHeader() instanceof MqttPubReplyMessageVariableHeader h ? h.reasonCode() & 0xFF : 0;
     }
 
     static int messageId(MqttMessage m) {

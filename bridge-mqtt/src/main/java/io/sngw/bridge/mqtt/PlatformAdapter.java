@@ -56,8 +56,8 @@ final class PlatformAdapter {
             logOnce(retainLogged, limits.platform() + " keeps no retained messages: '" + m.topic()
                     + "' goes up without retain (counted as upstream.platform.retain-cleared; logged once)");
         }
-        return qos == m.qos() && retain == m.retain() ? m : new UpstreamMessage(m.topic(), m.payload(), qos, retain,
-                m.staleAtNanos()); // a QoS 0 deadline survives the adaptation
+        // who sent it, how long it was held and when it goes stale survive the adaptation
+        return qos == m.qos() && retain == m.retain() ? m : m.withQosAndRetain(qos, retain);
     }
 
     /** The QoS to subscribe with. */

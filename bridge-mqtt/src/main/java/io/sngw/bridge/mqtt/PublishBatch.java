@@ -32,9 +32,16 @@ final class PublishBatch {
         return buffer.readableBytes() == 0;
     }
 
-    void add(UpstreamMessage message, int packetId, CompletableFuture<Void> future) {
-        buffer.ensureWritable(PublishEncoder.maxEncodedLength(message));
-        PublishEncoder.encode(buffer, message, packetId);
+    /** @param mqtt5 the connection's MQTT 5 encoder, null on 3.1.1; {@code expirySeconds} > 0: message expiry */
+    void add(UpstreamMessage message, int packetId, CompletableFuture<Void> future, Mqtt5Publish mqtt5,
+             long expirySeconds) {
+        if (mqtt5 == null) {
+            buffer.ensureWritable(PublishEncoder.maxEncodedLength(message));
+            PublishEncoder.encode(buffer, message, packetId);
+        } else {
+            buffer.ensureWritable(Mqtt5Publish.maxEncodedLength(message));
+            mqtt5.encode(buffer, message, packetId, expirySeconds);
+        }
         if (message.qos() == 0) {
             qos0.add(future);
         }

@@ -24,7 +24,7 @@ final class PublishEncoder {
         int qos = message.qos();
         int remaining = 2 + topicBytes + (qos > 0 ? 2 : 0) + message.payload().length;
         out.writeByte(0x30 | qos << 1 | (message.retain() ? 1 : 0));
-        writeRemainingLength(out, remaining);
+        writeVarInt(out, remaining);
         out.writeShort(topicBytes);
         ByteBufUtil.reserveAndWriteUtf8(out, message.topic(), topicBytes);
         if (qos > 0) {
@@ -33,11 +33,16 @@ final class PublishEncoder {
         out.writeBytes(message.payload());
     }
 
-    private static void writeRemainingLength(ByteBuf out, int length) {
+    /** MQTT's variable byte integer (remaining length, MQTT 5 property length). */
+    static void writeVarInt(ByteBuf out, int length) {
         do {
             int digit = length & 0x7F;
             length >>>= 7;
             out.writeByte(length > 0 ? digit | 0x80 : digit);
         } while (length > 0);
+    }
+
+    static int varIntLength(int value) {
+        return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
     }
 }

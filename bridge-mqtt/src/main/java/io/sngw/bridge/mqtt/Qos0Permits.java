@@ -1,7 +1,6 @@
 package io.sngw.bridge.mqtt;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.sngw.core.upstream.UpstreamUnavailableException;
 
@@ -19,14 +18,18 @@ final class Qos0Permits {
             "QoS 0 publish stale before the broker link could take it; dropped");
 
     private final AtomicInteger pending = new AtomicInteger();
-    private final LongAdder saturated = new LongAdder();
-    private final LongAdder stale = new LongAdder();
+    /** Where the drops are counted; shared by a transparent bridge's connections. */
+    private final BridgeCounters counters;
+
+    Qos0Permits(BridgeCounters counters) {
+        this.counters = counters;
+    }
 
     /** False (and counted) when {@value #MAX} are already waiting. */
     boolean tryAcquire() {
         if (pending.incrementAndGet() > MAX) {
             pending.decrementAndGet();
-            saturated.increment();
+            counters.increment(BridgeCounters.QOS0_DROPPED_SATURATED);
             return false;
         }
         return true;
@@ -34,15 +37,7 @@ final class Qos0Permits {
 
     /** A QoS 0 publish found stale on the loop before it was written (its permit is given back by settling it). */
     void countStale() {
-        stale.increment();
-    }
-
-    long droppedSaturated() {
-        return saturated.sum();
-    }
-
-    long droppedStale() {
-        return stale.sum();
+        counters.increment(BridgeCounters.QOS0_DROPPED_STALE);
     }
 
     void release() {

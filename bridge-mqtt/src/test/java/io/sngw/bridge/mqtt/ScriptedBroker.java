@@ -39,6 +39,12 @@ final class ScriptedBroker implements AutoCloseable {
             return ((body[0] & 0xFF) << 8) | (body[1] & 0xFF);
         }
 
+        /** PUBLISH: the topic name (empty where an MQTT 5 topic alias stands for it). */
+        String topic() {
+            int topicLength = ((body[0] & 0xFF) << 8) | (body[1] & 0xFF);
+            return new String(body, 2, topicLength, StandardCharsets.UTF_8);
+        }
+
         /** SUBSCRIBE: the filters in order. */
         List<String> filters() {
             List<String> out = new ArrayList<>();
@@ -78,6 +84,8 @@ final class ScriptedBroker implements AutoCloseable {
     /** The CONNACK's session-present flag: whether the broker claims to have kept the client's session. */
     volatile boolean sessionPresent;
     volatile boolean autoSubAck = false;
+    /** Non-null: answer CONNECT with an MQTT 5 CONNACK carrying these properties (already encoded). */
+    volatile byte[] connAckV5Properties;
 
     ScriptedBroker() throws IOException {
         server = new ServerSocket();
@@ -242,7 +250,17 @@ final class ScriptedBroker implements AutoCloseable {
                 in.readFully(body);
                 Packet p = new Packet(first >> 4, first & 0x0F, body);
                 packets.add(p);
-                if (p.type == CONNECT) {
+                if (p.type == CONNECT && connAckV5Properties != null) {
+                    byte[] props = connAckV5Properties;
+                    byte[] connAck = new byte[5 + props.length];
+                    connAck[0] = 0x20;
+                    connAck[1] = (byte) (3 + props.length);
+                    connAck[2] = (byte) (sessionPresent ? 1 : 0);
+                    connAck[3] = (byte) connAckCode;
+                    connAck[4] = (byte) props.length;
+                    System.arraycopy(props, 0, connAck, 5, props.length);
+                    sendRaw(connAck);
+                } else if (p.type == CONNECT) {
                     send(0x20, 2, sessionPresent ? 1 : 0, connAckCode);
                 } else if (p.type == SUBSCRIBE && autoSubAck) {
                     subAck(p.packetId(), p.requestedQos().stream().mapToInt(Integer::intValue).toArray());

@@ -9,6 +9,16 @@ public interface Link {
     /** A short name for logs and metrics, e.g. "udp:0.0.0.0:1884". */
     String name();
 
+    /**
+     * The kind of link, named to the broker with each forwarded message (MQTT 5 user property): udp, dtls, serial, …
+     * By default the part of {@link #name()} before its first ':'.
+     */
+    default String kind() {
+        String name = name();
+        int colon = name.indexOf(':');
+        return colon > 0 ? name.substring(0, colon) : name;
+    }
+
     /** Sends one complete MQTT-SN message to the address. Loss is possible, as on the air. */
     void send(LinkAddress to, byte[] message);
 

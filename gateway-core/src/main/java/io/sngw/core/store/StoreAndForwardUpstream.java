@@ -2,6 +2,7 @@ package io.sngw.core.store;
 
 import io.sngw.core.Plural;
 import io.sngw.core.SessionLoop;
+import io.sngw.core.upstream.ClientRef;
 import io.sngw.core.upstream.ForwardingUpstream;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.core.upstream.UpstreamListener;
@@ -139,6 +140,8 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         return witness;
     }
 
+    // Subscriptions and the per-sensor methods go straight to the broker's side (ForwardingUpstream).
+
     /** Messages in the durable queue, not yet acknowledged by the broker. */
     public long queued() {
         return queued.get();
@@ -232,8 +235,10 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
             congestionLogged = false;
         }
         account(size);
-        Outgoing o = new Outgoing(new OutboundMessage(++lastSeq, "", message.topic(), message.payload(),
-                message.qos(), message.retain(), System.currentTimeMillis()), witness, acceptedNanos);
+        ClientRef client = message.client();
+        Outgoing o = new Outgoing(new OutboundMessage(++lastSeq, client == null ? "" : client.clientId(),
+                message.topic(), message.payload(), message.qos(), message.retain(), System.currentTimeMillis(),
+                client == null ? null : client.linkKind()), witness, acceptedNanos);
         if (!connected || options.writeDelay().isZero()) {
             writes.now(o); // no broker to wait for, or every message written at once (store.ack: after-store)
         } else if (lagNanos > maxLagNanos) {
@@ -279,7 +284,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         if (broker.isConnected()) {
             broker.publish(message);
         } else if (qos0Offline.size() < options.maxQos0Offline()) {
-            qos0Offline.addLast(message);
+            qos0Offline.addLast(message.heldSince(System.currentTimeMillis())); // the bridge may expire it
         } else {
             counters.qos0Dropped.increment();
         }
@@ -356,7 +361,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         o.sent = true;
         inFlight.put(o.seq(), o);
         OutboundMessage m = o.message;
-        broker.publish(new UpstreamMessage(m.topic(), m.payload(), m.qos(), m.retain()))
+        broker.publish(new UpstreamMessage(m.topic(), m.payload(), m.qos(), m.retain(), m.client()))
                 .whenComplete((ok, failure) -> owner.execute(() -> answered(o, failure)));
     }
 

@@ -35,6 +35,43 @@ public abstract class ForwardingUpstream implements Upstream {
         return upstream.unsubscribe(filter);
     }
 
+    // Per sensor (transparent mode, topic templates): passed on too, or the wrapped bridge would never see them.
+
+    @Override
+    public CompletableFuture<Integer> subscribe(ClientRef client, String filter, int qos) {
+        return upstream.subscribe(client, filter, qos);
+    }
+
+    @Override
+    public void restoreSubscription(ClientRef client, String filter, int qos) {
+        upstream.restoreSubscription(client, filter, qos);
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(ClientRef client, String filter) {
+        return upstream.unsubscribe(client, filter);
+    }
+
+    @Override
+    public boolean sensorConnected(SensorConnection connection) {
+        return upstream.sensorConnected(connection);
+    }
+
+    @Override
+    public void sensorAsleep(ClientRef client) {
+        upstream.sensorAsleep(client);
+    }
+
+    @Override
+    public CompletableFuture<Void> sensorAwake(ClientRef client) {
+        return upstream.sensorAwake(client);
+    }
+
+    @Override
+    public boolean sensorDisconnected(ClientRef client, boolean lost) {
+        return upstream.sensorDisconnected(client, lost);
+    }
+
     @Override
     public boolean isConnected() {
         return upstream.isConnected();

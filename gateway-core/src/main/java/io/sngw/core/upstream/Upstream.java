@@ -37,6 +37,59 @@ public interface Upstream {
 
     boolean isConnected();
 
+    // ---- per sensor: an upstream that keeps a connection per sensor (transparent mode) or names the sensor in
+    // topics (topic templates) overrides these; the defaults are the aggregating behaviour. Called on the sensor's
+    // session loop; they must not block.
+
+    /** {@link #subscribe(String, int)} on behalf of one sensor. */
+    default CompletableFuture<Integer> subscribe(ClientRef client, String filter, int qos) {
+        return subscribe(filter, qos);
+    }
+
+    /** {@link #restoreSubscription(String, int)} on behalf of one sensor. */
+    default void restoreSubscription(ClientRef client, String filter, int qos) {
+        restoreSubscription(filter, qos);
+    }
+
+    /** {@link #unsubscribe(String)} on behalf of one sensor. */
+    default CompletableFuture<Void> unsubscribe(ClientRef client, String filter) {
+        return unsubscribe(filter);
+    }
+
+    /**
+     * A sensor's CONNECT was accepted (will dialogue done), just before its CONNACK.
+     *
+     * @return false to refuse it: no upstream connection is available for it (the sensor then gets CONNACK 0x01,
+     *         congestion)
+     */
+    default boolean sensorConnected(SensorConnection connection) {
+        return true;
+    }
+
+    /** The sensor went to sleep (DISCONNECT with a duration): its upstream session must be kept for it. */
+    default void sensorAsleep(ClientRef client) {
+    }
+
+    /**
+     * The sleeping sensor woke (PINGREQ with its client id). The future completes once what the broker kept for it
+     * has been handed to the listener (or at once when nothing is to be fetched); the core sends the wake's PINGRESP
+     * only after that, so the sensor gets those messages in this wake.
+     */
+    default CompletableFuture<Void> sensorAwake(ClientRef client) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * The sensor disconnected ({@code lost} false) or was lost ({@code lost} true: keep-alive or sleep expired, or
+     * its address taken).
+     *
+     * @return true when the broker publishes the sensor's will itself (the sensor's own connection was dropped
+     *         without DISCONNECT): the core then does not publish it
+     */
+    default boolean sensorDisconnected(ClientRef client, boolean lost) {
+        return false;
+    }
+
     /** Disconnects cleanly and releases threads. */
     void close();
 }

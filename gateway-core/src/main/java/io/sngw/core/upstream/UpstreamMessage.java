@@ -5,26 +5,17 @@ import java.util.Arrays;
 /**
  * A message crossing the bridge in either direction: topic name, payload, MQTT QoS 0..2, retain.
  *
- * @param staleAtNanos for a QoS 0 message to the broker: the {@link System#nanoTime()} after which it is worth less
- *                     than the link capacity it would take, so the bridge drops it (counted) instead of writing it;
- *                     0 = never stale. Not part of the message's identity ({@link #equals}).
+ * @param client          towards the broker, the sensor it is from; from the broker, the one sensor it is for where
+ *                        the bridge knows (a connection of that sensor's own, a topic template naming it), which then
+ *                        limits its delivery to that sensor; null when it is no one sensor's (QoS −1)
+ * @param heldSinceMillis when it was set aside because the broker was unreachable (QoS 0 kept in memory), so that
+ *                        the bridge can expire it; 0 when it was not
+ * @param staleAtNanos    for a QoS 0 message to the broker: the {@link System#nanoTime()} after which it is worth less
+ *                        than the link capacity it would take, so the bridge drops it (counted) instead of writing it;
+ *                        0 = never stale
  */
-public record UpstreamMessage(String topic, byte[] payload, int qos, boolean retain, long staleAtNanos) {
-
-    public UpstreamMessage(String topic, byte[] payload, int qos, boolean retain) {
-        this(topic, payload, qos, retain, 0);
-    }
-
-    /** The same message, stale after {@code nanoTime}. */
-    public UpstreamMessage staleAt(long nanoTime) {
-        return new UpstreamMessage(topic, payload, qos, retain, nanoTime == 0 ? 1 : nanoTime);
-    }
-
-    /** Whether it has a deadline and {@code now} (a {@link System#nanoTime()}) is past it. */
-    public boolean staleBy(long now) {
-        return staleAtNanos != 0 && now - staleAtNanos > 0;
-    }
-
+public record UpstreamMessage(String topic, byte[] payload, int qos, boolean retain, ClientRef client,
+                              long heldSinceMillis, long staleAtNanos) {
     public UpstreamMessage {
         if (topic == null || topic.isEmpty()) {
             throw new IllegalArgumentException("topic must not be empty");
@@ -35,6 +26,53 @@ public record UpstreamMessage(String topic, byte[] payload, int qos, boolean ret
         payload = payload == null ? new byte[0] : payload;
     }
 
+    public UpstreamMessage(String topic, byte[] payload, int qos, boolean retain) {
+        this(topic, payload, qos, retain, null, 0, 0);
+    }
+
+    public UpstreamMessage(String topic, byte[] payload, int qos, boolean retain, ClientRef client) {
+        this(topic, payload, qos, retain, client, 0, 0);
+    }
+
+    public UpstreamMessage(String topic, byte[] payload, int qos, boolean retain, ClientRef client,
+                           long heldSinceMillis) {
+        this(topic, payload, qos, retain, client, heldSinceMillis, 0);
+    }
+
+    /** The same message, set aside at {@code millis} (wall clock) while the broker is unreachable. */
+    public UpstreamMessage heldSince(long millis) {
+        return new UpstreamMessage(topic, payload, qos, retain, client, millis, staleAtNanos);
+    }
+
+    /** The same message, stale after {@code nanoTime}. */
+    public UpstreamMessage staleAt(long nanoTime) {
+        return new UpstreamMessage(topic, payload, qos, retain, client, heldSinceMillis, nanoTime == 0 ? 1 : nanoTime);
+    }
+
+    /** Whether it has a deadline and {@code now} (a {@link System#nanoTime()}) is past it. */
+    public boolean staleBy(long now) {
+        return staleAtNanos != 0 && now - staleAtNanos > 0;
+    }
+
+    /** The same message under another topic name (a topic template applied or undone). */
+    public UpstreamMessage withTopic(String newTopic) {
+        return new UpstreamMessage(newTopic, payload, qos, retain, client, heldSinceMillis, staleAtNanos);
+    }
+
+    /** The same message, for or from {@code newClient}. */
+    public UpstreamMessage withClient(ClientRef newClient) {
+        return new UpstreamMessage(topic, payload, qos, retain, newClient, heldSinceMillis, staleAtNanos);
+    }
+
+    /** The same message at another QoS and retain flag (what a platform takes); who sent it and its ages kept. */
+    public UpstreamMessage withQosAndRetain(int newQos, boolean newRetain) {
+        return new UpstreamMessage(topic, payload, newQos, newRetain, client, heldSinceMillis, staleAtNanos);
+    }
+
+    /**
+     * Topic, payload, QoS and retain: who sent it, how long it waited and when it goes stale are not part of a
+     * message's identity.
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof UpstreamMessage m && m.topic.equals(topic) && m.qos == qos && m.retain == retain
@@ -48,6 +86,7 @@ public record UpstreamMessage(String topic, byte[] payload, int qos, boolean ret
 
     @Override
     public String toString() {
-        return "UpstreamMessage[topic=" + topic + ", qos=" + qos + ", retain=" + retain + ", " + payload.length + " bytes]";
+        return "UpstreamMessage[topic=" + topic + ", qos=" + qos + ", retain=" + retain + ", " + payload.length + " bytes"
+                + (client == null ? "" : ", client=" + client.clientId() + "/" + client.linkKind()) + "]";
     }
 }

@@ -147,7 +147,12 @@ final class Schema {
                     // so that deleting a pending message takes its state with it.
                     "ALTER TABLE pending ADD COLUMN msg_id INTEGER",
                     "ALTER TABLE pending ADD COLUMN released INTEGER NOT NULL DEFAULT 0"),
-            RadioSchema.MIGRATION
+            RadioSchema.MIGRATION,
+            List.of(
+                    // The link a queued message's sensor was on (udp, dtls, serial, …), so that it reaches the
+                    // broker named as it would have been without the outage (MQTT 5 user properties). Null in rows
+                    // an older gateway queued: they leave with the link unknown.
+                    "ALTER TABLE outbound ADD COLUMN link_kind TEXT")
     );
 
     private Schema() {

@@ -50,7 +50,7 @@ final class StoreReader implements AutoCloseable {
 
     synchronized List<OutboundMessage> readOutbound(long afterSeq, int max) {
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT seq, client_id, topic, payload, qos, retain, enqueued_at FROM outbound
+                SELECT seq, client_id, topic, payload, qos, retain, enqueued_at, link_kind FROM outbound
                 WHERE seq > ? ORDER BY seq LIMIT ?""")) {
             select.setLong(1, afterSeq);
             select.setInt(2, max);
@@ -58,7 +58,7 @@ final class StoreReader implements AutoCloseable {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     messages.add(new OutboundMessage(rows.getLong(1), rows.getString(2), rows.getString(3),
-                            rows.getBytes(4), rows.getInt(5), rows.getBoolean(6), rows.getLong(7)));
+                            rows.getBytes(4), rows.getInt(5), rows.getBoolean(6), rows.getLong(7), rows.getString(8)));
                 }
             }
             return messages;

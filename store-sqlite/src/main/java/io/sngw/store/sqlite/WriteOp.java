@@ -253,8 +253,8 @@ sealed interface WriteOp {
     record AppendOutbound(OutboundMessage message, BooleanSupplier stillNeeded) implements SingleStatement {
         // A plain INSERT: a seq that is already queued is a bug upstream, and replacing would lose a message.
         private static final String SQL = """
-                INSERT INTO outbound (seq, client_id, topic, payload, qos, retain, enqueued_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)""";
+                INSERT INTO outbound (seq, client_id, topic, payload, qos, retain, enqueued_at, link_kind)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
 
         @Override
         public String sql() {
@@ -270,6 +270,7 @@ sealed interface WriteOp {
             insert.setInt(5, message.qos());
             insert.setBoolean(6, message.retain());
             insert.setLong(7, message.enqueuedAtMillis());
+            insert.setString(8, message.linkKind());
         }
 
         @Override

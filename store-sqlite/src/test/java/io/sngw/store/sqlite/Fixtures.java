@@ -81,6 +81,7 @@ final class Fixtures {
         assertEquals(expected.qos(), actual.qos());
         assertEquals(expected.retain(), actual.retain());
         assertEquals(expected.enqueuedAtMillis(), actual.enqueuedAtMillis());
+        assertEquals(expected.linkKind(), actual.linkKind());
     }
 
     static List<Long> seqs(List<OutboundMessage> messages) {

@@ -36,7 +36,10 @@ final class OldSchemas {
                     "DROP TRIGGER radio_keys_updated", "DROP TRIGGER pairing_windows_inserted",
                     "DROP TRIGGER pairing_windows_deleted", "DROP TRIGGER pairing_windows_updated",
                     "DROP TABLE radio_keys", "DROP TABLE pairing_windows",
-                    "DELETE FROM meta WHERE name = '" + RadioSchema.RADIO_CHANGES + "'"));
+                    "DELETE FROM meta WHERE name = '" + RadioSchema.RADIO_CHANGES + "'"),
+            List.of(
+                    // The outbound queue without the sensor's link kind.
+                    "ALTER TABLE outbound DROP COLUMN link_kind"));
 
     private OldSchemas() {
     }

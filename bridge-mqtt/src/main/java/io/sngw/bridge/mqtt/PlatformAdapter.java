@@ -56,8 +56,8 @@ final class PlatformAdapter {
             logOnce(retainLogged, limits.platform() + " keeps no retained messages: '" + m.topic()
                     + "' goes up without retain (counted as upstream.platform.retain-cleared; logged once)");
         }
-        return qos == m.qos() && retain == m.retain() ? m : new UpstreamMessage(m.topic(), m.payload(), qos, retain, m.client(),
-                m.heldSinceMillis());
+        return qos == m.qos() && retain == m.retain() ? m
+                : new UpstreamMessage(m.topic(), m.payload(), qos, retain, m.client(), m.heldSinceMillis());
     }
 
     /** The QoS to subscribe with. */

@@ -144,7 +144,8 @@ class DebPackageIT {
             if (row.group(2) == null) {
                 prefix = "serial.";  // the serial table's keys are those of each list entry
             } else {
-                keys.add(prefix + row.group(2));
+                // A dotted key is a whole key wherever its table is; a bare one belongs to the serial table's entries.
+                keys.add(row.group(2).contains(".") ? row.group(2) : prefix + row.group(2));
             }
         }
         return keys;

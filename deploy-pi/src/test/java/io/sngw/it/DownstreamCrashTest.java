@@ -39,7 +39,10 @@ class DownstreamCrashTest {
         try (MosquittoBroker broker = MosquittoBroker.start();
              BrokerProbe probe = new BrokerProbe(broker.url())) {
             InetSocketAddress udp = new InetSocketAddress("127.0.0.1", FreePorts.udp());
-            String yaml = GatewayProcess.config(udp, broker.url(), "sngw-downstream-crash", dir);
+            // T_retry under the sensor's 5 s wait: on a loaded machine a datagram of the 350 can be lost, and its resend
+            // must come while the sensor still listens (a loss is then a duplicate, which the test allows).
+            String yaml = GatewayProcess.config(udp, broker.url(), "sngw-downstream-crash", dir)
+                    + "retry: { interval: 1s, max: 10 }\n";
             try (GatewayProcess gateway = GatewayProcess.start(dir, yaml, udp);
                  Sensor sensor = new Sensor(udp)) {
                 sensor.connect("down-sleeper", 60, false);

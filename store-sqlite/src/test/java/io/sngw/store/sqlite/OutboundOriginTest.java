@@ -17,8 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /** The outbound queue keeps the sensor a message came from (client id and link kind) across a restart. */
 class OutboundOriginTest {
 
-    /** The schema version before the queue recorded link kinds. */
-    /** Version 5 added the link kind; 4 is the schema before it. */
+    /** The schema version before the queue recorded link kinds (step 5 added them, after delivery's step 4). */
     private static final int BEFORE_LINK_KIND = 4;
 
     @TempDir

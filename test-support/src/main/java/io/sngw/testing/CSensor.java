@@ -65,14 +65,26 @@ public final class CSensor {
         if (!onPath("cmake")) {
             throw new CachedBuild.Unavailable("no cmake on the PATH (apt-get install cmake gcc libmbedtls-dev)", true);
         }
-        // an in-tree build directory (firmware/c/build*) is not source
-        String key = CachedBuild.contentKey(source, true, relative -> !relative.getName(0).toString().startsWith("build"));
+        String key = cacheKey(source, CachedBuild.repositoryRoot().resolve("docs/radio-security-vectors.txt"));
         return CachedBuild.build(CachedBuild.cacheDirectory("sngw.csensor.cache", "sngw-csensor"), key,
                 BUILD_TIMEOUT_MINUTES,
                 List.of(dir -> List.of("cmake", "-S", source.toString(), "-B", dir.toString(),
                                 "-DCMAKE_BUILD_TYPE=RelWithDebInfo"),
                         dir -> List.of("cmake", "--build", dir.toString(), "-j", "2")),
                 CSensor::failure);
+    }
+
+    /**
+     * What a cached build depends on. CMake binds a build directory to the absolute path of its sources, and ctest
+     * reads the vectors from {@code docs/}: a build from another checkout with the same content is not reusable
+     * (its tests would look for files in that checkout). An in-tree build directory ({@code firmware/c/build*}) is
+     * not source.
+     */
+    static String cacheKey(Path source, Path vectors) throws CachedBuild.Unavailable {
+        return CachedBuild.combinedKey(
+                CachedBuild.contentKey(source, true, relative -> !relative.getName(0).toString().startsWith("build")),
+                source.toAbsolutePath().normalize().toString(),
+                CachedBuild.contentKey(vectors.getParent(), false, relative -> relative.equals(vectors.getFileName())));
     }
 
     /** Missing mbedTLS or compiler: the machine's lack (skip); anything else: the code's fault (fail). */

@@ -110,6 +110,20 @@ final class CachedBuild {
         }
     }
 
+    /** One key for several inputs (content keys, absolute paths): any of them changing builds afresh. */
+    static String combinedKey(String... parts) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String part : parts) {
+                digest.update(part.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The repository: the topmost directory above the working directory that holds a {@code pom.xml}. */
     static Path repositoryRoot() {
         Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();

@@ -181,7 +181,9 @@ class FloodFairnessTest extends EndToEndTest {
             assertEveryLegitimateMessageArrived(label);
             assertTrue(gateway.metrics().get(Counter.DATAGRAMS_SHED_OVER_FAIR_SHARE) > 0, "the flood was shed");
             assertEquals(1, fairShareLinesNaming(flooder), "the flooding address is logged once: " + fairShareLog);
-            if (gateway.steersFlooders()) { // native epoll: the flooder is read on a socket of its own
+            // native epoll: a flooder refused long enough is read on a socket of its own; a paced flood on a loaded
+            // machine may end before it was refused that often, so only the run that waited for it asserts it
+            if (readApart && gateway.steersFlooders()) {
                 assertTrue(gateway.readsApartAsAFlooder(flooder.localAddress()));
             }
             List<Long> drops = new ArrayList<>();

@@ -11,9 +11,12 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,6 +48,16 @@ class DebInstallIT {
     void theInstalledPackageRunsTheGatewayAndPurgeRemovesEverything() throws Exception {
         Assumptions.assumeTrue(canInstallSystemWide(), "not root on a Debian machine with dpkg and setpriv: "
                 + "dpkg -i not tried (theUnpackedPackageRunsTheGateway runs the package's files anyway)");
+        // The package is installed system-wide: two builds on one machine (parallel worktrees) would install,
+        // run and purge the same user and directories under each other. They take turns.
+        try (FileChannel lockFile = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"),
+                "sngw-deb-install-it.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock turn = lockFile.lock()) {
+            installPurgeAndCheck();
+        }
+    }
+
+    private void installPurgeAndCheck() throws Exception {
         assertFalse(installed(), "sngw is installed on this machine already: not touching it");
         try {
             dpkg("-i", DebPackage.file().toString());
@@ -74,7 +87,7 @@ class DebInstallIT {
 
             // Upgrade (the same package again): state and a changed configuration stay.
             Files.writeString(Path.of("/etc/sngw/sngw.yaml"), "# changed by the operator\n",
-                    java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.APPEND);
             dpkg("-i", DebPackage.file().toString());
             stopServiceIfSystemdStartedIt();
             assertTrue(Files.readString(Path.of("/etc/sngw/sngw.yaml")).endsWith("# changed by the operator\n"));

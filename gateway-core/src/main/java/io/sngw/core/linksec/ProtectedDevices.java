@@ -119,7 +119,7 @@ public final class ProtectedDevices {
             LinkKeys keys = LinkKeys.derive(key.key(), devid);
             up = FrameProtection.of(devid, Direction.UPLINK, keys);
             down = FrameProtection.of(devid, Direction.DOWNLINK, keys);
-            window = new ReplayWindow(key.uplinkAccepted());
+            window = ReplayWindow.forRadioCounters(key.uplinkAccepted());
             // Whatever was reserved may have been sent before a crash: never again.
             reserved = key.downlinkReserved();
             next = key.downlinkReserved() + 1;

@@ -1,56 +1,89 @@
 package io.sngw.core.linksec;
 
 /**
- * Which uplink counters a device may still use. On an ordered link (serial, most radios) only a counter above the
- * last accepted one; on a link configured to reorder (UDP across networks), also one of the 32 below it that was not
- * seen yet. Only frames whose MIC matched move it, so a forged counter cannot push it forward. Not thread-safe: its
- * owner (the device's entry) serialises use.
+ * An anti-replay window over the numbers a peer puts on what it sends (radio frame counters, DTLS record sequence
+ * numbers): the highest number accepted, and which of the {@code size} numbers below it were accepted too. Only what
+ * passed authentication is recorded, so a forged number cannot push the window forward. Not thread-safe: its owner
+ * (a device's entry, a DTLS peer's thread) serialises use.
  */
 public final class ReplayWindow {
-    public static final int SIZE = 32;
+    /** How far below the newest counter a radio frame may arrive on a link that reorders. */
+    public static final int RADIO_SIZE = 32;
+    private static final long RADIO_LAST = 0xFFFFFFFFL;
+    /** RFC 6347 4.1.2.6: 64 records, 48-bit sequence numbers from 0. */
+    private static final int DTLS_SIZE = 64;
+    private static final long DTLS_LAST = (1L << 48) - 1;
 
-    private long latest;
+    private final int size;
+    private final long first;
+    private final long last;
+    private long latest; // first - 1 while nothing was accepted
     private long seen; // bit i: latest - i was accepted
 
-    /** @param latest the last accepted counter (0 when none yet) */
-    public ReplayWindow(long latest) {
-        this.latest = latest;
-        this.seen = latest > 0 ? 1 : 0;
+    private ReplayWindow(int size, long first, long last, long latest) {
+        if (size < 1 || size > Long.SIZE) {
+            throw new IllegalArgumentException("window size " + size + " not in 1.." + Long.SIZE);
+        }
+        this.size = size;
+        this.first = first;
+        this.last = last;
+        this.latest = Math.max(latest, first - 1);
+        this.seen = this.latest >= first ? 1 : 0;
     }
 
+    /** Radio frame counters 1 .. 2³²−1; {@code latestAccepted} is the one the store remembers (0 when none yet). */
+    public static ReplayWindow forRadioCounters(long latestAccepted) {
+        return new ReplayWindow(RADIO_SIZE, 1, RADIO_LAST, latestAccepted);
+    }
+
+    /** DTLS record sequence numbers of one epoch, nothing seen yet. */
+    public static ReplayWindow forDtlsRecords() {
+        return new ReplayWindow(DTLS_SIZE, 0, DTLS_LAST, -1);
+    }
+
+    /** The highest number accepted, or one below the first valid number while none was. */
     public long latest() {
         return latest;
     }
 
-    /**
-     * Whether {@code counter} may be accepted: above the last accepted one, or with {@code reorder} (the link can
-     * reorder frames) one of the 32 below it not accepted yet.
-     */
-    public boolean mayAccept(long counter, boolean reorder) {
-        if (counter < 1 || counter > 0xFFFFFFFFL) {
+    /** Whether {@code n} was never accepted and is not too old to tell: above the latest, or unseen within the window. */
+    public boolean isFresh(long n) {
+        if (!inRange(n)) {
             return false;
         }
-        if (counter > latest) {
+        if (n > latest) {
             return true;
         }
-        if (!reorder) {
-            return false;
-        }
-        long diff = latest - counter;
-        return diff < SIZE && (seen & (1L << diff)) == 0;
+        long diff = latest - n;
+        return diff < size && (seen & (1L << diff)) == 0;
     }
 
-    /** Records an accepted counter (after its MIC matched). */
-    public void accept(long counter) {
-        if (counter > latest) {
-            long shift = counter - latest;
-            seen = shift >= SIZE ? 1 : (seen << shift) | 1;
-            latest = counter;
+    /**
+     * Whether a radio frame's counter may be accepted: on an ordered link (serial, most radios) only above the last
+     * accepted one; on a link that can reorder (UDP across networks) any fresh one.
+     */
+    public boolean mayAccept(long counter, boolean reorder) {
+        return reorder ? isFresh(counter) : inRange(counter) && counter > latest;
+    }
+
+    /** Records an accepted number (after its authentication passed); a number outside the valid range is ignored. */
+    public void accept(long n) {
+        if (!inRange(n)) {
+            return;
+        }
+        if (n > latest) {
+            long shift = n - latest;
+            seen = shift >= size ? 1 : (seen << shift) | 1;
+            latest = n;
         } else {
-            long diff = latest - counter;
-            if (diff < SIZE) {
+            long diff = latest - n;
+            if (diff < size) {
                 seen |= 1L << diff;
             }
         }
+    }
+
+    private boolean inRange(long n) {
+        return n >= first && n <= last;
     }
 }

@@ -87,8 +87,8 @@ import java.util.concurrent.TimeUnit;
  * complete a handshake, and so evict; use a client CA or PSK where that matters.
  *
  * <h2>Replay</h2>
- * Bouncy Castle keeps the DTLS replay window on every session; {@link ReplayWindow} mirrors it to count replayed
- * records (dropped, never delivered) apart from records that fail authentication.
+ * Bouncy Castle keeps the DTLS replay window on every session; a {@link io.sngw.core.linksec.ReplayWindow} mirrors it
+ * to count replayed records (dropped, never delivered) apart from records that fail authentication.
  *
  * <p>No session resumption: {@link #persistentForm} is null, so after a gateway restart a DTLS sensor handshakes
  * and connects again. Lifecycle: construct, {@link #start()} once, {@link #close()} once (idempotent).
@@ -477,7 +477,7 @@ public final class DtlsTransport implements Link, AutoCloseable {
     private void processRecord(PeerChannel peer, byte[] record) {
         boolean applicationEpoch = Records.epoch(record) == APPLICATION_EPOCH;
         long seq = Records.sequenceNumber(record);
-        if (applicationEpoch && peer.replayWindow.isReplay(seq)) {
+        if (applicationEpoch && !peer.replayWindow.isFresh(seq)) {
             stats.recordsDroppedReplay.increment();
             return;
         }
@@ -505,7 +505,7 @@ public final class DtlsTransport implements Link, AutoCloseable {
         }
         peer.touch();
         if (applicationEpoch) {
-            peer.replayWindow.markSeen(seq);
+            peer.replayWindow.accept(seq);
         }
         if (length > 0) { // an empty record is no MQTT-SN message (some stacks send them as padding)
             deliver(peer, Arrays.copyOf(plaintext, length));

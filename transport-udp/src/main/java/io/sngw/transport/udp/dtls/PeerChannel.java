@@ -1,5 +1,6 @@
 package io.sngw.transport.udp.dtls;
 
+import io.sngw.core.linksec.ReplayWindow;
 import org.bouncycastle.tls.DTLSRecordCallback;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DatagramTransport;
@@ -76,7 +77,7 @@ final class PeerChannel implements DatagramTransport {
     private volatile boolean cancelled;
 
     // Confined to the worker processing this peer (scheduled == true).
-    final ReplayWindow replayWindow = new ReplayWindow();
+    final ReplayWindow replayWindow = ReplayWindow.forDtlsRecords();
     private byte[] inFront;
     /** Set by the record layer when the record in front passed its checks (replay window, MAC). */
     boolean recordAccepted;

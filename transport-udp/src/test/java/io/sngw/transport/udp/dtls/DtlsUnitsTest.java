@@ -116,26 +116,6 @@ class DtlsUnitsTest {
     }
 
     @Test
-    void replayWindowAcceptsEachNumberOnceAndForgetsOnlyBeyondSixtyFour() {
-        ReplayWindow w = new ReplayWindow();
-        assertFalse(w.isReplay(5));
-        w.markSeen(5);
-        assertTrue(w.isReplay(5));
-        assertFalse(w.isReplay(3), "older but never seen, within the window");
-        w.markSeen(3);
-        assertTrue(w.isReplay(3));
-        w.markSeen(100);
-        assertTrue(w.isReplay(36), "64 behind the newest: too old to tell, so a replay");
-        assertFalse(w.isReplay(37));
-        assertTrue(w.isReplay(100));
-        w.markSeen(300); // a jump beyond the window clears it
-        assertTrue(w.isReplay(300));
-        assertFalse(w.isReplay(299));
-        assertTrue(w.isReplay(-1));
-        assertTrue(w.isReplay(1L << 48));
-    }
-
-    @Test
     void peerAddressesAreEqualOnlyWithTheSameIdentity() {
         InetSocketAddress socket = new InetSocketAddress("127.0.0.1", 5000);
         DtlsPeerAddress a = new DtlsPeerAddress(socket, "sensor-1", null);

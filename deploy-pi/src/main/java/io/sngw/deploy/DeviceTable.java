@@ -13,6 +13,8 @@ import java.util.Map;
 
 /** How {@code sngw devices list} shows devices: a table for people, JSON for scripts. Never a key. */
 final class DeviceTable {
+    /** How much of a certificate fingerprint a listing shows: enough to tell two apart. */
+    private static final int FINGERPRINT_SHOWN = 16;
 
     private static final List<String> HEADER = List.of("ID", "ENABLED", "CREDENTIALS", "PUBLISH", "SUBSCRIBE",
             "CREATED", "LAST SEEN");
@@ -36,8 +38,8 @@ final class DeviceTable {
         rows.add(header);
         for (Device d : devices) {
             List<String> row = new ArrayList<>(List.of(d.clientId(), d.enabled() ? "yes" : "no",
-                    DevicesCommand.credentials(d), DevicesCommand.patterns(d.publishPatterns()),
-                    DevicesCommand.patterns(d.subscribePatterns()), time(d.created(), "-"),
+                    credentials(d), patterns(d.publishPatterns()),
+                    patterns(d.subscribePatterns()), time(d.created(), "-"),
                     time(d.lastSeen(), "never")));
             if (radioColumn) {
                 RadioKey r = radioOf.get(d.clientId());
@@ -142,5 +144,21 @@ final class DeviceTable {
             }
         }
         return s.append('"').toString();
+    }
+
+    /** What the device proves itself with; never the key. */
+    static String credentials(Device device) {
+        List<String> kinds = new ArrayList<>();
+        if (device.psk() != null) {
+            kinds.add("psk");
+        }
+        if (device.certFingerprint() != null) {
+            kinds.add("cert " + device.certFingerprint().substring(0, FINGERPRINT_SHOWN) + "...");
+        }
+        return kinds.isEmpty() ? "none" : String.join(", ", kinds);
+    }
+
+    static String patterns(List<String> patterns) {
+        return patterns.isEmpty() ? "nothing" : String.join(",", patterns);
     }
 }

@@ -20,7 +20,7 @@ import java.util.OptionalLong;
         description = {"Opens a pairing window: radios may pair over the air until it closes (docs/pairing.md).",
                 "With --install-code only a radio that knows the code pairs; without one, the gateway pairs any"
                         + " radio only if pairing.allow-without-install-code is true, and marks it so."})
-final class PairCommand extends DevicesCommand.StoreCommand {
+final class PairCommand extends StoreCommand {
     static final int MAX_SECONDS = 3600;
 
     @Option(names = "--seconds", paramLabel = "N", defaultValue = "60",
@@ -57,7 +57,7 @@ final class PairCommand extends DevicesCommand.StoreCommand {
             }
         }
         if (clientId != null) {
-            String problem = DevicesCommand.clientIdProblem(clientId);
+            String problem = DeviceInputs.clientIdProblem(clientId);
             if (problem != null) {
                 return problem;
             }

@@ -20,7 +20,11 @@ import io.sngw.core.upstream.UpstreamMessage;
 /** Records what the bridge reports, for tests. */
 final class RecordingListener implements UpstreamListener {
 
-    static final Duration WAIT = Duration.ofSeconds(5);
+    /**
+     * How long a test waits for what must happen (never for what must not): generous, since it costs nothing when
+     * things work, and CI on a loaded 2-core machine took more than 5 s for three TLS attempts with their backoff.
+     */
+    static final Duration WAIT = Duration.ofSeconds(20);
 
     private final BlockingQueue<Boolean> events = new LinkedBlockingQueue<>();
     private final List<UpstreamMessage> messages = new ArrayList<>();

@@ -16,6 +16,7 @@ import io.sngw.deploy.Durations;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,25 +61,32 @@ public final class Gpio implements AutoCloseable {
         this.buttonSettings = buttonSettings;
     }
 
-    /** {@link #open(GpioSettings, Path)} on this machine's /dev. */
+    /** {@link #open(GpioSettings, Path, Path)} on this machine's /dev and device tree. */
     public static Gpio open(GpioSettings settings) {
-        return open(settings, Path.of("/dev"));
+        return open(settings, Path.of("/dev"), Path.of("/proc/device-tree/model"));
     }
 
     /**
      * Takes the configured pins (LEDs dark, the reset line idle) and pulses the radio reset line, if there is one.
      * Nothing configured: {@link #NONE}, silently. No GPIO here, or a provider that fails: {@link #NONE} and one line.
+     * {@code auto} asks Pi4J only on a Raspberry Pi (its gpiod provider refuses other boards, loudly).
      *
-     * @param dev where the GPIO character devices are looked for (gpiochip*)
+     * @param dev   where the GPIO character devices are looked for (gpiochip*)
+     * @param model the device tree's model name ("Raspberry Pi 4 Model B Rev 1.4"), read by {@code auto}
      */
-    public static Gpio open(GpioSettings settings, Path dev) {
+    public static Gpio open(GpioSettings settings, Path dev, Path model) {
         if (!settings.any()) {
             return NONE;
         }
         GpioSettings.Provider provider = settings.provider();
+        String without = ": running without the status LEDs, pairing button and radio reset";
         if (provider != GpioSettings.Provider.MOCK && !hasGpioChip(dev)) {
-            LOG.log(Level.INFO, "gpio: no GPIO on this machine (no " + dev.resolve("gpiochip*")
-                    + "): running without the status LEDs, pairing button and radio reset");
+            LOG.log(Level.INFO, "gpio: no GPIO on this machine (no " + dev.resolve("gpiochip*") + ")" + without);
+            return NONE;
+        }
+        if (provider == GpioSettings.Provider.AUTO && !isRaspberryPi(model)) {
+            LOG.log(Level.INFO, "gpio: not a Raspberry Pi (" + model + " does not say so; gpio.provider: gpiod tries"
+                    + " anyway)" + without);
             return NONE;
         }
         Context context = null;
@@ -92,8 +100,8 @@ public final class Gpio implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             // Pi4J says why in its own words (not a Pi, no libgpiod for this CPU, a line taken): one line of ours.
-            LOG.log(Level.WARNING, "gpio: cannot use GPIO through " + provider.configName() + " (" + e
-                    + "): running without the status LEDs, pairing button and radio reset");
+            LOG.log(Level.WARNING, "gpio: cannot use GPIO through "
+                    + (provider == GpioSettings.Provider.MOCK ? "mock" : "gpiod") + " (" + e + ")" + without);
             shutdownQuietly(context);
             return NONE;
         }
@@ -102,6 +110,14 @@ public final class Gpio implements AutoCloseable {
     private static boolean hasGpioChip(Path dev) {
         try (DirectoryStream<Path> chips = Files.newDirectoryStream(dev, "gpiochip*")) {
             return chips.iterator().hasNext();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isRaspberryPi(Path model) {
+        try {
+            return Files.readString(model, StandardCharsets.ISO_8859_1).contains("Raspberry Pi");
         } catch (IOException e) {
             return false;
         }

@@ -198,6 +198,11 @@ public final class Gpio implements AutoCloseable {
         return new PanelDriver(statusLed, activityLed, button, buttonSettings, signals, millis);
     }
 
+    /** What the status LED shows now; {@link BlinkPattern#OFF} before {@link #watch} and without GPIO. */
+    public synchronized BlinkPattern statusPattern() {
+        return driver == null ? BlinkPattern.OFF : driver.statusPattern();
+    }
+
     /** The Pi4J context holding the pins (ids {@link #STATUS_LED} ...); null for {@link #NONE}. */
     public Context context() {
         return context;

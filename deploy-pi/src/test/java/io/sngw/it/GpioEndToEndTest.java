@@ -99,7 +99,8 @@ class GpioEndToEndTest {
         Context pi4j = gpio.context();
         AtomicInteger status = flashes(pi4j, Gpio.STATUS_LED);
         AtomicInteger activity = flashes(pi4j, Gpio.ACTIVITY_LED);
-        assertEquals(DigitalState.HIGH, pi4j.<DigitalOutput>io(Gpio.RADIO_RESET).state(), "the radio reset line was not released after its pulse");
+        assertEquals(DigitalState.HIGH, pi4j.<DigitalOutput>io(Gpio.RADIO_RESET).state(),
+                "the radio reset line was not released after its pulse");
 
         GatewayUnderTest.await("the status LED steady on", () -> gpio.statusPattern() == BlinkPattern.ON
                 && pi4j.<DigitalOutput>io(Gpio.STATUS_LED).isOn());

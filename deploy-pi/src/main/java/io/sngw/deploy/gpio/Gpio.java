@@ -99,7 +99,7 @@ public final class Gpio implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            // Pi4J says why in its own words (not a Pi, no libgpiod for this CPU, a line taken): one line of ours.
+            // Pi4J's exception says why (not a Pi, no libgpiod for this CPU, a line another program holds).
             LOG.log(Level.WARNING, "gpio: cannot use GPIO through "
                     + (provider == GpioSettings.Provider.MOCK ? "mock" : "gpiod") + " (" + e + ")" + without);
             shutdownQuietly(context);

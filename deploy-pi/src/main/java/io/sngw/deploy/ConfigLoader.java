@@ -42,7 +42,7 @@ public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of("gateway", "udp", "dtls", "upstream", "predefined-topics",
             "advertise", "limits", "retry", "keep-alive-factor", "logging", "store", "security", "serial",
-            "pairing");
+            "pairing", "gpio");
     static final List<String> GATEWAY_KEYS = List.of("id", "session-loops");
     static final List<String> UDP_KEYS = List.of("enabled", "bind", "port", "broadcast", "io", "link-security");
     static final List<String> PAIRING_KEYS = List.of("allow-without-install-code");
@@ -195,8 +195,10 @@ public final class ConfigLoader {
                     + " the device registry, which lives in the store (certificate suites only)");
         }
 
+        var gpio = GpioKeys.read(root.section("gpio", GpioKeys.KEYS));
+
         return new GatewayConfig(gateway, udp, dtls, upstream, topics, advertise, limits, retry, keepAliveFactor, logging,
-                store, security, serial);
+                store, security, serial, gpio);
     }
 
     /** {@code udp.io}: auto, epoll or nio; epoll only where its native library loads, so that run does not refuse it. */

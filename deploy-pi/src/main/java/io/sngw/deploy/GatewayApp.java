@@ -19,6 +19,7 @@ import io.sngw.core.store.StoreAndForwardUpstream;
 import io.sngw.core.store.StoredState;
 import io.sngw.core.upstream.FreshQos0Upstream;
 import io.sngw.core.upstream.Upstream;
+import io.sngw.deploy.gpio.Gpio;
 import io.sngw.store.sqlite.SqliteStore;
 import io.sngw.store.sqlite.StoreLock;
 import io.sngw.store.sqlite.StoreOptions;
@@ -86,6 +87,7 @@ public final class GatewayApp implements AutoCloseable {
     private InetSocketAddress dtlsAddress;
     private String upstreamUrl;
     private RadioSecurity radio;
+    private Gpio gpio = Gpio.NONE;
 
     /** A gateway without a device registry: DTLS, if enabled, can only use certificate suites. */
     public GatewayApp(GatewayConfig config) {
@@ -117,6 +119,7 @@ public final class GatewayApp implements AutoCloseable {
             if (location.isPresent()) {
                 storeLock = StoreLock.acquire(location.get().dir());
             }
+            gpio = Gpio.open(config.gpio()); // pulses the radio reset line before the serial links open
             BridgeOptions bridgeOptions;
             GatewayConfig.UpstreamSettings up = config.upstream();
             if (up.embedded()) {
@@ -183,6 +186,7 @@ public final class GatewayApp implements AutoCloseable {
             }
             serialLinks.forEach(SerialLink::start); // a port missing now is reopened when it appears
             gateway.start();
+            gpio.watch(GpioSignals.of(this, config));
         } catch (IOException | RuntimeException | Error e) {
             close();
             throw e;
@@ -375,6 +379,11 @@ public final class GatewayApp implements AutoCloseable {
         return radio == null ? null : radio.windows();
     }
 
+    /** The appliance's GPIO (LEDs, pairing button, radio reset); {@link Gpio#NONE} without. */
+    public synchronized Gpio gpio() {
+        return gpio;
+    }
+
     /** The radio keyring; null before start. */
     public synchronized RadioKeyring radioKeys() {
         return radio == null ? null : radio.keyring();
@@ -413,6 +422,7 @@ public final class GatewayApp implements AutoCloseable {
             }
             closing = true;
             boolean wasRunning = udpAddress != null || dtlsAddress != null || !serialLinks.isEmpty();
+            steps.add(gpio::close); // first: its thread reads the parts closed below
             for (SerialLink link : serialLinks) {
                 steps.add(link::close);
             }

@@ -6,6 +6,7 @@ import io.sngw.core.config.Budgets;
 import io.sngw.core.config.GatewayOptions;
 import io.sngw.core.linksec.LinkSecurity;
 import io.sngw.core.store.OutboundOptions;
+import io.sngw.deploy.gpio.GpioSettings;
 import io.sngw.transport.serial.SerialOptions;
 import io.sngw.transport.udp.DatagramIo;
 import io.sngw.transport.udp.dtls.DtlsOptions;
@@ -37,6 +38,7 @@ import java.util.logging.Level;
  * @param store            {@code store:} durable state and store-and-forward
  * @param security         {@code security:} authentication of devices
  * @param serial           {@code serial:} serial ports, each its own link (none by default)
+ * @param gpio             {@code gpio:} the appliance's LEDs, pairing button and radio reset line (none by default)
  */
 public record GatewayConfig(
         GatewaySettings gateway,
@@ -51,7 +53,8 @@ public record GatewayConfig(
         LoggingSettings logging,
         StoreSettings store,
         SecuritySettings security,
-        List<SerialOptions> serial) {
+        List<SerialOptions> serial,
+        GpioSettings gpio) {
 
     /** The value of {@code upstream.url} that starts the broker inside the gateway's JVM. */
     public static final String EMBEDDED = "embedded";
@@ -70,6 +73,7 @@ public record GatewayConfig(
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(security, "security");
         serial = serial == null ? List.of() : List.copyOf(serial);
+        Objects.requireNonNull(gpio, "gpio");
     }
 
     /** {@code gateway:} @param id GwId in ADVERTISE and GWINFO (0..255) @param sessionLoops session threads, 0 = one per core */
@@ -382,57 +386,63 @@ public record GatewayConfig(
                 new LoggingSettings(Level.INFO, Level.WARNING),
                 new StoreSettings(null, true, false, 1_000_000, 512L * 1024 * 1024, Duration.ofDays(7), 1000, 10_000),
                 new SecuritySettings(false),
-                List.of());
+                List.of(),
+                GpioSettings.OFF);
     }
 
     public GatewayConfig withUdp(UdpSettings newUdp) {
         return new GatewayConfig(gateway, newUdp, dtls, upstream, predefinedTopics, advertise, limits, retry,
-                keepAliveFactor, logging, store, security, serial);
+                keepAliveFactor, logging, store, security, serial, gpio);
     }
 
     public GatewayConfig withDtls(DtlsSettings newDtls) {
         return new GatewayConfig(gateway, udp, newDtls, upstream, predefinedTopics, advertise, limits, retry,
-                keepAliveFactor, logging, store, security, serial);
+                keepAliveFactor, logging, store, security, serial, gpio);
     }
 
     public GatewayConfig withUpstream(UpstreamSettings newUpstream) {
         return new GatewayConfig(gateway, udp, dtls, newUpstream, predefinedTopics, advertise, limits, retry,
-                keepAliveFactor, logging, store, security, serial);
+                keepAliveFactor, logging, store, security, serial, gpio);
     }
 
     public GatewayConfig withPredefinedTopics(Map<Integer, String> topics) {
         return new GatewayConfig(gateway, udp, dtls, upstream, topics, advertise, limits, retry, keepAliveFactor,
-                logging, store, security, serial);
+                logging, store, security, serial, gpio);
     }
 
     public GatewayConfig withAdvertise(AdvertiseSettings newAdvertise) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, newAdvertise, limits, retry,
-                keepAliveFactor, logging, store, security, serial);
+                keepAliveFactor, logging, store, security, serial, gpio);
     }
 
     public GatewayConfig withLimits(LimitsSettings newLimits) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, newLimits, retry,
-                keepAliveFactor, logging, store, security, serial);
+                keepAliveFactor, logging, store, security, serial, gpio);
     }
 
     public GatewayConfig withRetry(RetrySettings newRetry) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, newRetry,
-                keepAliveFactor, logging, store, security, serial);
+                keepAliveFactor, logging, store, security, serial, gpio);
     }
 
     public GatewayConfig withStore(StoreSettings newStore) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, newStore, security, serial);
+                logging, newStore, security, serial, gpio);
     }
 
     public GatewayConfig withSecurity(SecuritySettings newSecurity) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, store, newSecurity, serial);
+                logging, store, newSecurity, serial, gpio);
     }
 
     public GatewayConfig withSerial(List<SerialOptions> newSerial) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, store, security, newSerial);
+                logging, store, security, newSerial, gpio);
+    }
+
+    public GatewayConfig withGpio(GpioSettings newGpio) {
+        return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
+                logging, store, security, serial, newGpio);
     }
 
     /**

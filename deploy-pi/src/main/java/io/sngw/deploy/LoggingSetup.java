@@ -16,6 +16,8 @@ public final class LoggingSetup {
     // Strong references: JUL holds loggers weakly, and a collected logger loses its level.
     private static final Logger ROOT = Logger.getLogger("");
     private static final Logger NETTY = Logger.getLogger("io.netty");
+    private static final Logger PI4J = Logger.getLogger("com.pi4j");
+    private static final Logger PI4J_BOARD_INFO = Logger.getLogger("com.pi4j.boardinfo");
 
     private LoggingSetup() {
     }
@@ -44,6 +46,10 @@ public final class LoggingSetup {
         EmbeddedBroker.setLogLevel(settings.brokerLevel());
         // Netty's debug output (leak detector settings, native library probing) is noise at the gateway's debug level.
         NETTY.setLevel(settings.level().intValue() < Level.INFO.intValue() ? Level.INFO : settings.level());
+        // Pi4J's start-up report (OS, Java, board detection, chip) at INFO: the gateway's one gpio line says what counts.
+        PI4J.setLevel(settings.level().intValue() == Level.INFO.intValue() ? Level.WARNING : settings.level());
+        // Its board detection reports SEVERE on any machine that is not a Pi (gpio.provider: mock off a Pi, say).
+        PI4J_BOARD_INFO.setLevel(settings.level().intValue() < Level.INFO.intValue() ? settings.level() : Level.OFF);
         if (manager instanceof GatewayLogManager ours) {
             ours.keepConfiguration();  // so that the shutdown hook's lines still reach the console
         }

@@ -100,7 +100,7 @@ class DebPackageIT {
         }
         for (String line : lines) {
             for (String forbidden : List.of("PrivateDevices=", "MemoryDenyWriteExecute=", "DevicePolicy=",
-                    "ProtectKernelTunables=")) {
+                    "ProtectKernelTunables=", "DeviceAllow=")) {
                 assertFalse(line.startsWith(forbidden), line + ": keeps devices or the JIT from working");
             }
         }

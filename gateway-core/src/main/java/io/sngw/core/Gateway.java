@@ -193,6 +193,25 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         return ctx.sessionsById.size();
     }
 
+    /**
+     * What every session looks like now, by client id: each view is taken on its session's own loop (one owner per
+     * piece of state, no locks), so the list is a set of snapshots a few microseconds apart, not one instant. Never
+     * call {@code join} on it from a session loop. Sessions of a closing gateway are left out.
+     */
+    public CompletableFuture<List<SessionView>> sessions() {
+        List<CompletableFuture<SessionView>> views = new ArrayList<>();
+        for (Session session : ctx.sessionsById.values()) {
+            try {
+                views.add(CompletableFuture.supplyAsync(session::view, session.loop));
+            } catch (RejectedExecutionException closing) {
+                // the gateway is closing: its sessions go away with it
+            }
+        }
+        return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> views.stream()
+                .map(CompletableFuture::join).filter(java.util.Objects::nonNull)
+                .sorted(java.util.Comparator.comparing(SessionView::clientId)).toList());
+    }
+
     @Override
     public void onReceive(Link link, LinkAddress from, byte[] datagram) {
         if (admit(link, from)) {

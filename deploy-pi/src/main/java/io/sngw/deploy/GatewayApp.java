@@ -8,6 +8,10 @@ import io.sngw.bridge.mqtt.MqttBridge;
 import io.sngw.bridge.mqtt.ProtocolOptions;
 import io.sngw.bridge.mqtt.TransparentBridge;
 import io.sngw.core.Gateway;
+import io.sngw.core.SessionView;
+import io.sngw.deploy.http.GatewayState;
+import io.sngw.deploy.http.StatusServer;
+import io.sngw.deploy.http.UpstreamWatch;
 import io.sngw.core.linksec.LinkSecurity;
 import io.sngw.core.linksec.PairingWindows;
 import io.sngw.core.linksec.RadioKeyring;
@@ -35,11 +39,14 @@ import io.sngw.transport.udp.dtls.PskLookup;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -59,7 +66,7 @@ import java.util.stream.Collectors;
  * <p>The device registry (DTLS PSKs, {@code security.require-auth}) is the store's, unless one is given to the
  * constructor: an enabled device with a PSK, its client id being the PSK identity.
  */
-public final class GatewayApp implements AutoCloseable {
+public final class GatewayApp implements AutoCloseable, GatewayState {
 
     private static final System.Logger LOG = System.getLogger(GatewayApp.class.getName());
 
@@ -86,6 +93,9 @@ public final class GatewayApp implements AutoCloseable {
     private InetSocketAddress dtlsAddress;
     private String upstreamUrl;
     private RadioSecurity radio;
+    private UpstreamWatch upstreamWatch;
+    /** The operator's endpoint; null when http.enabled is false or its address could not be bound. */
+    private StatusServer http;
 
     /** A gateway without a device registry: DTLS, if enabled, can only use certificate suites. */
     public GatewayApp(GatewayConfig config) {
@@ -144,6 +154,8 @@ public final class GatewayApp implements AutoCloseable {
                 throw new IllegalStateException("dtls.psk-suites is on, but this gateway has no device registry to "
                         + "find PSKs in (store.dir is none); set dtls.psk-suites: false (certificate suites only)");
             }
+            upstreamWatch = new UpstreamWatch(upstream, Clock.systemUTC()); // health and metrics see each (re)connection
+            upstream = upstreamWatch;
             radio = RadioSecurity.of(store, registry, config.security().pairingWithoutInstallCode());
             AccessPolicy access = new AccessPolicy(registry, registry != null && config.security().requireAuth(),
                     radio::hasKey);
@@ -183,6 +195,7 @@ public final class GatewayApp implements AutoCloseable {
             }
             serialLinks.forEach(SerialLink::start); // a port missing now is reopened when it appears
             gateway.start();
+            http = startHttp(config.http(), this);
         } catch (IOException | RuntimeException | Error e) {
             close();
             throw e;
@@ -209,6 +222,23 @@ public final class GatewayApp implements AutoCloseable {
                 clientIds.forEach(dtls::dropPeersWithRevokedKey);
             }
         });
+    }
+
+    /**
+     * The operator's endpoint, when enabled. An address that cannot be bound is logged and the gateway runs without
+     * it: metrics and a status page are not worth a sensor network down.
+     */
+    private static StatusServer startHttp(GatewayConfig.HttpSettings settings, GatewayState state) {
+        if (!settings.enabled()) {
+            return null;
+        }
+        try {
+            return StatusServer.start(settings.bind(), settings.port(), settings.upstreamDownAfter(), state);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "HTTP endpoint not started: cannot listen on " + settings.bind() + ":"
+                    + settings.port() + " (" + e.getMessage() + "); set http.port, or http.enabled: false");
+            return null;
+        }
     }
 
     /** The configured store, or none; the default directory falls back to the user's when it cannot be written. */
@@ -300,6 +330,65 @@ public final class GatewayApp implements AutoCloseable {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
+    /** The operator's HTTP endpoint's address; null when it is off, not started or could not listen. */
+    public synchronized InetSocketAddress httpAddress() {
+        return http == null ? null : http.address();
+    }
+
+    // ---------------------------------------------------------------- GatewayState: what the HTTP endpoint reads
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public synchronized UpstreamWatch upstream() {
+        return upstreamWatch;
+    }
+
+    @Override
+    public CompletableFuture<List<SessionView>> sessions() {
+        Gateway g;
+        synchronized (this) {
+            g = gateway;
+        }
+        return g == null ? CompletableFuture.completedFuture(List.of()) : g.sessions();
+    }
+
+    @Override
+    public synchronized List<LinkView> links() {
+        List<LinkView> out = new ArrayList<>();
+        if (udpAddress != null) {
+            out.add(new LinkView("udp", hostPort(udpAddress), "listening"));
+        }
+        if (dtlsAddress != null) {
+            out.add(new LinkView("dtls", hostPort(dtlsAddress), "listening"));
+        }
+        serialLinks.forEach(l -> out.add(new LinkView("serial", l.options().port().device(),
+                l.isOpen() ? "open" : "closed")));
+        return out;
+    }
+
+    @Override
+    public synchronized long queueDepth() {
+        return outbound == null ? 0 : outbound.queued();
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> oldestQueuedAtMillis() {
+        StoreAndForwardUpstream queue;
+        synchronized (this) {
+            queue = outbound;
+        }
+        return queue == null ? CompletableFuture.completedFuture(OptionalLong.empty()) : queue.oldestEnqueuedAtMillis();
+    }
+
+    @Override
+    public synchronized long storeWriteFailures() {
+        return store instanceof SqliteStore sqlite ? sqlite.writeFailures() : 0;
+    }
+
     /** The plain UDP address listened on; null before a successful start and when plain UDP is off. */
     public synchronized InetSocketAddress udpAddress() {
         return udpAddress;
@@ -311,6 +400,7 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     /** The DTLS listener's counters; null when DTLS is off or not started. */
+    @Override
     public synchronized DtlsStats dtlsStats() {
         return dtls == null ? null : dtls.stats();
     }
@@ -330,6 +420,7 @@ public final class GatewayApp implements AutoCloseable {
      * ({@code upstream.platform.*}), then each serial port's
      * under {@code serial.DEVICE.} (frames, bytes, framing errors by reason, drops, reopens). Empty before start.
      */
+    @Override
     public synchronized Map<String, Long> counters() {
         Map<String, Long> out = new LinkedHashMap<>();
         if (gateway != null) {
@@ -381,6 +472,7 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     /** The broker the bridge connects to, e.g. tcp://127.0.0.1:1883 for the embedded one; null before start. */
+    @Override
     public synchronized String upstreamUrl() {
         return upstreamUrl;
     }
@@ -413,6 +505,10 @@ public final class GatewayApp implements AutoCloseable {
             }
             closing = true;
             boolean wasRunning = udpAddress != null || dtlsAddress != null || !serialLinks.isEmpty();
+            if (http != null) {
+                StatusServer h = http;
+                steps.add(h::close); // first: nothing asks the parts below for their state while they close
+            }
             for (SerialLink link : serialLinks) {
                 steps.add(link::close);
             }

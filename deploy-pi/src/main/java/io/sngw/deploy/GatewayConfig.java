@@ -37,6 +37,7 @@ import java.util.logging.Level;
  * @param store            {@code store:} durable state and store-and-forward
  * @param security         {@code security:} authentication of devices
  * @param serial           {@code serial:} serial ports, each its own link (none by default)
+ * @param http             {@code http:} the operator's endpoint: metrics, health, status page, the CLI's API
  */
 public record GatewayConfig(
         GatewaySettings gateway,
@@ -51,7 +52,8 @@ public record GatewayConfig(
         LoggingSettings logging,
         StoreSettings store,
         SecuritySettings security,
-        List<SerialOptions> serial) {
+        List<SerialOptions> serial,
+        HttpSettings http) {
 
     /** The value of {@code upstream.url} that starts the broker inside the gateway's JVM. */
     public static final String EMBEDDED = "embedded";
@@ -70,6 +72,7 @@ public record GatewayConfig(
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(security, "security");
         serial = serial == null ? List.of() : List.copyOf(serial);
+        Objects.requireNonNull(http, "http");
     }
 
     /** {@code gateway:} @param id GwId in ADVERTISE and GWINFO (0..255) @param sessionLoops session threads, 0 = one per core */
@@ -355,6 +358,21 @@ public record GatewayConfig(
         }
     }
 
+    /**
+     * {@code http:} @param enabled whether the endpoint runs @param bind its address (localhost by default: the CLI
+     * and a local Prometheus; bind 0.0.0.0 to let the network in) @param port its TCP port, 0 for any free one
+     * @param upstreamDownAfter {@code health.upstream-down-after}: /health answers 503 once the broker has been
+     *                          unreachable this long
+     */
+    public record HttpSettings(boolean enabled, String bind, int port, Duration upstreamDownAfter) {
+        public static final HttpSettings DEFAULT = new HttpSettings(true, "127.0.0.1", 9884, Duration.ofSeconds(60));
+
+        /** The same, on another port (tests: 0). */
+        public HttpSettings withPort(int newPort) {
+            return new HttpSettings(enabled, bind, newPort, upstreamDownAfter);
+        }
+    }
+
     /** The value of {@code store.dir} that keeps everything in memory. */
     public static final String NO_STORE = "none";
     public static final String DEFAULT_STORE_DIR = "/var/lib/sngw";
@@ -382,57 +400,63 @@ public record GatewayConfig(
                 new LoggingSettings(Level.INFO, Level.WARNING),
                 new StoreSettings(null, true, false, 1_000_000, 512L * 1024 * 1024, Duration.ofDays(7), 1000, 10_000),
                 new SecuritySettings(false),
-                List.of());
+                List.of(),
+                HttpSettings.DEFAULT);
     }
 
     public GatewayConfig withUdp(UdpSettings newUdp) {
         return new GatewayConfig(gateway, newUdp, dtls, upstream, predefinedTopics, advertise, limits, retry,
-                keepAliveFactor, logging, store, security, serial);
+                keepAliveFactor, logging, store, security, serial, http);
     }
 
     public GatewayConfig withDtls(DtlsSettings newDtls) {
         return new GatewayConfig(gateway, udp, newDtls, upstream, predefinedTopics, advertise, limits, retry,
-                keepAliveFactor, logging, store, security, serial);
+                keepAliveFactor, logging, store, security, serial, http);
     }
 
     public GatewayConfig withUpstream(UpstreamSettings newUpstream) {
         return new GatewayConfig(gateway, udp, dtls, newUpstream, predefinedTopics, advertise, limits, retry,
-                keepAliveFactor, logging, store, security, serial);
+                keepAliveFactor, logging, store, security, serial, http);
     }
 
     public GatewayConfig withPredefinedTopics(Map<Integer, String> topics) {
         return new GatewayConfig(gateway, udp, dtls, upstream, topics, advertise, limits, retry, keepAliveFactor,
-                logging, store, security, serial);
+                logging, store, security, serial, http);
     }
 
     public GatewayConfig withAdvertise(AdvertiseSettings newAdvertise) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, newAdvertise, limits, retry,
-                keepAliveFactor, logging, store, security, serial);
+                keepAliveFactor, logging, store, security, serial, http);
     }
 
     public GatewayConfig withLimits(LimitsSettings newLimits) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, newLimits, retry,
-                keepAliveFactor, logging, store, security, serial);
+                keepAliveFactor, logging, store, security, serial, http);
     }
 
     public GatewayConfig withRetry(RetrySettings newRetry) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, newRetry,
-                keepAliveFactor, logging, store, security, serial);
+                keepAliveFactor, logging, store, security, serial, http);
     }
 
     public GatewayConfig withStore(StoreSettings newStore) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, newStore, security, serial);
+                logging, newStore, security, serial, http);
     }
 
     public GatewayConfig withSecurity(SecuritySettings newSecurity) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, store, newSecurity, serial);
+                logging, store, newSecurity, serial, http);
     }
 
     public GatewayConfig withSerial(List<SerialOptions> newSerial) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, store, security, newSerial);
+                logging, store, security, newSerial, http);
+    }
+
+    public GatewayConfig withHttp(HttpSettings newHttp) {
+        return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
+                logging, store, security, serial, newHttp);
     }
 
     /**

@@ -1,0 +1,148 @@
+package io.sngw.deploy.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The operator's endpoint: {@code /metrics} (Prometheus), {@code /health}, {@code /api/status}, {@code /api/clients}
+ * and the status page at {@code /}. The JDK's small HTTP server on one thread of its own: nothing here runs on a
+ * session loop, and a slow scrape or a stalled browser delays only the next request, never a sensor. Read-only.
+ */
+public final class StatusServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(StatusServer.class.getName());
+
+    private final HttpServer server;
+    private final ExecutorService thread;
+    private final GatewayState state;
+    private final GatewayMeters meters;
+    private final HealthCheck health;
+    private final Clock clock;
+    private final Instant startedAt;
+
+    private StatusServer(HttpServer server, ExecutorService thread, GatewayState state, Duration upstreamDownAfter,
+                         Clock clock) {
+        this.server = server;
+        this.thread = thread;
+        this.state = state;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        this.meters = new GatewayMeters(state);
+        this.health = new HealthCheck(state, upstreamDownAfter, clock);
+    }
+
+    /**
+     * Listens on {@code bind:port} (port 0: any free one) and serves {@code state}.
+     *
+     * @throws IOException when the address cannot be bound
+     */
+    public static StatusServer start(String bind, int port, Duration upstreamDownAfter, GatewayState state)
+            throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 16);
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sngw-http");
+            t.setDaemon(true);
+            return t;
+        });
+        StatusServer s = new StatusServer(server, thread, state, upstreamDownAfter, Clock.systemUTC());
+        server.setExecutor(thread);
+        server.createContext("/", s::handle);
+        server.start();
+        LOG.log(Level.INFO, "HTTP endpoint on {0}: / (status page), /metrics, /health, /api/status, /api/clients",
+                s.url());
+        return s;
+    }
+
+    /** The address listened on (the real port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** e.g. http://127.0.0.1:9884 */
+    public String url() {
+        InetSocketAddress a = address();
+        String host = a.getAddress().getHostAddress();
+        return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                send(exchange, 405, "application/json", Json.write(Map.of("error", "read-only: GET only")));
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            try {
+                switch (path) {
+                    case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
+                            meters.scrape(report()));
+                    case "/health" -> {
+                        HealthCheck.Result result = health.check();
+                        send(exchange, result.healthy() ? 200 : 503, "application/json", Json.write(result.body()));
+                    }
+                    case "/api/status" -> send(exchange, 200, "application/json", Json.write(report().status()));
+                    case "/api/clients" -> send(exchange, 200, "application/json", Json.write(report().clients()));
+                    case "/", "/index.html" -> send(exchange, 200, "text/html; charset=utf-8",
+                            StatusPage.render(report()));
+                    default -> send(exchange, 404, "application/json",
+                            Json.write(Map.of("error", "no such page; try /, /metrics, /health, /api/status, /api/clients")));
+                }
+            } catch (TimeoutException e) {
+                send(exchange, 503, "application/json", Json.write(Map.of("error",
+                        "the gateway did not answer within " + StatusReport.WAIT.toSeconds() + " s (overloaded?)")));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "HTTP " + path + " failed: " + e, e);
+                send(exchange, 500, "application/json", Json.write(Map.of("error", String.valueOf(e))));
+            }
+        }
+    }
+
+    private StatusReport report() throws TimeoutException {
+        return StatusReport.take(state, startedAt, clock);
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        // The page has no script and loads nothing: say so, so that an escaping slip could not run one either.
+        exchange.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /** Stops listening; a request being answered gets up to a second to finish. */
+    @Override
+    public void close() {
+        server.stop(1);
+        thread.shutdown();
+        try {
+            thread.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        meters.close();
+    }
+}

@@ -123,19 +123,8 @@ final class StatusPage {
         return s == null ? "–" : s;
     }
 
-    /** A duration as an operator reads it: 45s, 3m 12s, 2h 5m, 4d 3h. */
-    static String ago(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        if (s < 60) {
-            return s + "s";
-        }
-        if (s < 3600) {
-            return s / 60 + "m " + s % 60 + "s";
-        }
-        if (s < 86400) {
-            return s / 3600 + "h " + s % 3600 / 60 + "m";
-        }
-        return s / 86400 + "d " + s % 86400 / 3600 + "h";
+    private static String ago(Duration d) {
+        return Elapsed.text(d);
     }
 
     /** HTML-escapes text for element content and quoted attribute values. */

@@ -94,6 +94,7 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
     private String upstreamUrl;
     private RadioSecurity radio;
     private UpstreamWatch upstreamWatch;
+    private java.nio.file.Path storeDir;
     /** The operator's endpoint; null when http.enabled is false or its address could not be bound. */
     private StatusServer http;
 
@@ -126,6 +127,7 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
             Optional<StoreLocation> location = StoreLocation.of(config.store());
             if (location.isPresent()) {
                 storeLock = StoreLock.acquire(location.get().dir());
+                storeDir = location.get().dir().toAbsolutePath();
             }
             BridgeOptions bridgeOptions;
             GatewayConfig.UpstreamSettings up = config.upstream();
@@ -385,6 +387,11 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
     }
 
     @Override
+    public synchronized java.nio.file.Path storeDir() {
+        return storeDir;
+    }
+
+    @Override
     public synchronized long storeWriteFailures() {
         return store instanceof SqliteStore sqlite ? sqlite.writeFailures() : 0;
     }
@@ -459,9 +466,10 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
     }
 
     /**
-     * Where pairing windows are opened while the gateway runs (the pairing button; {@code sngw pair} goes through
-     * the store); null before start.
+     * Where pairing windows are opened while the gateway runs (the pairing button, {@code POST /api/pair} from
+     * {@code sngw pair}); null before start.
      */
+    @Override
     public synchronized PairingWindows pairingWindows() {
         return radio == null ? null : radio.windows();
     }

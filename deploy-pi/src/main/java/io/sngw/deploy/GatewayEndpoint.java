@@ -26,14 +26,17 @@ final class GatewayEndpoint {
     static final Path INSTALLED_CONFIG = Path.of("/etc/sngw/sngw.yaml");
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    /** What a request brought back, or why nothing did: exactly one of body and problem is set. */
-    record Answer(String body, String problem, int exitCode) {
+    /**
+     * What a request brought back, or why nothing did: exactly one of body and problem is set; {@code status} is the
+     * HTTP status, 0 when no gateway answered at all.
+     */
+    record Answer(String body, String problem, int exitCode, int status) {
         static Answer of(String body) {
-            return new Answer(body, null, 0);
+            return new Answer(body, null, 0, 200);
         }
 
         static Answer failed(String problem, int exitCode) {
-            return new Answer(null, problem, exitCode);
+            return new Answer(null, problem, exitCode, 0);
         }
     }
 
@@ -53,10 +56,18 @@ final class GatewayEndpoint {
         if (cfg == null) {
             return null;
         }
-        GatewayConfig.HttpSettings http = cfg.http();
-        if (!http.enabled()) {
+        String base = baseUrl(cfg);
+        if (base == null) {
             err.println("sngw: http.enabled is false" + (file == null ? "" : " in " + file)
                     + ": the gateway serves no endpoint to ask; set it to true and restart the gateway");
+        }
+        return base;
+    }
+
+    /** Where the gateway run with {@code cfg} answers on this machine; null when its endpoint is off. */
+    static String baseUrl(GatewayConfig cfg) {
+        GatewayConfig.HttpSettings http = cfg.http();
+        if (!http.enabled()) {
             return null;
         }
         // A gateway listening on every address answers on the loopback one.
@@ -70,10 +81,20 @@ final class GatewayEndpoint {
 
     /** GET {@code base + path}. */
     static Answer get(String base, String path) {
+        return send(base, path, HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    /** POST {@code json} to {@code base + path}. */
+    static Answer post(String base, String path, String json) {
+        return send(base, path, HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type",
+                "application/json").POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+    }
+
+    private static Answer send(String base, String path, HttpRequest.Builder request) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         HttpResponse<String> response;
         try {
-            response = client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build(),
+            response = client.send(request.timeout(TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (ConnectException | HttpConnectTimeoutException e) {
             return Answer.failed("no gateway answers at " + base + " (is it running? systemctl status sngw; with"
@@ -87,8 +108,8 @@ final class GatewayEndpoint {
             return Answer.failed("interrupted", 1);
         }
         if (response.statusCode() != 200) {
-            return Answer.failed("the gateway at " + base + " answered " + response.statusCode() + " to " + path
-                    + errorOf(response.body()), 1);
+            return new Answer(null, "the gateway at " + base + " answered " + response.statusCode() + " to " + path
+                    + errorOf(response.body()), 1, response.statusCode());
         }
         return Answer.of(response.body());
     }

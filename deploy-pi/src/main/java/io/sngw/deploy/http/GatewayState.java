@@ -44,6 +44,12 @@ public interface GatewayState {
     /** The DTLS listener's counters; null without one. */
     DtlsStats dtlsStats();
 
+    /** Where pairing windows open ({@code POST /api/pair}); null before start. */
+    io.sngw.core.linksec.PairingWindows pairingWindows();
+
+    /** The store's directory, absolute; null without a durable store. */
+    java.nio.file.Path storeDir();
+
     /**
      * One MQTT-SN link as an operator sees it.
      *

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The operator's endpoint: {@code /metrics} (Prometheus), {@code /health}, {@code /api/status}, {@code /api/clients}
  * and the status page at {@code /}. The JDK's small HTTP server on one thread of its own: nothing here runs on a
- * session loop, and a slow scrape or a stalled browser delays only the next request, never a sensor. Read-only.
+ * session loop, and a slow scrape or a stalled browser delays only the next request, never a sensor. Read-only, but
+ * for {@code POST /api/pair} from this machine ({@link #pair}).
  */
 public final class StatusServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StatusServer.class.getName());
@@ -29,7 +30,8 @@ public final class StatusServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService thread;
     private final GatewayState state;
-    private final GatewayMeters meters;
+    /** Made at the first scrape: a gateway nobody scrapes does not load or hold the metrics library (~5 MB RSS). */
+    private GatewayMeters meters;
     private final HealthCheck health;
     private final Clock clock;
     private final Instant startedAt;
@@ -41,7 +43,6 @@ public final class StatusServer implements AutoCloseable {
         this.state = state;
         this.clock = clock;
         this.startedAt = clock.instant();
-        this.meters = new GatewayMeters(state);
         this.health = new HealthCheck(state, upstreamDownAfter, clock);
     }
 
@@ -82,16 +83,20 @@ public final class StatusServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/api/pair")) {
+                pair(exchange);
+                return;
+            }
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 send(exchange, 405, "application/json", Json.write(Map.of("error", "read-only: GET only")));
                 return;
             }
-            String path = exchange.getRequestURI().getPath();
             try {
                 switch (path) {
                     case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-                            meters.scrape(report()));
+                            meters().scrape(report()));
                     case "/health" -> {
                         HealthCheck.Result result = health.check();
                         send(exchange, result.healthy() ? 200 : 503, "application/json", Json.write(result.body()));
@@ -111,6 +116,68 @@ public final class StatusServer implements AutoCloseable {
                 send(exchange, 500, "application/json", Json.write(Map.of("error", String.valueOf(e))));
             }
         }
+    }
+
+    /**
+     * {@code POST /api/pair}, the one request that changes something: only from this machine (the loopback address),
+     * only as JSON and never from a web page (a browser sends Origin with a cross-site POST, and cannot send
+     * {@code application/json} to another site without a CORS preflight this server never grants). Any local user
+     * may open a window, as anyone at the Pi may press its pairing button; a window pairs only radios that know its
+     * install code unless {@code pairing.allow-without-install-code} says otherwise.
+     */
+    private void pair(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestMethod().equals("POST")) {
+            exchange.getResponseHeaders().set("Allow", "POST");
+            send(exchange, 405, "application/json", Json.write(Map.of("error", "POST only")));
+            return;
+        }
+        if (!exchange.getRemoteAddress().getAddress().isLoopbackAddress()
+                || exchange.getRequestHeaders().containsKey("Origin")) {
+            send(exchange, 403, "application/json", Json.write(Map.of("error",
+                    "pairing windows open only from this machine, not from a browser")));
+            return;
+        }
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            send(exchange, 415, "application/json", Json.write(Map.of("error", "expected application/json")));
+            return;
+        }
+        byte[] body = exchange.getRequestBody().readNBytes(PairRequest.MAX_BODY + 1);
+        PairRequest request;
+        try {
+            if (body.length > PairRequest.MAX_BODY) {
+                throw new IllegalArgumentException("a body over " + PairRequest.MAX_BODY + " bytes");
+            }
+            request = PairRequest.parse(new String(body, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, "application/json", Json.write(Map.of("error", e.getMessage())));
+            return;
+        }
+        io.sngw.core.linksec.PairingWindows windows = state.pairingWindows();
+        java.nio.file.Path storeDir = state.storeDir();
+        if (request.storeDir() != null && (storeDir == null || !storeDir.toString().equals(request.storeDir()))) {
+            send(exchange, 409, "application/json", Json.write(Map.of("error", "this gateway's store is "
+                    + (storeDir == null ? "none" : storeDir) + ", not " + request.storeDir())));
+            return;
+        }
+        if (windows == null) {
+            send(exchange, 503, "application/json", Json.write(Map.of("error", "the gateway is not running")));
+            return;
+        }
+        Map<String, Object> opened = request.openIn(windows);
+        LOG.log(Level.INFO, "pairing window opened from {0} for {1}, {2}{3}{4}", exchange.getRemoteAddress(),
+                io.sngw.deploy.http.Elapsed.text(request.duration()),
+                request.installCode().isPresent() ? "with an install code" : "without an install code",
+                opened.get("radioId") == null ? ", any radio" : ", radio " + opened.get("radioId"),
+                request.clientId().map(id -> ", as " + id).orElse(""));
+        send(exchange, 200, "application/json", Json.write(opened));
+    }
+
+    private GatewayMeters meters() {
+        if (meters == null) {
+            meters = new GatewayMeters(state);
+        }
+        return meters;
     }
 
     private StatusReport report() throws TimeoutException {
@@ -143,6 +210,8 @@ public final class StatusServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        meters.close();
+        if (meters != null) {
+            meters.close(); // after the thread: no scrape is running
+        }
     }
 }

@@ -4,11 +4,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,7 +32,6 @@ import java.util.TreeMap;
 final class GatewayMeters implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final GatewayState state;
-    private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Set<String> bound = new HashSet<>();
     private final MultiGauge sessions;
     private volatile Map<String, Long> latest = Map.of();
@@ -43,11 +39,11 @@ final class GatewayMeters implements AutoCloseable {
 
     GatewayMeters(GatewayState state) {
         this.state = state;
+        // Read at each scrape. Not JvmGcMetrics: it subscribes to every collection's JMX notification, which the
+        // JVM then builds for each of the many young collections a 40 MB heap makes under load (garbage and time
+        // on every GC, for a figure jvm_memory_* already shows).
         new JvmMemoryMetrics().bindTo(registry);
-        gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         sessions = MultiGauge.builder("sngw.sessions").description("sessions held, by state and link")
                 .register(registry);
@@ -118,7 +114,6 @@ final class GatewayMeters implements AutoCloseable {
 
     @Override
     public void close() {
-        gc.close();
         registry.close();
     }
 

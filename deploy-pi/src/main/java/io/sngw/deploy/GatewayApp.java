@@ -350,12 +350,21 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
     }
 
     @Override
-    public CompletableFuture<List<SessionView>> sessions() {
+    public CompletableFuture<List<SessionView>> sessions(int limit) {
         Gateway g;
         synchronized (this) {
             g = gateway;
         }
-        return g == null ? CompletableFuture.completedFuture(List.of()) : g.sessions();
+        return g == null ? CompletableFuture.completedFuture(List.of()) : g.sessions(limit);
+    }
+
+    @Override
+    public CompletableFuture<Map<SessionView.Status, Map<String, Long>>> sessionCounts() {
+        Gateway g;
+        synchronized (this) {
+            g = gateway;
+        }
+        return g == null ? CompletableFuture.completedFuture(Map.of()) : g.sessionCounts();
     }
 
     @Override

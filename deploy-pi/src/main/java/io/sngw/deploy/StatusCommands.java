@@ -46,10 +46,20 @@ final class StatusCommands {
 
         abstract String text(Object answer, Instant now);
 
+        /** Checks the command line before asking; null when it is fine. */
+        String problem() {
+            return null;
+        }
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            String problem = problem();
+            if (problem != null) {
+                err.println(spec.qualifiedName() + ": " + problem);
+                return Main.EXIT_BAD_CONFIG;
+            }
             String base = GatewayEndpoint.baseUrl(url, config, err);
             if (base == null) {
                 return Main.EXIT_BAD_CONFIG;
@@ -125,9 +135,18 @@ final class StatusCommands {
                     + " disconnected), link, address, last seen, subscriptions, pending messages.",
                     "Exit code 0; 1 when no gateway answers."})
     static final class Clients extends EndpointCommand {
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "1000",
+                description = "list the first N sessions by client id, 1 to 10000 (default ${DEFAULT-VALUE})")
+        int limit;
+
         @Override
         String path() {
-            return "/api/clients";
+            return "/api/clients?limit=" + limit;
+        }
+
+        @Override
+        String problem() {
+            return limit < 1 || limit > 10_000 ? "--limit: " + limit + " is not valid: expected 1 to 10000" : null;
         }
 
         @Override

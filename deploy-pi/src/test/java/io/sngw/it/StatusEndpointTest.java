@@ -82,6 +82,18 @@ class StatusEndpointTest {
     }
 
     @Test
+    void apiClientsListsTheFirstSessionsByClientIdUpToTheLimitAsked() {
+        gateway = new StatusGateway(dataDir);
+        gateway.connected("kitchen");
+        gateway.connected("attic");
+
+        List<?> first = (List<?>) gateway.json("/api/clients?limit=1");
+
+        assertEquals(List.of("attic"), first.stream().map(c -> ((Map<?, ?>) c).get("clientId")).toList());
+        assertEquals(2, ((Map<?, ?>) ((Map<?, ?>) gateway.json("/api/status")).get("sessions")).get("total"));
+    }
+
+    @Test
     void metricsAreInPrometheusTextFormatWithSessionsMessagesUpstreamAndJvmMemory() {
         gateway = new StatusGateway(dataDir);
         Sensor kitchen = gateway.connected("kitchen");

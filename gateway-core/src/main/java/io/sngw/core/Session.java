@@ -695,7 +695,20 @@ final class Session {
 
     /** A copy of what an operator sees of this session; null once removed. On the loop. */
     SessionView view() {
-        SessionView.Status status = switch (state) {
+        SessionView.Status status = viewStatus();
+        if (status == null) {
+            return null;
+        }
+        long seen = state == SessionState.DISCONNECTED ? lastSeenNanos : lastHeardNanos;
+        java.time.Duration since = seen == NEVER_SEEN ? null
+                : java.time.Duration.ofNanos(Math.max(0, ctx.loops.nanoTime() - seen));
+        return new SessionView(clientId, status, linkKind(), address == null ? null : address.toString(), since,
+                subscriptions.filters().size(), deliveries.pending());
+    }
+
+    /** Where the client stands in an operator's words; null once removed. On the loop. */
+    SessionView.Status viewStatus() {
+        return switch (state) {
             case CONNECTING -> SessionView.Status.CONNECTING;
             case ACTIVE -> SessionView.Status.ACTIVE;
             case ASLEEP -> SessionView.Status.ASLEEP;
@@ -703,15 +716,11 @@ final class Session {
             case DISCONNECTED -> lost ? SessionView.Status.LOST : SessionView.Status.DISCONNECTED;
             case REMOVED -> null;
         };
-        if (status == null) {
-            return null;
-        }
-        long seen = state == SessionState.DISCONNECTED ? lastSeenNanos : lastHeardNanos;
-        java.time.Duration since = seen == NEVER_SEEN ? null
-                : java.time.Duration.ofNanos(Math.max(0, ctx.loops.nanoTime() - seen));
-        return new SessionView(clientId, status, address == null ? null : link.kind(),
-                address == null ? null : address.toString(), since, subscriptions.filters().size(),
-                deliveries.pending());
+    }
+
+    /** The kind of link its client is on; null without an address. On the loop. */
+    String linkKind() {
+        return address == null ? null : link.kind();
     }
 
     @Override

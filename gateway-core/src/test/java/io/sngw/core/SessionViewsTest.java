@@ -19,7 +19,10 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** {@link Gateway#sessions()}: what the status page and {@code sngw clients} show of each session. */
+/**
+ * {@link Gateway#sessions(int)} and {@link Gateway#sessionCounts()}: what the status page, the metrics and
+ * {@code sngw clients} show of the sessions.
+ */
 class SessionViewsTest {
     private final CoreHarness core = new CoreHarness(GatewayOptions.defaults());
 
@@ -73,15 +76,35 @@ class SessionViewsTest {
     }
 
     @Test
-    void sessionsAreListedByClientId() {
-        connect("b-sensor", "1", true, 60);
-        connect("a-sensor", "2", true, 60);
+    void sessionsAreListedByClientIdUpToTheLimit() {
+        connect("c-sensor", "1", true, 60);
+        connect("b-sensor", "2", true, 60);
+        connect("a-sensor", "3", true, 60);
 
-        assertEquals(List.of("a-sensor", "b-sensor"), views().stream().map(SessionView::clientId).toList());
+        CompletableFuture<List<SessionView>> firstTwo = core.gateway.sessions(2);
+        core.time.settle();
+
+        assertEquals(List.of("a-sensor", "b-sensor"), firstTwo.join().stream().map(SessionView::clientId).toList());
+    }
+
+    @Test
+    void sessionsAreCountedByStateAndLinkWithoutAViewOfEach() {
+        connect("kitchen", "a", true, 60);
+        connect("hall", "b", true, 60);
+        SensorEnd cellar = connect("cellar", "c", false, 60);
+        cellar.send(new Disconnect(3600));
+        connect("attic", "d", false, 10);
+        core.advance(Duration.ofSeconds(60)); // attic is lost; the sleeper's 1.5 h are far off
+
+        CompletableFuture<java.util.Map<Status, java.util.Map<String, Long>>> counts = core.gateway.sessionCounts();
+        core.time.settle();
+
+        assertEquals(java.util.Map.of(Status.ACTIVE, java.util.Map.of("fake", 2L), Status.ASLEEP,
+                java.util.Map.of("fake", 1L), Status.LOST, java.util.Map.of("none", 1L)), counts.join());
     }
 
     private List<SessionView> views() {
-        CompletableFuture<List<SessionView>> views = core.gateway.sessions();
+        CompletableFuture<List<SessionView>> views = core.gateway.sessions(Integer.MAX_VALUE);
         core.time.settle(); // the views are taken on the sessions' loops
         return views.join();
     }

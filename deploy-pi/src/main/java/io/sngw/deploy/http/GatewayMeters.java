@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * {@code GET /metrics}: the gateway's existing counters as Micrometer meters in Prometheus text format. Nothing is
  * counted twice and nothing is added to a message's path: each scrape reads {@link GatewayState#counters()} once, and
  * the meters ({@link FunctionCounter}s, {@link Gauge}s) read that snapshot; a key seen for the first time gets its
- * meter then ({@link CounterMeters} names it). Sessions by state and link come from the scrape's {@link StatusReport}.
+ * meter then ({@link CounterMeters} names it). Sessions by state and link are the scrape's {@link StatusReport} counts.
  * Used on the endpoint's thread only.
  */
 final class GatewayMeters implements AutoCloseable {
@@ -93,9 +93,8 @@ final class GatewayMeters implements AutoCloseable {
         for (SessionView.Status status : SessionView.Status.values()) {
             byStateAndLink.put(List.of(status.label(), "none"), 0L); // every state, even at 0
         }
-        for (SessionView s : current.sessions()) {
-            byStateAndLink.merge(List.of(s.status().label(), s.link() == null ? "none" : s.link()), 1L, Long::sum);
-        }
+        current.counts().forEach((status, byLink) -> byLink.forEach((link, n) ->
+                byStateAndLink.merge(List.of(status.label(), link), n, Long::sum)));
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         byStateAndLink.forEach((k, n) -> rows.add(MultiGauge.Row.of(Tags.of("state", k.get(0), "link", k.get(1)), n)));
         sessions.register(rows, true);

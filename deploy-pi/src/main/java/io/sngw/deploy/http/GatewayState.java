@@ -26,8 +26,11 @@ public interface GatewayState {
     /** The bridge's connection to the broker, as seen so far. */
     UpstreamWatch upstream();
 
-    /** Each session as seen on its own loop. */
-    CompletableFuture<List<SessionView>> sessions();
+    /** The first {@code limit} sessions by client id, each as seen on its own loop. */
+    CompletableFuture<List<SessionView>> sessions(int limit);
+
+    /** Sessions by state, then by link kind ("none" without an address), counted on their loops. */
+    CompletableFuture<Map<SessionView.Status, Map<String, Long>>> sessionCounts();
 
     /** The MQTT-SN links: listeners and serial ports, in start-up order. */
     List<LinkView> links();

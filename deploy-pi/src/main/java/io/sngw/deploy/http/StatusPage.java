@@ -12,6 +12,8 @@ import java.time.temporal.ChronoUnit;
  */
 final class StatusPage {
     static final int REFRESH_SECONDS = 10;
+    /** Sensors listed on the page; the rest are counted. */
+    static final int MAX_ROWS = 200;
 
     private static final String CSS = """
             :root { --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --muted: #57606a; --line: #d0d7de; }
@@ -68,7 +70,7 @@ final class StatusPage {
         h.append(r.reconnects()).append(r.reconnects() == 1 ? " reconnect" : " reconnects").append("</p></div>\n");
 
         h.append("<div class=\"card\" id=\"sensors-summary\"><h2>Sensors</h2><p class=\"big\">")
-                .append(r.sessions().size()).append("</p><p>")
+                .append(r.total()).append("</p><p>")
                 .append(r.count(SessionView.Status.ACTIVE)).append(" active · ")
                 .append(r.count(SessionView.Status.ASLEEP) + r.count(SessionView.Status.AWAKE)).append(" asleep · ")
                 .append(r.count(SessionView.Status.LOST)).append(" lost · ")
@@ -105,6 +107,11 @@ final class StatusPage {
         }
         if (r.sessions().isEmpty()) {
             h.append("<tr><td colspan=\"7\" class=\"empty\">no sensor has connected yet</td></tr>\n");
+        } else if (r.total() > r.sessions().size()) {
+            h.append("<tr><td colspan=\"7\" class=\"empty\">and ").append(r.total() - r.sessions().size())
+                    .append(" more (the page lists the first ").append(MAX_ROWS).append(" by client id): ")
+                    .append("<code>sngw clients --limit N</code> or <code>/api/clients?limit=N</code>, N up to ")
+                    .append(StatusServer.MAX_CLIENTS).append("</td></tr>\n");
         }
         h.append("</tbody></table>\n</main>\n<footer>At ")
                 .append(r.takenAt().truncatedTo(ChronoUnit.SECONDS)).append("; refreshes every ")

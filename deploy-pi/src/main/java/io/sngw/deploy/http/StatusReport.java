@@ -15,23 +15,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One look at the gateway, for {@code /api/status}, {@code /api/clients} and the status page alike: taken on the
- * endpoint's thread, waiting (bounded) for the snapshots the sessions' loops and the queue's thread take.
+ * One look at the gateway, for {@code /api/status}, {@code /api/clients}, the status page and the metrics alike:
+ * taken on the endpoint's thread, waiting (bounded) for the snapshots the sessions' loops and the queue's thread take.
+ * Sessions are counted in full ({@code counts}) but viewed one by one only up to a limit ({@code sessions}): a
+ * gateway may hold 100,000 of them, and their views would not fit a Pi's heap.
  */
 record StatusReport(String version, Duration uptime, String upstreamUrl, boolean upstreamConnected,
-                    Instant upstreamDownSince, long reconnects, List<SessionView> sessions, Instant takenAt,
-                    long queueDepth, Duration oldestQueued, List<GatewayState.LinkView> links) {
+                    Instant upstreamDownSince, long reconnects, Map<SessionView.Status, Map<String, Long>> counts,
+                    List<SessionView> sessions, Instant takenAt, long queueDepth, Duration oldestQueued,
+                    List<GatewayState.LinkView> links) {
 
     /** How long a look waits for the loops to answer: a gateway that busy is better reported as such than waited on. */
     static final Duration WAIT = Duration.ofSeconds(5);
 
-    static StatusReport take(GatewayState state, Instant startedAt, Clock clock) throws TimeoutException {
-        List<SessionView> sessions = await(state.sessions());
+    /** @param limit how many sessions to view one by one (0 for counts only) */
+    static StatusReport take(GatewayState state, Instant startedAt, Clock clock, int limit) throws TimeoutException {
+        Map<SessionView.Status, Map<String, Long>> counts = await(state.sessionCounts());
+        List<SessionView> sessions = limit == 0 ? List.of() : await(state.sessions(limit));
         OptionalLong oldest = await(state.oldestQueuedAtMillis());
         Instant now = clock.instant();
         UpstreamWatch upstream = state.upstream();
         return new StatusReport(state.version(), Duration.between(startedAt, now), state.upstreamUrl(),
-                upstream.connected(), upstream.downSince(), upstream.reconnects(), sessions, now, state.queueDepth(),
+                upstream.connected(), upstream.downSince(), upstream.reconnects(), counts, sessions, now,
+                state.queueDepth(),
                 oldest.isPresent() ? Duration.ofMillis(Math.max(0, now.toEpochMilli() - oldest.getAsLong())) : null,
                 state.links());
     }
@@ -48,7 +54,11 @@ record StatusReport(String version, Duration uptime, String upstreamUrl, boolean
     }
 
     long count(SessionView.Status status) {
-        return sessions.stream().filter(s -> s.status() == status).count();
+        return counts.getOrDefault(status, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    long total() {
+        return counts.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
     }
 
     /** When the session was last heard from, or null. */
@@ -73,7 +83,7 @@ record StatusReport(String version, Duration uptime, String upstreamUrl, boolean
         s.put("awake", count(SessionView.Status.AWAKE));
         s.put("lost", count(SessionView.Status.LOST));
         s.put("disconnected", count(SessionView.Status.DISCONNECTED));
-        s.put("total", (long) sessions.size());
+        s.put("total", total());
         out.put("sessions", s);
         Map<String, Object> q = new LinkedHashMap<>();
         q.put("depth", queueDepth);

@@ -26,6 +26,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class StatusServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StatusServer.class.getName());
+    /** Sessions {@code /api/clients} lists by default, and at most (its JSON must fit a Pi's heap many times). */
+    static final int DEFAULT_CLIENTS = 1000;
+    static final int MAX_CLIENTS = 10_000;
 
     private final HttpServer server;
     private final ExecutorService thread;
@@ -96,15 +99,16 @@ public final class StatusServer implements AutoCloseable {
             try {
                 switch (path) {
                     case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-                            meters().scrape(report()));
+                            meters().scrape(report(0)));
                     case "/health" -> {
                         HealthCheck.Result result = health.check();
                         send(exchange, result.healthy() ? 200 : 503, "application/json", Json.write(result.body()));
                     }
-                    case "/api/status" -> send(exchange, 200, "application/json", Json.write(report().status()));
-                    case "/api/clients" -> send(exchange, 200, "application/json", Json.write(report().clients()));
+                    case "/api/status" -> send(exchange, 200, "application/json", Json.write(report(0).status()));
+                    case "/api/clients" -> send(exchange, 200, "application/json",
+                            Json.write(report(limit(exchange.getRequestURI().getQuery())).clients()));
                     case "/", "/index.html" -> send(exchange, 200, "text/html; charset=utf-8",
-                            StatusPage.render(report()));
+                            StatusPage.render(report(StatusPage.MAX_ROWS)));
                     default -> send(exchange, 404, "application/json",
                             Json.write(Map.of("error", "no such page; try /, /metrics, /health, /api/status, /api/clients")));
                 }
@@ -180,8 +184,24 @@ public final class StatusServer implements AutoCloseable {
         return meters;
     }
 
-    private StatusReport report() throws TimeoutException {
-        return StatusReport.take(state, startedAt, clock);
+    private StatusReport report(int limit) throws TimeoutException {
+        return StatusReport.take(state, startedAt, clock, limit);
+    }
+
+    /** {@code ?limit=N} of /api/clients: 1..{@value #MAX_CLIENTS}, {@value #DEFAULT_CLIENTS} when absent or not one. */
+    static int limit(String query) {
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (pair.startsWith("limit=")) {
+                    try {
+                        return Math.max(1, Math.min(MAX_CLIENTS, Integer.parseInt(pair.substring(6))));
+                    } catch (NumberFormatException e) {
+                        return DEFAULT_CLIENTS;
+                    }
+                }
+            }
+        }
+        return DEFAULT_CLIENTS;
     }
 
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {

@@ -9,9 +9,6 @@ import io.sngw.bridge.mqtt.ProtocolOptions;
 import io.sngw.bridge.mqtt.TransparentBridge;
 import io.sngw.core.Gateway;
 import io.sngw.core.SessionView;
-import io.sngw.deploy.http.GatewayState;
-import io.sngw.deploy.http.StatusServer;
-import io.sngw.deploy.http.UpstreamWatch;
 import io.sngw.core.linksec.LinkSecurity;
 import io.sngw.core.linksec.PairingWindows;
 import io.sngw.core.linksec.RadioKeyring;
@@ -23,6 +20,9 @@ import io.sngw.core.store.StoreAndForwardUpstream;
 import io.sngw.core.store.StoredState;
 import io.sngw.core.upstream.FreshQos0Upstream;
 import io.sngw.core.upstream.Upstream;
+import io.sngw.deploy.http.GatewayState;
+import io.sngw.deploy.http.StatusServer;
+import io.sngw.deploy.http.UpstreamWatch;
 import io.sngw.store.sqlite.SqliteStore;
 import io.sngw.store.sqlite.StoreLock;
 import io.sngw.store.sqlite.StoreOptions;
@@ -39,6 +39,7 @@ import io.sngw.transport.udp.dtls.PskLookup;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,7 +95,7 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
     private String upstreamUrl;
     private RadioSecurity radio;
     private UpstreamWatch upstreamWatch;
-    private java.nio.file.Path storeDir;
+    private Path storeDir;
     /** The operator's endpoint; null when http.enabled is false or its address could not be bound. */
     private StatusServer http;
 
@@ -396,7 +397,7 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
     }
 
     @Override
-    public synchronized java.nio.file.Path storeDir() {
+    public synchronized Path storeDir() {
         return storeDir;
     }
 

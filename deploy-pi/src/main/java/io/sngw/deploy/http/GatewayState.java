@@ -1,8 +1,10 @@
 package io.sngw.deploy.http;
 
 import io.sngw.core.SessionView;
+import io.sngw.core.linksec.PairingWindows;
 import io.sngw.transport.udp.dtls.DtlsStats;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -48,10 +50,10 @@ public interface GatewayState {
     DtlsStats dtlsStats();
 
     /** Where pairing windows open ({@code POST /api/pair}); null before start. */
-    io.sngw.core.linksec.PairingWindows pairingWindows();
+    PairingWindows pairingWindows();
 
     /** The store's directory, absolute; null without a durable store. */
-    java.nio.file.Path storeDir();
+    Path storeDir();
 
     /**
      * One MQTT-SN link as an operator sees it.

@@ -2,6 +2,7 @@ package io.sngw.deploy.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.sngw.core.linksec.PairingWindows;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,9 +10,11 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -142,7 +145,7 @@ public final class StatusServer implements AutoCloseable {
             return;
         }
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             send(exchange, 415, "application/json", Json.write(Map.of("error", "expected application/json")));
             return;
         }
@@ -157,8 +160,8 @@ public final class StatusServer implements AutoCloseable {
             send(exchange, 400, "application/json", Json.write(Map.of("error", e.getMessage())));
             return;
         }
-        io.sngw.core.linksec.PairingWindows windows = state.pairingWindows();
-        java.nio.file.Path storeDir = state.storeDir();
+        PairingWindows windows = state.pairingWindows();
+        Path storeDir = state.storeDir();
         if (request.storeDir() != null && (storeDir == null || !storeDir.toString().equals(request.storeDir()))) {
             send(exchange, 409, "application/json", Json.write(Map.of("error", "this gateway's store is "
                     + (storeDir == null ? "none" : storeDir) + ", not " + request.storeDir())));
@@ -170,7 +173,7 @@ public final class StatusServer implements AutoCloseable {
         }
         Map<String, Object> opened = request.openIn(windows);
         LOG.log(Level.INFO, "pairing window opened from {0} for {1}, {2}{3}{4}", exchange.getRemoteAddress(),
-                io.sngw.deploy.http.Elapsed.text(request.duration()),
+                Elapsed.text(request.duration()),
                 request.installCode().isPresent() ? "with an install code" : "without an install code",
                 opened.get("radioId") == null ? ", any radio" : ", radio " + opened.get("radioId"),
                 request.clientId().map(id -> ", as " + id).orElse(""));

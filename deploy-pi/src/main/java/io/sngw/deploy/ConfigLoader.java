@@ -42,7 +42,9 @@ public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of("gateway", "udp", "dtls", "upstream", "predefined-topics",
             "advertise", "limits", "retry", "keep-alive-factor", "logging", "store", "security", "serial",
-            "pairing", "gpio");
+            "pairing", "gpio", "http");
+    static final List<String> HTTP_KEYS = List.of("enabled", "bind", "port", "health");
+    static final List<String> HTTP_HEALTH_KEYS = List.of("upstream-down-after");
     static final List<String> GATEWAY_KEYS = List.of("id", "session-loops");
     static final List<String> UDP_KEYS = List.of("enabled", "bind", "port", "broadcast", "io", "link-security");
     static final List<String> PAIRING_KEYS = List.of("allow-without-install-code");
@@ -198,7 +200,18 @@ public final class ConfigLoader {
         var gpio = GpioKeys.read(root.section("gpio", GpioKeys.KEYS));
 
         return new GatewayConfig(gateway, udp, dtls, upstream, topics, advertise, limits, retry, keepAliveFactor, logging,
-                store, security, serial, gpio);
+                store, security, serial, gpio,
+                http(root.section("http", HTTP_KEYS), d.http()));
+    }
+
+    private static GatewayConfig.HttpSettings http(ConfigSection h, GatewayConfig.HttpSettings d) throws ConfigException {
+        ConfigSection health = h.section("health", HTTP_HEALTH_KEYS);
+        return new GatewayConfig.HttpSettings(
+                h.bool("enabled", d.enabled()),
+                h.ipAddress("bind", d.bind()),
+                h.integer("port", d.port(), 0, 65535),
+                health.duration("upstream-down-after", d.upstreamDownAfter(), Duration.ofSeconds(1), Duration.ofDays(1),
+                        true, ""));
     }
 
     /** {@code udp.io}: auto, epoll or nio; epoll only where its native library loads, so that run does not refuse it. */

@@ -3,6 +3,7 @@ package io.sngw.deploy;
 import io.sngw.core.linksec.RadioFrame;
 import io.sngw.core.linksec.RadioKey;
 import io.sngw.core.security.Device;
+import io.sngw.deploy.http.Json;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -48,25 +49,7 @@ final class DeviceTable {
             }
             rows.add(row);
         }
-        int[] widths = new int[header.size()];
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i).codePointCount(0, row.get(i).length()));
-            }
-        }
-        StringBuilder text = new StringBuilder();
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                String cell = row.get(i);
-                line.append(cell);
-                if (i < row.size() - 1) {
-                    line.append(" ".repeat(widths[i] - cell.codePointCount(0, cell.length()) + 2));
-                }
-            }
-            text.append(line.toString().stripTrailing()).append(System.lineSeparator());
-        }
-        return text.toString();
+        return TextTable.render(rows);
     }
 
     /**
@@ -122,28 +105,7 @@ final class DeviceTable {
     }
 
     private static String string(String value) {
-        if (value == null) {
-            return "null";
-        }
-        StringBuilder s = new StringBuilder("\"");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> s.append("\\\"");
-                case '\\' -> s.append("\\\\");
-                case '\n' -> s.append("\\n");
-                case '\r' -> s.append("\\r");
-                case '\t' -> s.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        s.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        s.append(c);
-                    }
-                }
-            }
-        }
-        return s.append('"').toString();
+        return Json.write(value);
     }
 
     /** What the device proves itself with; never the key. */

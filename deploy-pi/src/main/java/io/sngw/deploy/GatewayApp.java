@@ -8,6 +8,7 @@ import io.sngw.bridge.mqtt.MqttBridge;
 import io.sngw.bridge.mqtt.ProtocolOptions;
 import io.sngw.bridge.mqtt.TransparentBridge;
 import io.sngw.core.Gateway;
+import io.sngw.core.SessionView;
 import io.sngw.core.linksec.LinkSecurity;
 import io.sngw.core.linksec.PairingWindows;
 import io.sngw.core.linksec.RadioKeyring;
@@ -20,6 +21,9 @@ import io.sngw.core.store.StoredState;
 import io.sngw.core.upstream.FreshQos0Upstream;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.deploy.gpio.Gpio;
+import io.sngw.deploy.http.GatewayState;
+import io.sngw.deploy.http.StatusServer;
+import io.sngw.deploy.http.UpstreamWatch;
 import io.sngw.store.sqlite.SqliteStore;
 import io.sngw.store.sqlite.StoreLock;
 import io.sngw.store.sqlite.StoreOptions;
@@ -36,11 +40,15 @@ import io.sngw.transport.udp.dtls.PskLookup;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -60,7 +68,7 @@ import java.util.stream.Collectors;
  * <p>The device registry (DTLS PSKs, {@code security.require-auth}) is the store's, unless one is given to the
  * constructor: an enabled device with a PSK, its client id being the PSK identity.
  */
-public final class GatewayApp implements AutoCloseable {
+public final class GatewayApp implements AutoCloseable, GatewayState {
 
     private static final System.Logger LOG = System.getLogger(GatewayApp.class.getName());
 
@@ -88,6 +96,10 @@ public final class GatewayApp implements AutoCloseable {
     private String upstreamUrl;
     private RadioSecurity radio;
     private Gpio gpio = Gpio.NONE;
+    private UpstreamWatch upstreamWatch;
+    private Path storeDir;
+    /** The operator's endpoint; null when http.enabled is false or its address could not be bound. */
+    private StatusServer http;
 
     /** A gateway without a device registry: DTLS, if enabled, can only use certificate suites. */
     public GatewayApp(GatewayConfig config) {
@@ -118,6 +130,7 @@ public final class GatewayApp implements AutoCloseable {
             Optional<StoreLocation> location = StoreLocation.of(config.store());
             if (location.isPresent()) {
                 storeLock = StoreLock.acquire(location.get().dir());
+                storeDir = location.get().dir().toAbsolutePath();
             }
             gpio = Gpio.open(config.gpio()); // pulses the radio reset line before the serial links open
             BridgeOptions bridgeOptions;
@@ -147,6 +160,8 @@ public final class GatewayApp implements AutoCloseable {
                 throw new IllegalStateException("dtls.psk-suites is on, but this gateway has no device registry to "
                         + "find PSKs in (store.dir is none); set dtls.psk-suites: false (certificate suites only)");
             }
+            upstreamWatch = new UpstreamWatch(upstream, Clock.systemUTC()); // health and metrics see each (re)connection
+            upstream = upstreamWatch;
             radio = RadioSecurity.of(store, registry, config.security().pairingWithoutInstallCode());
             AccessPolicy access = new AccessPolicy(registry, registry != null && config.security().requireAuth(),
                     radio::hasKey);
@@ -187,6 +202,7 @@ public final class GatewayApp implements AutoCloseable {
             serialLinks.forEach(SerialLink::start); // a port missing now is reopened when it appears
             gateway.start();
             gpio.watch(GpioSignals.of(this, config));
+            http = startHttp(config.http(), this);
         } catch (IOException | RuntimeException | Error e) {
             close();
             throw e;
@@ -213,6 +229,23 @@ public final class GatewayApp implements AutoCloseable {
                 clientIds.forEach(dtls::dropPeersWithRevokedKey);
             }
         });
+    }
+
+    /**
+     * The operator's endpoint, when enabled. An address that cannot be bound is logged and the gateway runs without
+     * it: metrics and a status page are not worth a sensor network down.
+     */
+    private static StatusServer startHttp(GatewayConfig.HttpSettings settings, GatewayState state) {
+        if (!settings.enabled()) {
+            return null;
+        }
+        try {
+            return StatusServer.start(settings.bind(), settings.port(), settings.upstreamDownAfter(), state);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "HTTP endpoint not started: cannot listen on " + settings.bind() + ":"
+                    + settings.port() + " (" + e.getMessage() + "); set http.port, or http.enabled: false");
+            return null;
+        }
     }
 
     /** The configured store, or none; the default directory falls back to the user's when it cannot be written. */
@@ -304,6 +337,79 @@ public final class GatewayApp implements AutoCloseable {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
+    /** The operator's HTTP endpoint's address; null when it is off, not started or could not listen. */
+    public synchronized InetSocketAddress httpAddress() {
+        return http == null ? null : http.address();
+    }
+
+    // ---------------------------------------------------------------- GatewayState: what the HTTP endpoint reads
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public synchronized UpstreamWatch upstream() {
+        return upstreamWatch;
+    }
+
+    @Override
+    public CompletableFuture<List<SessionView>> sessions(int limit) {
+        Gateway g;
+        synchronized (this) {
+            g = gateway;
+        }
+        return g == null ? CompletableFuture.completedFuture(List.of()) : g.sessions(limit);
+    }
+
+    @Override
+    public CompletableFuture<Map<SessionView.Status, Map<String, Long>>> sessionCounts() {
+        Gateway g;
+        synchronized (this) {
+            g = gateway;
+        }
+        return g == null ? CompletableFuture.completedFuture(Map.of()) : g.sessionCounts();
+    }
+
+    @Override
+    public synchronized List<LinkView> links() {
+        List<LinkView> out = new ArrayList<>();
+        if (udpAddress != null) {
+            out.add(new LinkView("udp", hostPort(udpAddress), "listening"));
+        }
+        if (dtlsAddress != null) {
+            out.add(new LinkView("dtls", hostPort(dtlsAddress), "listening"));
+        }
+        serialLinks.forEach(l -> out.add(new LinkView("serial", l.options().port().device(),
+                l.isOpen() ? "open" : "closed")));
+        return out;
+    }
+
+    @Override
+    public synchronized long queueDepth() {
+        return outbound == null ? 0 : outbound.queued();
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> oldestQueuedAtMillis() {
+        StoreAndForwardUpstream queue;
+        synchronized (this) {
+            queue = outbound;
+        }
+        return queue == null ? CompletableFuture.completedFuture(OptionalLong.empty()) : queue.oldestEnqueuedAtMillis();
+    }
+
+    @Override
+    public synchronized Path storeDir() {
+        return storeDir;
+    }
+
+    @Override
+    public synchronized long storeWriteFailures() {
+        return store instanceof SqliteStore sqlite ? sqlite.writeFailures() : 0;
+    }
+
     /** The plain UDP address listened on; null before a successful start and when plain UDP is off. */
     public synchronized InetSocketAddress udpAddress() {
         return udpAddress;
@@ -315,6 +421,7 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     /** The DTLS listener's counters; null when DTLS is off or not started. */
+    @Override
     public synchronized DtlsStats dtlsStats() {
         return dtls == null ? null : dtls.stats();
     }
@@ -334,6 +441,7 @@ public final class GatewayApp implements AutoCloseable {
      * ({@code upstream.platform.*}), then each serial port's
      * under {@code serial.DEVICE.} (frames, bytes, framing errors by reason, drops, reopens). Empty before start.
      */
+    @Override
     public synchronized Map<String, Long> counters() {
         Map<String, Long> out = new LinkedHashMap<>();
         if (gateway != null) {
@@ -372,9 +480,10 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     /**
-     * Where pairing windows are opened while the gateway runs (the pairing button; {@code sngw pair} goes through
-     * the store); null before start.
+     * Where pairing windows are opened while the gateway runs (the pairing button, {@code POST /api/pair} from
+     * {@code sngw pair}); null before start.
      */
+    @Override
     public synchronized PairingWindows pairingWindows() {
         return radio == null ? null : radio.windows();
     }
@@ -390,6 +499,7 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     /** The broker the bridge connects to, e.g. tcp://127.0.0.1:1883 for the embedded one; null before start. */
+    @Override
     public synchronized String upstreamUrl() {
         return upstreamUrl;
     }
@@ -423,6 +533,10 @@ public final class GatewayApp implements AutoCloseable {
             closing = true;
             boolean wasRunning = udpAddress != null || dtlsAddress != null || !serialLinks.isEmpty();
             steps.add(gpio::close); // first: its thread reads the parts closed below
+            if (http != null) {
+                StatusServer h = http;
+                steps.add(h::close); // first: nothing asks the parts below for their state while they close
+            }
             for (SerialLink link : serialLinks) {
                 steps.add(link::close);
             }

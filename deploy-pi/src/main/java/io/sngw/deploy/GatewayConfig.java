@@ -39,6 +39,7 @@ import java.util.logging.Level;
  * @param security         {@code security:} authentication of devices
  * @param serial           {@code serial:} serial ports, each its own link (none by default)
  * @param gpio             {@code gpio:} the appliance's LEDs, pairing button and radio reset line (none by default)
+ * @param http             {@code http:} the operator's endpoint: metrics, health, status page, the CLI's API
  */
 public record GatewayConfig(
         GatewaySettings gateway,
@@ -54,7 +55,8 @@ public record GatewayConfig(
         StoreSettings store,
         SecuritySettings security,
         List<SerialOptions> serial,
-        GpioSettings gpio) {
+        GpioSettings gpio,
+        HttpSettings http) {
 
     /** The value of {@code upstream.url} that starts the broker inside the gateway's JVM. */
     public static final String EMBEDDED = "embedded";
@@ -74,6 +76,7 @@ public record GatewayConfig(
         Objects.requireNonNull(security, "security");
         serial = serial == null ? List.of() : List.copyOf(serial);
         Objects.requireNonNull(gpio, "gpio");
+        Objects.requireNonNull(http, "http");
     }
 
     /** {@code gateway:} @param id GwId in ADVERTISE and GWINFO (0..255) @param sessionLoops session threads, 0 = one per core */
@@ -359,6 +362,21 @@ public record GatewayConfig(
         }
     }
 
+    /**
+     * {@code http:} @param enabled whether the endpoint runs @param bind its address (localhost by default: the CLI
+     * and a local Prometheus; bind 0.0.0.0 to let the network in) @param port its TCP port, 0 for any free one
+     * @param upstreamDownAfter {@code health.upstream-down-after}: /health answers 503 once the broker has been
+     *                          unreachable this long
+     */
+    public record HttpSettings(boolean enabled, String bind, int port, Duration upstreamDownAfter) {
+        public static final HttpSettings DEFAULT = new HttpSettings(true, "127.0.0.1", 9884, Duration.ofSeconds(60));
+
+        /** The same, on another port (tests: 0). */
+        public HttpSettings withPort(int newPort) {
+            return new HttpSettings(enabled, bind, newPort, upstreamDownAfter);
+        }
+    }
+
     /** The value of {@code store.dir} that keeps everything in memory. */
     public static final String NO_STORE = "none";
     public static final String DEFAULT_STORE_DIR = "/var/lib/sngw";
@@ -387,62 +405,68 @@ public record GatewayConfig(
                 new StoreSettings(null, true, false, 1_000_000, 512L * 1024 * 1024, Duration.ofDays(7), 1000, 10_000),
                 new SecuritySettings(false),
                 List.of(),
-                GpioSettings.OFF);
+                GpioSettings.OFF,
+                HttpSettings.DEFAULT);
     }
 
     public GatewayConfig withUdp(UdpSettings newUdp) {
         return new GatewayConfig(gateway, newUdp, dtls, upstream, predefinedTopics, advertise, limits, retry,
-                keepAliveFactor, logging, store, security, serial, gpio);
+                keepAliveFactor, logging, store, security, serial, gpio, http);
     }
 
     public GatewayConfig withDtls(DtlsSettings newDtls) {
         return new GatewayConfig(gateway, udp, newDtls, upstream, predefinedTopics, advertise, limits, retry,
-                keepAliveFactor, logging, store, security, serial, gpio);
+                keepAliveFactor, logging, store, security, serial, gpio, http);
     }
 
     public GatewayConfig withUpstream(UpstreamSettings newUpstream) {
         return new GatewayConfig(gateway, udp, dtls, newUpstream, predefinedTopics, advertise, limits, retry,
-                keepAliveFactor, logging, store, security, serial, gpio);
+                keepAliveFactor, logging, store, security, serial, gpio, http);
     }
 
     public GatewayConfig withPredefinedTopics(Map<Integer, String> topics) {
         return new GatewayConfig(gateway, udp, dtls, upstream, topics, advertise, limits, retry, keepAliveFactor,
-                logging, store, security, serial, gpio);
+                logging, store, security, serial, gpio, http);
     }
 
     public GatewayConfig withAdvertise(AdvertiseSettings newAdvertise) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, newAdvertise, limits, retry,
-                keepAliveFactor, logging, store, security, serial, gpio);
+                keepAliveFactor, logging, store, security, serial, gpio, http);
     }
 
     public GatewayConfig withLimits(LimitsSettings newLimits) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, newLimits, retry,
-                keepAliveFactor, logging, store, security, serial, gpio);
+                keepAliveFactor, logging, store, security, serial, gpio, http);
     }
 
     public GatewayConfig withRetry(RetrySettings newRetry) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, newRetry,
-                keepAliveFactor, logging, store, security, serial, gpio);
+                keepAliveFactor, logging, store, security, serial, gpio, http);
     }
 
     public GatewayConfig withStore(StoreSettings newStore) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, newStore, security, serial, gpio);
+                logging, newStore, security, serial, gpio, http);
     }
 
     public GatewayConfig withSecurity(SecuritySettings newSecurity) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, store, newSecurity, serial, gpio);
+                logging, store, newSecurity, serial, gpio, http);
     }
 
     public GatewayConfig withSerial(List<SerialOptions> newSerial) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, store, security, newSerial, gpio);
+                logging, store, security, newSerial, gpio, http);
     }
 
     public GatewayConfig withGpio(GpioSettings newGpio) {
         return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
-                logging, store, security, serial, newGpio);
+                logging, store, security, serial, newGpio, http);
+    }
+
+    public GatewayConfig withHttp(HttpSettings newHttp) {
+        return new GatewayConfig(gateway, udp, dtls, upstream, predefinedTopics, advertise, limits, retry, keepAliveFactor,
+                logging, store, security, serial, gpio, newHttp);
     }
 
     /**

@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * The command line: {@code sngw run [--config FILE]}, {@code sngw check-config FILE}, {@code sngw version}, and
+ * The command line: {@code sngw run [--config FILE]}, {@code sngw check-config FILE}, {@code sngw version},
+ * {@code sngw status} and {@code sngw clients} (the running gateway's endpoint: {@link StatusCommands}), and
  * {@code sngw devices add|list|remove|disable|enable} ({@link DevicesCommand}).
  *
  * <p>Exit codes: 0 done; 1 the gateway could not start, or check-config found a problem; 2 a bad configuration at
@@ -20,7 +21,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "sngw", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "MQTT-SN gateway: bridges sensors speaking MQTT-SN over UDP to an MQTT broker.",
-        subcommands = {Main.Run.class, Main.CheckConfig.class, DevicesCommand.class, PairCommand.class, Main.PrintVersion.class,
+        subcommands = {Main.Run.class, Main.CheckConfig.class, StatusCommands.Status.class, StatusCommands.Clients.class,
+                DevicesCommand.class, PairCommand.class, Main.PrintVersion.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

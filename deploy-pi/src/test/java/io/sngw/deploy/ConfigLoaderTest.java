@@ -819,4 +819,34 @@ class ConfigLoaderTest {
     void serialKeysAreCheckedLikeAllOthers(String yaml, String message) {
         assertMessage(message, yaml);
     }
+
+    // ---- http ------------------------------------------------------------------------------------------------
+
+    @Test
+    void httpIsOnLocalhost9884ByDefaultWithAMinuteBeforeHealthFails() {
+        GatewayConfig.HttpSettings http = GatewayConfig.defaults().http();
+        assertTrue(http.enabled());
+        assertEquals("127.0.0.1", http.bind());
+        assertEquals(9884, http.port());
+        assertEquals(java.time.Duration.ofSeconds(60), http.upstreamDownAfter());
+    }
+
+    @Test
+    void httpKeysAreReadIntoTheirFields() throws Exception {
+        GatewayConfig.HttpSettings http = ConfigLoader.parse(
+                "http: { enabled: false, bind: \"0.0.0.0\", port: 0, health: { upstream-down-after: 5m } }").http();
+        assertEquals(new GatewayConfig.HttpSettings(false, "0.0.0.0", 0, java.time.Duration.ofMinutes(5)), http);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "http: { port: 70000 } | http.port: 70000 is not valid: expected an integer 0..65535",
+            "http: { bind: localhost } | http.bind: \"localhost\" is not valid: expected an IP address such as 0.0.0.0, 127.0.0.1 or ::",
+            "http: { enabled: yes please } | http.enabled: \"yes please\" is not valid: expected true or false",
+            "http: { health: { upstream-down-after: 0s } } | http.health.upstream-down-after: \"0s\" is not valid: expected a duration such as 500ms, 10s, 15m, 2h or 1d, 1s..1d in whole seconds",
+            "http: { prot: 1 } | http.prot: unknown key; expected one of: enabled, bind, port, health",
+    })
+    void httpKeysAreCheckedLikeAllOthers(String yaml, String message) {
+        assertMessage(message, yaml);
+    }
 }

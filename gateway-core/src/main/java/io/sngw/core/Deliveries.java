@@ -123,6 +123,11 @@ final class Deliveries {
         return queue.isEmpty() && publishesInFlight == 0;
     }
 
+    /** Messages for the client: queued, or sent and waiting for its answer (what an operator sees as pending). */
+    int pending() {
+        return queue.size() + publishesInFlight;
+    }
+
     /** The client used or was given {@code topic}'s id (its REGISTER, a SUBSCRIBE): no gateway REGISTER is pending. */
     void confirmed(String topic) {
         unconfirmedTopics.remove(topic);

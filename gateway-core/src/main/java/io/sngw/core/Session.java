@@ -61,6 +61,11 @@ final class Session {
     private int keepAliveSeconds;
     private int sleepSeconds;
     private long lastHeardNanos;
+    /** When the client was last heard, kept once its connection ended (the idle expiry reuses lastHeardNanos). */
+    private long lastSeenNanos = NEVER_SEEN;
+    private static final long NEVER_SEEN = Long.MIN_VALUE;
+    /** Its last connection ended without DISCONNECT: shown as lost rather than disconnected. */
+    private boolean lost;
     private ScheduledFuture<?> supervision;
     /** Whether the link of its last CONNECT proved the client id: then only the same proof may take it over. */
     private boolean proved;
@@ -117,6 +122,7 @@ final class Session {
             return;
         }
         this.grants = grants;
+        lost = false;
         proved = LinkProof.proves(from, clientId);
         ctx.idleSessions.busy(this);
         ctx.metrics.increment(Counter.CONNECTS);
@@ -476,6 +482,7 @@ final class Session {
     void lose(String reason) {
         LOG.log(Level.INFO, "client {0} lost: {1}", clientId, reason);
         ctx.metrics.increment(Counter.CLIENTS_LOST);
+        lost = true;
         endConnection(true);
     }
 
@@ -488,6 +495,7 @@ final class Session {
         stopTimers();
         deliveries.requeueInFlight();
         unbindAddress();
+        lastSeenNanos = lastHeardNanos;
         if (cleanSession) {
             remove();
         } else {
@@ -683,6 +691,36 @@ final class Session {
             return registry.name(registered.id());
         }
         return ctx.nameWithoutRegistration(ref);
+    }
+
+    /** A copy of what an operator sees of this session; null once removed. On the loop. */
+    SessionView view() {
+        SessionView.Status status = viewStatus();
+        if (status == null) {
+            return null;
+        }
+        long seen = state == SessionState.DISCONNECTED ? lastSeenNanos : lastHeardNanos;
+        java.time.Duration since = seen == NEVER_SEEN ? null
+                : java.time.Duration.ofNanos(Math.max(0, ctx.loops.nanoTime() - seen));
+        return new SessionView(clientId, status, linkKind(), address == null ? null : address.toString(), since,
+                subscriptions.filters().size(), deliveries.pending());
+    }
+
+    /** Where the client stands in an operator's words; null once removed. On the loop. */
+    SessionView.Status viewStatus() {
+        return switch (state) {
+            case CONNECTING -> SessionView.Status.CONNECTING;
+            case ACTIVE -> SessionView.Status.ACTIVE;
+            case ASLEEP -> SessionView.Status.ASLEEP;
+            case AWAKE -> SessionView.Status.AWAKE;
+            case DISCONNECTED -> lost ? SessionView.Status.LOST : SessionView.Status.DISCONNECTED;
+            case REMOVED -> null;
+        };
+    }
+
+    /** The kind of link its client is on; null without an address. On the loop. */
+    String linkKind() {
+        return address == null ? null : link.kind();
     }
 
     @Override

@@ -147,6 +147,17 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         return queued.get();
     }
 
+    /**
+     * When the oldest message not yet acknowledged by the broker was accepted (epoch millis), of those the queue holds
+     * in memory (resent, in flight, next to send); empty when it holds none. Read on the queue's own thread; a backlog
+     * that only the disk holds counts from when a batch of it is read back.
+     */
+    public CompletableFuture<java.util.OptionalLong> oldestEnqueuedAtMillis() {
+        return CompletableFuture.supplyAsync(() -> java.util.stream.Stream.of(resend.values(), inFlight.values(),
+                        memory.isEmpty() ? java.util.List.<Outgoing>of() : java.util.List.of(memory.peekFirst()))
+                .flatMap(java.util.Collection::stream).mapToLong(o -> o.message.enqueuedAtMillis()).min(), owner);
+    }
+
     /** Queued messages the broker acknowledged. */
     public long forwarded() {
         return counters.forwarded.sum();

@@ -49,8 +49,11 @@ final class InboundPublishes {
         awaitingPubRel.clear();
     }
 
-    /** QoS 0, 1 and 2; QoS -1 never reaches a session (the gateway forwards it statelessly). */
-    void onPublish(Publish publish) {
+    /**
+     * QoS 0, 1 and 2; QoS -1 never reaches a session (the gateway forwards it statelessly). {@code receivedNanos}: when
+     * its datagram reached the gateway, which a QoS 0 message's age counts from.
+     */
+    void onPublish(Publish publish, long receivedNanos) {
         int qos = publish.qos();
         String topic = session.topicNameOf(publish.topic());
         if (topic == null) {
@@ -78,7 +81,7 @@ final class InboundPublishes {
             return;
         }
         ctx.metrics.increment(Counter.PUBLISH_IN_QOS0);
-        ctx.publishUnacknowledged(upstream);
+        ctx.publishUnacknowledged(upstream.receivedAt(receivedNanos));
     }
 
     /** QoS 1 and 2: the sensor hears PUBACK/PUBREC only once the broker has the message. */

@@ -185,7 +185,8 @@ final class Session {
 
     // ---------------------------------------------------------------- messages from the client
 
-    void onMessage(LinkAddress from, MqttSnMessage message) {
+    /** {@code receivedNanos}: when its datagram reached the gateway ({@link Scheduling#nanoTime()}). */
+    void onMessage(LinkAddress from, MqttSnMessage message, long receivedNanos) {
         if (state == SessionState.REMOVED) {
             return;
         }
@@ -206,7 +207,7 @@ final class Session {
             case REGACK -> deliveries.onRegAck((RegAck) message);
             case PUBLISH -> {
                 if (connected()) {
-                    inbound.onPublish((Publish) message);
+                    inbound.onPublish((Publish) message, receivedNanos);
                 }
             }
             case PUBACK -> deliveries.onPubAck((PubAck) message);

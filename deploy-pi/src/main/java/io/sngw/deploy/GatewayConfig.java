@@ -449,6 +449,7 @@ public record GatewayConfig(
         return new GatewayOptions(gateway.id(), predefinedTopics, advertise.interval(), limits.maxClients(),
                 limits.maxPayload(), limits.maxInflight(), limits.maxTopicsPerClient(),
                 limits.maxSubscriptionsPerClient(), limits.maxBufferedPerClient(), retry.interval(), retry.max(),
-                keepAliveFactor, gateway.sessionLoops(), advertise.gwInfoBroadcast(), limits.budgets());
+                keepAliveFactor, gateway.sessionLoops(), advertise.gwInfoBroadcast(), limits.budgets(),
+                store.writeDelay());
     }
 }

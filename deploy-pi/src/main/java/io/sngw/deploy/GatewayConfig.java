@@ -230,6 +230,13 @@ public record GatewayConfig(
                     newProtocol, qos0MaxAge);
         }
 
+        /** The same settings with another upstream.qos0-max-age (tests on a loaded machine that are not about it). */
+        public UpstreamSettings withQos0MaxAge(Duration maxAge) {
+            return new UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
+                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, preset, tls, statusTopic,
+                    protocol, maxAge);
+        }
+
         /** Never prints the password. */
         @Override
         public String toString() {

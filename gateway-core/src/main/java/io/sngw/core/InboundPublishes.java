@@ -86,13 +86,14 @@ final class InboundPublishes {
             reject(publish, "payload of " + publish.data().length + " bytes over the limit of " + ctx.options.maxPayload());
             return;
         }
-        UpstreamMessage upstream = new UpstreamMessage(topic, publish.data(), qos, publish.retain(), session.origin());
+        UpstreamMessage upstream = new UpstreamMessage(topic, publish.data(), qos, publish.retain(), session.origin())
+                .receivedAt(receivedNanos);
         if (qos > 0) {
             publishAcknowledged(publish, upstream);
             return;
         }
         ctx.metrics.increment(Counter.PUBLISH_IN_QOS0);
-        ctx.publishUnacknowledged(upstream.receivedAt(receivedNanos));
+        ctx.publishUnacknowledged(upstream);
     }
 
     /** QoS 1 and 2: the sensor hears PUBACK/PUBREC only once the broker has the message. */

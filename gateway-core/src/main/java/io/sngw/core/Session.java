@@ -39,12 +39,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One MQTT-SN client at the gateway: its state machine, topic ids, subscriptions, QoS flows in both directions,
- * keep-alive and sleep supervision, and its will. Every method runs on {@link #loop}, the session's owner; other
+ * sleep, and its will; keep-alive and sleep supervision is its {@link Supervision}. Every method runs on {@link #loop}, the session's owner; other
  * threads reach it only through {@link #post}.
  */
 final class Session {
@@ -58,16 +56,13 @@ final class Session {
     private LinkAddress address;
     private SessionState state = SessionState.DISCONNECTED;
     private boolean cleanSession = true;
-    private int keepAliveSeconds;
-    private int sleepSeconds;
-    private long lastHeardNanos;
-    private ScheduledFuture<?> supervision;
     /** Whether the link of its last CONNECT proved the client id: then only the same proof may take it over. */
     private boolean proved;
     /** What the client may publish and subscribe to, from its device's ACL at its last CONNECT. */
     private ClientGrants grants = ClientGrants.ALL;
 
     private final WillDialogue will;
+    private final Supervision supervision;
 
     private final TopicRegistry registry;
     private final Deliveries deliveries;
@@ -84,6 +79,7 @@ final class Session {
         this.ctx = ctx;
         this.registry = new TopicRegistry(ctx.options.maxTopicsPerClient(), ctx.budgets.registrations());
         this.will = new WillDialogue(this, clientId, ctx);
+        this.supervision = new Supervision(this, clientId, ctx);
         this.deliveries = new Deliveries(this, clientId, ctx, registry);
         this.inbound = new InboundPublishes(this, clientId, ctx);
         this.subscriptions = new Subscriptions(this, clientId, ctx, registry, deliveries);
@@ -133,8 +129,7 @@ final class Session {
             clearState();
         }
         cleanSession = connect.cleanSession();
-        keepAliveSeconds = connect.duration();
-        lastHeardNanos = ctx.loops.nanoTime();
+        supervision.connected(connect.duration());
         if (connect.will()) {
             state = SessionState.CONNECTING;
             will.start();
@@ -174,12 +169,13 @@ final class Session {
             return;
         }
         state = SessionState.ACTIVE;
-        if (keepAliveSeconds == 0) {
-            ctx.idleSessions.idle(this, lastHeardNanos); // nothing supervises it: it may give way, and expires idle
+        if (supervision.keepAliveSeconds() == 0) {
+            // Nothing supervises it: it may give way, and expires idle.
+            ctx.idleSessions.idle(this, supervision.lastHeardNanos());
         }
         save();
         send(new ConnAck(ReturnCode.ACCEPTED));
-        armSupervision();
+        supervision.arm();
         pump();
     }
 
@@ -196,9 +192,9 @@ final class Session {
             ctx.metrics.increment(Counter.NO_SESSION_DISCONNECT_SENT);
             return;
         }
-        lastHeardNanos = ctx.loops.nanoTime();
-        if (keepAliveSeconds == 0) {
-            ctx.idleSessions.heard(this, lastHeardNanos);
+        long heard = supervision.heard();
+        if (supervision.keepAliveSeconds() == 0) {
+            ctx.idleSessions.heard(this, heard);
         }
         switch (message.type()) {
             case WILLTOPIC -> will.onWillTopic((WillTopic) message);
@@ -228,7 +224,7 @@ final class Session {
         }
     }
 
-    private boolean connected() {
+    boolean connected() {
         return state == SessionState.ACTIVE || state == SessionState.AWAKE || state == SessionState.ASLEEP;
     }
 
@@ -282,13 +278,13 @@ final class Session {
             ctx.sessionsByAddress.remove(address, this);
             bindAddress(fromLink, from);
         }
-        lastHeardNanos = ctx.loops.nanoTime();
+        supervision.heard();
         if (state == SessionState.ACTIVE) {
             send(new PingResp());
             return;
         }
         state = SessionState.AWAKE;
-        armSupervision();
+        supervision.arm();
         awaitUpstreamWake();
         pump();
     }
@@ -299,13 +295,13 @@ final class Session {
             endConnection(false);
             return;
         }
-        sleepSeconds = disconnect.sleepDuration();
+        supervision.sleep(disconnect.sleepDuration());
         state = SessionState.ASLEEP;
         ctx.upstream.sensorAsleep(origin());
         ctx.idleSessions.busy(this);
         deliveries.requeueInFlight();
         save();
-        armSupervision();
+        supervision.arm();
     }
 
     // ---------------------------------------------------------------- messages to the client
@@ -366,8 +362,8 @@ final class Session {
         Map<Integer, String> topics = new HashMap<>(registry.snapshot());
         deliveries.unconfirmedTopics().forEach(name -> topics.remove(registry.existingId(name)));
         Map<String, Integer> filters = subscriptions.filters();
-        return new SessionRecord(clientId, cleanSession, status, keepAliveSeconds, sleepSeconds,
-                form == null ? null : link.name(), form,
+        return new SessionRecord(clientId, cleanSession, status, supervision.keepAliveSeconds(),
+                supervision.sleepSeconds(), form == null ? null : link.name(), form,
                 will.stored(),
                 topics, filters, inbound.awaitingPubRel());
     }
@@ -383,8 +379,7 @@ final class Session {
         // No link keeps its proof across a restart: a device with a credential keeps needing one.
         proved = (from != null && LinkProof.proves(from, clientId)) || ctx.access.hasCredential(clientId);
         cleanSession = record.cleanSession();
-        keepAliveSeconds = record.keepAliveSeconds();
-        sleepSeconds = record.sleepSeconds();
+        supervision.restore(record.keepAliveSeconds(), record.sleepSeconds());
         will.restore(record.will());
         record.topics().forEach(registry::restore);
         ctx.budgets.keptMessages().takeAnyway(pending.size());
@@ -401,11 +396,11 @@ final class Session {
             if (state == SessionState.ASLEEP) {
                 ctx.upstream.sensorAsleep(origin());
             }
-            lastHeardNanos = ctx.loops.nanoTime();
-            if (keepAliveSeconds == 0 && state == SessionState.ACTIVE) {
-                ctx.idleSessions.idle(this, lastHeardNanos);
+            long heard = supervision.heard();
+            if (supervision.keepAliveSeconds() == 0 && state == SessionState.ACTIVE) {
+                ctx.idleSessions.idle(this, heard);
             }
-            armSupervision();
+            supervision.arm();
             // What waits for it leaves in resumeDeliveries, once the links are started: sent now it would be lost.
         } else if (!cleanSession) {
             state = SessionState.DISCONNECTED;
@@ -428,49 +423,15 @@ final class Session {
 
     // ---------------------------------------------------------------- supervision, loss, removal
 
-    private void armSupervision() {
-        cancel(supervision);
-        long timeoutNanos = supervisionTimeoutNanos();
-        if (timeoutNanos <= 0) {
-            supervision = null;
-            return;
-        }
-        long remaining = lastHeardNanos + timeoutNanos - ctx.loops.nanoTime();
-        supervision = loop.schedule(() -> post(this::checkSupervision), Math.max(remaining, 0), TimeUnit.NANOSECONDS);
-    }
-
-    /** Keep-alive or sleep duration × the factor; for a session nothing supervises, limits.idle-expiry (0 = never). */
-    private long supervisionTimeoutNanos() {
-        int seconds = (state == SessionState.ASLEEP || state == SessionState.AWAKE) ? sleepSeconds : keepAliveSeconds;
-        if (state == SessionState.DISCONNECTED || seconds == 0) {
-            return ctx.options.budgets().idleExpiry().toNanos();
-        }
-        return (long) (TimeUnit.SECONDS.toNanos(seconds) * ctx.options.keepAliveFactor());
-    }
-
-    private void checkSupervision() {
-        if (state != SessionState.DISCONNECTED && !connected()) {
-            return;
-        }
-        if (ctx.loops.nanoTime() - lastHeardNanos < supervisionTimeoutNanos()) {
-            armSupervision();
-        } else if (state == SessionState.DISCONNECTED) {
-            LOG.log(Level.INFO, "client {0}: persistent session forgotten, its client away for {1} (limits.idle-expiry)",
-                    clientId, ctx.options.budgets().idleExpiry());
-            ctx.metrics.increment(Counter.SESSIONS_EXPIRED);
-            remove();
-        } else if (state == SessionState.ACTIVE) {
-            lose(keepAliveSeconds == 0 ? "silent for limits.idle-expiry without a keep-alive" : "keep-alive expired");
-        } else {
-            lose(sleepSeconds == 0 ? "asleep for limits.idle-expiry without a sleep duration" : "sleep duration expired");
-        }
+    /** A disconnected persistent session whose client stayed away past limits.idle-expiry ({@link Supervision}). */
+    void expire() {
+        remove();
     }
 
     /** Disconnected and persistent: nothing supervises it but the idle expiry, and it may give way to a new client. */
     private void becomeIdle() {
-        lastHeardNanos = ctx.loops.nanoTime();
-        ctx.idleSessions.idle(this, lastHeardNanos);
-        armSupervision();
+        ctx.idleSessions.idle(this, supervision.heard());
+        supervision.arm();
     }
 
     /** The client vanished without DISCONNECT: its will goes to the broker. */
@@ -556,7 +517,7 @@ final class Session {
      */
     void giveWay() {
         boolean unsupervised = state == SessionState.DISCONNECTED
-                || (state == SessionState.ACTIVE && keepAliveSeconds == 0);
+                || (state == SessionState.ACTIVE && supervision.keepAliveSeconds() == 0);
         if (!unsupervised) {
             return;
         }
@@ -591,18 +552,15 @@ final class Session {
     }
 
     private void stopTimers() {
-        cancel(supervision);
+        supervision.stop();
         will.stop();
-        supervision = null;
-    }
-
-    private static void cancel(ScheduledFuture<?> timer) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
     }
 
     // ---------------------------------------------------------------- helpers
+
+    SessionState state() {
+        return state;
+    }
 
     /** In the will dialogue of a CONNECT. */
     boolean isConnecting() {
@@ -622,7 +580,7 @@ final class Session {
             send(new PingResp());
             state = SessionState.ASLEEP;
             ctx.upstream.sensorAsleep(origin());
-            armSupervision();
+            supervision.arm();
         }
     }
 
@@ -658,7 +616,7 @@ final class Session {
 
     /** This sensor's connection as the upstream is told of it: clean session, keep-alive and will. */
     private SensorConnection sensorConnection() {
-        return new SensorConnection(origin(), cleanSession, keepAliveSeconds, will.toUpstream(origin()));
+        return new SensorConnection(origin(), cleanSession, supervision.keepAliveSeconds(), will.toUpstream(origin()));
     }
 
     /**

@@ -34,9 +34,7 @@ import io.sngw.core.upstream.SensorConnection;
 import io.sngw.core.upstream.UpstreamMessage;
 
 import java.lang.System.Logger.Level;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -68,8 +66,8 @@ final class Session {
     private final Deliveries deliveries;
     private final InboundPublishes inbound;
     private final Subscriptions subscriptions;
+    private final SessionPersistence persistence;
 
-    private boolean saveScheduled;
     /** Awake, and the upstream is still fetching what its broker kept for this sensor: no PINGRESP yet. */
     private boolean upstreamWaking;
 
@@ -83,6 +81,8 @@ final class Session {
         this.deliveries = new Deliveries(this, clientId, ctx, registry);
         this.inbound = new InboundPublishes(this, clientId, ctx);
         this.subscriptions = new Subscriptions(this, clientId, ctx, registry, deliveries);
+        this.persistence = new SessionPersistence(this, clientId, ctx, registry, supervision, will, subscriptions,
+                inbound, deliveries);
     }
 
     /** Runs a task on the session's loop; a failure is counted and logged, never lost silently. */
@@ -329,43 +329,9 @@ final class Session {
 
     // ---------------------------------------------------------------- durability
 
-    /**
-     * Writes the session to the store once the current burst of work on the loop is done, so that a CONNECT with
-     * its REGISTERs and SUBSCRIBEs costs one write, not one per step. Connecting sessions are not saved: a
-     * CONNECT not yet accepted is not a session a restart should bring back.
-     */
+    /** Writes the session to the store once the current burst of work on the loop is done. */
     void save() {
-        if (saveScheduled) {
-            return;
-        }
-        saveScheduled = true;
-        post(() -> {
-            saveScheduled = false;
-            SessionRecord record = record();
-            if (record != null) {
-                ctx.store.saveSession(record);
-            }
-        });
-    }
-
-    private SessionRecord record() {
-        SessionRecord.Status status;
-        switch (state) {
-            case ACTIVE -> status = SessionRecord.Status.ACTIVE;
-            case ASLEEP, AWAKE -> status = SessionRecord.Status.ASLEEP;
-            case DISCONNECTED -> status = SessionRecord.Status.DISCONNECTED;
-            default -> {
-                return null;
-            }
-        }
-        byte[] form = address == null ? null : PersistentAddress.of(link, address);
-        Map<Integer, String> topics = new HashMap<>(registry.snapshot());
-        deliveries.unconfirmedTopics().forEach(name -> topics.remove(registry.existingId(name)));
-        Map<String, Integer> filters = subscriptions.filters();
-        return new SessionRecord(clientId, cleanSession, status, supervision.keepAliveSeconds(),
-                supervision.sleepSeconds(), form == null ? null : link.name(), form,
-                will.stored(),
-                topics, filters, inbound.awaitingPubRel());
+        persistence.save();
     }
 
     /**
@@ -379,13 +345,7 @@ final class Session {
         // No link keeps its proof across a restart: a device with a credential keeps needing one.
         proved = (from != null && LinkProof.proves(from, clientId)) || ctx.access.hasCredential(clientId);
         cleanSession = record.cleanSession();
-        supervision.restore(record.keepAliveSeconds(), record.sleepSeconds());
-        will.restore(record.will());
-        record.topics().forEach(registry::restore);
-        ctx.budgets.keptMessages().takeAnyway(pending.size());
-        subscriptions.restore(record.subscriptions());
-        inbound.restore(record.awaitingPubRel());
-        deliveries.restore(pending);
+        persistence.restore(record, pending);
         if (from != null && record.status() != SessionRecord.Status.DISCONNECTED) {
             link = fromLink;
             address = from;
@@ -560,6 +520,19 @@ final class Session {
 
     SessionState state() {
         return state;
+    }
+
+    /** Where its client is reached; null while it has no address. */
+    LinkAddress address() {
+        return address;
+    }
+
+    Link link() {
+        return link;
+    }
+
+    boolean cleanSession() {
+        return cleanSession;
     }
 
     /** In the will dialogue of a CONNECT. */

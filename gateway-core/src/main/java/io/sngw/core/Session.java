@@ -35,12 +35,12 @@ import io.sngw.core.upstream.UpstreamMessage;
 
 import java.lang.System.Logger.Level;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * One MQTT-SN client at the gateway: its state machine, topic ids, subscriptions, QoS flows in both directions,
- * sleep, and its will; keep-alive and sleep supervision is its {@link Supervision}. Every method runs on {@link #loop}, the session's owner; other
+ * and its will; sleep is its {@link Sleep}, keep-alive and sleep supervision its {@link Supervision}, the store record
+ * its {@link SessionPersistence}. Every method runs on {@link #loop}, the session's owner; other
  * threads reach it only through {@link #post}.
  */
 final class Session {
@@ -67,9 +67,8 @@ final class Session {
     private final InboundPublishes inbound;
     private final Subscriptions subscriptions;
     private final SessionPersistence persistence;
+    private final Sleep sleep;
 
-    /** Awake, and the upstream is still fetching what its broker kept for this sensor: no PINGRESP yet. */
-    private boolean upstreamWaking;
 
     Session(String clientId, ScheduledExecutorService loop, GatewayContext ctx) {
         this.clientId = clientId;
@@ -81,6 +80,7 @@ final class Session {
         this.deliveries = new Deliveries(this, clientId, ctx, registry);
         this.inbound = new InboundPublishes(this, clientId, ctx);
         this.subscriptions = new Subscriptions(this, clientId, ctx, registry, deliveries);
+        this.sleep = new Sleep(this, clientId, ctx, supervision, deliveries);
         this.persistence = new SessionPersistence(this, clientId, ctx, registry, supervision, will, subscriptions,
                 inbound, deliveries);
     }
@@ -257,36 +257,19 @@ final class Session {
         send(new PingResp());
     }
 
-    /** PINGREQ carrying the client id: a sleeping client collects what was kept for it. */
+    /** PINGREQ carrying the client id: a sleeping client collects what was kept for it ({@link Sleep}). */
     void onWake(Link fromLink, LinkAddress from) {
-        if (state == SessionState.REMOVED) {
-            return;
-        }
-        if (state != SessionState.ASLEEP && state != SessionState.AWAKE && state != SessionState.ACTIVE) {
-            ctx.send(fromLink, from, new Disconnect());
-            ctx.metrics.increment(Counter.NO_SESSION_DISCONNECT_SENT);
-            return;
-        }
-        if (!LinkProof.mayWake(address, clientId, from)) {
-            ctx.metrics.increment(Counter.WAKES_REFUSED);
-            LOG.log(Level.DEBUG, "client {0}: PINGREQ from {1} refused: not its address, and that link proved nothing",
-                    clientId, from);
-            ctx.send(fromLink, from, new Disconnect());
-            return;
-        }
-        if (!from.equals(address)) {
-            ctx.sessionsByAddress.remove(address, this);
-            bindAddress(fromLink, from);
-        }
-        supervision.heard();
-        if (state == SessionState.ACTIVE) {
-            send(new PingResp());
-            return;
-        }
-        state = SessionState.AWAKE;
-        supervision.arm();
-        awaitUpstreamWake();
-        pump();
+        sleep.onWake(fromLink, from);
+    }
+
+    /** The client is at another address now (a wake from elsewhere that may take it there). */
+    void moveTo(Link fromLink, LinkAddress from) {
+        ctx.sessionsByAddress.remove(address, this);
+        bindAddress(fromLink, from);
+    }
+
+    void becomes(SessionState next) {
+        state = next;
     }
 
     private void onDisconnect(Disconnect disconnect) {
@@ -295,13 +278,7 @@ final class Session {
             endConnection(false);
             return;
         }
-        supervision.sleep(disconnect.sleepDuration());
-        state = SessionState.ASLEEP;
-        ctx.upstream.sensorAsleep(origin());
-        ctx.idleSessions.busy(this);
-        deliveries.requeueInFlight();
-        save();
-        supervision.arm();
+        sleep.fallAsleep(disconnect.sleepDuration());
     }
 
     // ---------------------------------------------------------------- messages to the client
@@ -549,12 +526,7 @@ final class Session {
             return;
         }
         deliveries.sendWhatTheWindowAllows();
-        if (state == SessionState.AWAKE && !upstreamWaking && deliveries.idle()) {
-            send(new PingResp());
-            state = SessionState.ASLEEP;
-            ctx.upstream.sensorAsleep(origin());
-            supervision.arm();
-        }
+        sleep.backToSleepIfDone();
     }
 
     /** Connected and not asleep: messages to it may leave now. */
@@ -590,23 +562,6 @@ final class Session {
     /** This sensor's connection as the upstream is told of it: clean session, keep-alive and will. */
     private SensorConnection sensorConnection() {
         return new SensorConnection(origin(), cleanSession, supervision.keepAliveSeconds(), will.toUpstream(origin()));
-    }
-
-    /**
-     * A sleeping sensor woke: where the upstream fetches what its broker kept for the sensor (transparent mode), the
-     * wake's PINGRESP waits until that has been routed here. Through the router's queue, so that every message the
-     * upstream handed over before completing is posted to this loop first.
-     */
-    private void awaitUpstreamWake() {
-        CompletableFuture<Void> fetched = ctx.upstream.sensorAwake(origin());
-        if (fetched.isDone()) {
-            return;
-        }
-        upstreamWaking = true;
-        fetched.whenComplete((ok, failure) -> ctx.router.afterRouted(() -> post(() -> {
-            upstreamWaking = false;
-            pump();
-        })));
     }
 
     /** The topic name a PUBLISH refers to, or null where the id is unknown. */

@@ -237,6 +237,13 @@ public record GatewayConfig(
                     newProtocol, qos0MaxAge);
         }
 
+        /** The same settings with another upstream.qos0-max-age (tests on a loaded machine that are not about it). */
+        public UpstreamSettings withQos0MaxAge(Duration maxAge) {
+            return new UpstreamSettings(url, clientId, username, password, keepAlive, connectTimeout, reconnectMin,
+                    reconnectMax, maxInflight, embeddedBind, embeddedPort, cleanSession, preset, tls, statusTopic,
+                    protocol, maxAge);
+        }
+
         /** Never prints the password. */
         @Override
         public String toString() {
@@ -483,6 +490,7 @@ public record GatewayConfig(
         return new GatewayOptions(gateway.id(), predefinedTopics, advertise.interval(), limits.maxClients(),
                 limits.maxPayload(), limits.maxInflight(), limits.maxTopicsPerClient(),
                 limits.maxSubscriptionsPerClient(), limits.maxBufferedPerClient(), retry.interval(), retry.max(),
-                keepAliveFactor, gateway.sessionLoops(), advertise.gwInfoBroadcast(), limits.budgets());
+                keepAliveFactor, gateway.sessionLoops(), advertise.gwInfoBroadcast(), limits.budgets(),
+                store.writeDelay());
     }
 }

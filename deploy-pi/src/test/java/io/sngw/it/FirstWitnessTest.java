@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A sensor's QoS 1 PUBLISH is acknowledged at its first durable witness: the broker's PUBACK or the commit to the
@@ -122,6 +123,33 @@ class FirstWitnessTest {
     }
 
     @Test
+    void aMessageWaitingForAPlaceInTheBrokersWindowIsNotWrittenItsWriteDelayStartsWhenItIsSent() throws Exception {
+        // One in flight at a time, acks 500 ms late: the 8th message waits 3.5 s to be sent, longer than the 2 s write
+        // delay, yet each is acknowledged by the broker within 500 ms of its sending. The broker is the bottleneck, so
+        // the sensor is paced by it; the disk would only have let the queue grow.
+        OutboundOptions options = new OutboundOptions(1, 1000, 1 << 20, Duration.ZERO, 100,
+                Duration.ofSeconds(2), Duration.ofHours(1));
+        int messages = 8;
+        try (DelayingProxy slow = new DelayingProxy(broker.url(), Duration.ofMillis(500));
+             GatewayUnderTest gateway = GatewayUnderTest.startDurable(slow.url(), dir.resolve("store"), options);
+             Sensor sensor = gateway.sensor()) {
+            sensor.connect("fw-window");
+            for (int i = 1; i <= messages; i++) {
+                sensor.send(publish(i));
+            }
+            for (int i = 1; i <= messages; i++) {
+                sensor.expect(new PubAck(FW, i, ReturnCode.ACCEPTED));
+            }
+
+            awaitCounter(gateway, "outbound.acknowledged.by.broker", messages);
+            assertEquals(IntStream.rangeClosed(1, messages).mapToObj(i -> "m" + i).toList(), awaitAtBroker(messages));
+            assertTrue(gateway.outbound().counters().get("outbound.writes.deferred") > 0, "some waited past the delay");
+            assertEquals(0, gateway.outbound().counters().get("outbound.writes.requested"));
+            assertEquals(0, outboundRows(gateway));
+        }
+    }
+
+    @Test
     void aQueueThatLagsBehindAConnectedBrokerRefusesNewMessagesWithCongestion() throws Exception {
         // One message in flight at a time to a broker whose acks take 2 s: the second waits unsent; once it has
         // waited 4 x max-lag, a third is refused instead of queued behind it.
@@ -132,12 +160,14 @@ class FirstWitnessTest {
              Sensor sensor = gateway.sensor()) {
             sensor.connect("fw-lag");
             sensor.send(publish(1));
-            sensor.expect(new PubAck(FW, 1, ReturnCode.ACCEPTED));
+            sensor.expect(new PubAck(FW, 1, ReturnCode.ACCEPTED)); // from the disk, 20 ms after it was sent
             sensor.send(publish(2));
-            sensor.expect(new PubAck(FW, 2, ReturnCode.ACCEPTED)); // from the disk, 20 ms after it was accepted
+            // It waits for the window: not written, so no PUBACK until it is sent (and witnessed).
+            sensor.expectNothing(Duration.ofMillis(100));
 
             sensor.send(publish(3));
             sensor.expect(new PubAck(FW, 3, ReturnCode.CONGESTION));
+            sensor.expect(new PubAck(FW, 2, ReturnCode.ACCEPTED)); // sent once 1 was acknowledged, then witnessed
             assertEquals(1, gateway.outbound().refusedCongested());
             assertEquals(List.of("m1", "m2"), awaitAtBroker(2));
         }

@@ -271,6 +271,8 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
 
     @Override
     public void onAdmitted(Link link, LinkAddress from, byte[] datagram) {
+        // On the transport's thread as it hands the datagram over, before any queue: a QoS 0 reading ages from here.
+        long receivedNanos = loops.nanoTime();
         MqttSnMessage message = decode(link, datagram, from);
         if (message == null) {
             return;
@@ -286,7 +288,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
                 return;
             }
         }
-        dispatch(link, from, message);
+        dispatch(link, from, message, receivedNanos);
     }
 
     private MqttSnMessage decode(Link link, byte[] bytes, LinkAddress from) {
@@ -313,7 +315,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
         }
     }
 
-    private void dispatch(Link link, LinkAddress from, MqttSnMessage message) {
+    private void dispatch(Link link, LinkAddress from, MqttSnMessage message, long receivedNanos) {
         MsgType type = message.type();
         switch (type) {
             case SEARCHGW -> {
@@ -336,25 +338,25 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
                     LinkAddress address = from;
                     loops.loopFor(ping.clientId()).execute(() -> wake(link, address, ping.clientId()));
                 } else {
-                    toSession(link, from, message);
+                    toSession(link, from, message, receivedNanos);
                 }
             }
             case PUBLISH -> {
                 Publish publish = (Publish) message;
                 if (publish.qos() == -1) {
-                    publishWithoutConnection(from, publish);
+                    publishWithoutConnection(from, publish, receivedNanos);
                 } else {
-                    toSession(link, from, message);
+                    toSession(link, from, message, receivedNanos);
                 }
             }
-            default -> toSession(link, from, message);
+            default -> toSession(link, from, message, receivedNanos);
         }
     }
 
-    private void toSession(Link link, LinkAddress from, MqttSnMessage message) {
+    private void toSession(Link link, LinkAddress from, MqttSnMessage message, long receivedNanos) {
         Session session = ctx.sessionsByAddress.get(from);
         if (session != null) {
-            session.post(() -> session.onMessage(from, message));
+            session.post(() -> session.onMessage(from, message, receivedNanos));
         } else if (message.type() != MsgType.DISCONNECT) {
             // Tell the sensor at once that it must reconnect; answering a DISCONNECT could ping-pong forever.
             metrics.increment(Counter.NO_SESSION_DISCONNECT_SENT);
@@ -467,7 +469,7 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
     }
 
     /** QoS -1: no session, no answer; only predefined ids and short names can say where it goes. */
-    private void publishWithoutConnection(LinkAddress from, Publish publish) {
+    private void publishWithoutConnection(LinkAddress from, Publish publish, long receivedNanos) {
         String topic = ctx.nameWithoutRegistration(publish.topic()); // a PUBLISH never carries a full name
         if (topic != null && !access.mayPublishWithoutSession(from, topic)) {
             metrics.increment(Counter.PUBLISH_IN_REFUSED_ACL);
@@ -482,7 +484,8 @@ public final class Gateway implements LinkReceiver, AutoCloseable {
             return;
         }
         metrics.increment(Counter.PUBLISH_IN_QOS_MINUS1);
-        ctx.publishUnacknowledged(new UpstreamMessage(topic, publish.data(), 0, publish.retain()));
+        ctx.publishUnacknowledged(new UpstreamMessage(topic, publish.data(), 0, publish.retain())
+                .receivedAt(receivedNanos));
     }
 
     @Override

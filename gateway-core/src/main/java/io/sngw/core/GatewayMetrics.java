@@ -48,6 +48,10 @@ public final class GatewayMetrics {
         PUBLISH_IN_QOS0,
         PUBLISH_IN_QOS1,
         PUBLISH_IN_QOS2,
+        /** QoS 2 message ids written to the store because their PUBREL had not come within the write delay. */
+        PUBREL_IDS_WRITTEN,
+        /** QoS 2 message ids whose PUBREL came within the write delay: neither a row nor its delete was written. */
+        PUBREL_IDS_NOT_WRITTEN,
         PUBLISH_IN_REJECTED_INVALID_TOPIC,
         PUBLISH_IN_REJECTED_CONGESTION,
         PUBLISH_IN_REFUSED_ACL,

@@ -12,6 +12,7 @@ import io.sngw.core.upstream.UpstreamMessage;
 import java.lang.System.Logger.Level;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Client → broker: one session's PUBLISHes at QoS 0, 1 and 2 on their way upstream, the window of those the broker
@@ -28,6 +29,11 @@ final class InboundPublishes {
     private final Set<Integer> awaitingBroker = new HashSet<>();
     /** QoS 2 message ids answered with PUBREC, waiting for the client's PUBREL. */
     private final Set<Integer> awaitingPubRel = new HashSet<>();
+    /**
+     * Those of {@link #awaitingPubRel} not written to the store: their PUBREL may still come within the write delay,
+     * and then neither the row nor its delete is ever written.
+     */
+    private final Set<Integer> unwritten = new HashSet<>();
 
     InboundPublishes(Session session, String clientId, GatewayContext ctx) {
         this.session = session;
@@ -35,8 +41,12 @@ final class InboundPublishes {
         this.ctx = ctx;
     }
 
-    /** The ids waiting for PUBREL, as the session's record stores them. */
+    /**
+     * The ids waiting for PUBREL, for the session's record, which is about to be saved: from here on each of them is
+     * (or will be) on disk, so its PUBREL deletes its row.
+     */
     Set<Integer> awaitingPubRel() {
+        unwritten.clear();
         return awaitingPubRel;
     }
 
@@ -47,10 +57,14 @@ final class InboundPublishes {
     /** CleanSession: the ids waiting for PUBREL are forgotten (the broker already has those messages). */
     void clear() {
         awaitingPubRel.clear();
+        unwritten.clear();
     }
 
-    /** QoS 0, 1 and 2; QoS -1 never reaches a session (the gateway forwards it statelessly). */
-    void onPublish(Publish publish) {
+    /**
+     * QoS 0, 1 and 2; QoS -1 never reaches a session (the gateway forwards it statelessly). {@code receivedNanos}: when
+     * its datagram reached the gateway, which a QoS 0 message's age counts from.
+     */
+    void onPublish(Publish publish, long receivedNanos) {
         int qos = publish.qos();
         String topic = session.topicNameOf(publish.topic());
         if (topic == null) {
@@ -72,7 +86,8 @@ final class InboundPublishes {
             reject(publish, "payload of " + publish.data().length + " bytes over the limit of " + ctx.options.maxPayload());
             return;
         }
-        UpstreamMessage upstream = new UpstreamMessage(topic, publish.data(), qos, publish.retain(), session.origin());
+        UpstreamMessage upstream = new UpstreamMessage(topic, publish.data(), qos, publish.retain(), session.origin())
+                .receivedAt(receivedNanos);
         if (qos > 0) {
             publishAcknowledged(publish, upstream);
             return;
@@ -109,21 +124,48 @@ final class InboundPublishes {
             } else if (publish.qos() == 1) {
                 session.send(new PubAck(idField, msgId, ReturnCode.ACCEPTED));
             } else {
-                awaitingPubRel.add(msgId);
-                // One row, not the whole session: this runs for every QoS 2 PUBLISH. PUBREC waits for its commit: a
-                // sensor that repeats the PUBLISH (DUP) after a crash must find the id, or the broker gets it twice.
-                ctx.store.saveAwaitingPubRel(clientId, msgId);
-                ctx.store.flush().whenCompleteAsync((committed, notCommitted) -> {
-                    if (notCommitted != null) {
-                        LOG.log(Level.WARNING, "client {0}: QoS 2 message id {1} not stored ({2}); a DUP of it after"
-                                + " a crash would reach the broker twice", clientId, msgId, notCommitted.toString());
-                    }
-                    if (session.isReachable()) {
-                        session.send(new PubRec(msgId));
-                    }
-                }, session::post);
+                acceptedQos2(msgId);
             }
         }, session::post);
+    }
+
+    /**
+     * A QoS 2 message has its first witness (the broker or the outbound queue on disk). Its id must survive a crash
+     * only for a sensor that did not hear the PUBREC and repeats the PUBLISH (DUP) to a restarted gateway, so the first
+     * witness rule applies: PUBREC now, and the id is written only if the PUBREL has not come within the write delay
+     * (a sensor in lockstep answers in a round trip: no row, no delete). A write delay of zero (store.ack: after-store)
+     * writes the id and sends PUBREC once it is committed.
+     */
+    private void acceptedQos2(int msgId) {
+        awaitingPubRel.add(msgId);
+        long delayNanos = ctx.options.pubRelWriteDelay().toNanos();
+        if (delayNanos > 0) {
+            unwritten.add(msgId);
+            session.send(new PubRec(msgId));
+            session.loop.schedule(() -> session.post(() -> writeIfStillAwaited(msgId)), delayNanos,
+                    TimeUnit.NANOSECONDS);
+            return;
+        }
+        // One row, not the whole session: this runs for every QoS 2 PUBLISH. PUBREC waits for its commit: a sensor
+        // that repeats the PUBLISH (DUP) after a crash must find the id, or the broker gets it twice.
+        ctx.store.saveAwaitingPubRel(clientId, msgId);
+        ctx.store.flush().whenCompleteAsync((committed, notCommitted) -> {
+            if (notCommitted != null) {
+                LOG.log(Level.WARNING, "client {0}: QoS 2 message id {1} not stored ({2}); a DUP of it after"
+                        + " a crash would reach the broker twice", clientId, msgId, notCommitted.toString());
+            }
+            if (session.isReachable()) {
+                session.send(new PubRec(msgId));
+            }
+        }, session::post);
+    }
+
+    /** The write delay has passed without the id's PUBREL: from now on it is kept on disk until that comes. */
+    private void writeIfStillAwaited(int msgId) {
+        if (unwritten.remove(msgId)) {
+            ctx.metrics.increment(Counter.PUBREL_IDS_WRITTEN);
+            ctx.store.saveAwaitingPubRel(clientId, msgId);
+        }
     }
 
     private void reject(Publish publish, String why) {
@@ -137,8 +179,13 @@ final class InboundPublishes {
     }
 
     void onPubRel(PubRel pubRel) {
-        if (awaitingPubRel.remove(pubRel.msgId())) {
-            ctx.store.deleteAwaitingPubRel(clientId, pubRel.msgId());
+        int msgId = pubRel.msgId();
+        if (awaitingPubRel.remove(msgId)) {
+            if (unwritten.remove(msgId)) {
+                ctx.metrics.increment(Counter.PUBREL_IDS_NOT_WRITTEN);
+            } else {
+                ctx.store.deleteAwaitingPubRel(clientId, msgId);
+            }
         }
         session.send(new PubComp(pubRel.msgId()));
     }

@@ -34,17 +34,13 @@ import io.sngw.core.upstream.SensorConnection;
 import io.sngw.core.upstream.UpstreamMessage;
 
 import java.lang.System.Logger.Level;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One MQTT-SN client at the gateway: its state machine, topic ids, subscriptions, QoS flows in both directions,
- * keep-alive and sleep supervision, and its will. Every method runs on {@link #loop}, the session's owner; other
+ * and its will; sleep is its {@link Sleep}, keep-alive and sleep supervision its {@link Supervision}, the store record
+ * its {@link SessionPersistence}. Every method runs on {@link #loop}, the session's owner; other
  * threads reach it only through {@link #post}.
  */
 final class Session {
@@ -58,30 +54,26 @@ final class Session {
     private LinkAddress address;
     private SessionState state = SessionState.DISCONNECTED;
     private boolean cleanSession = true;
-    private int keepAliveSeconds;
-    private int sleepSeconds;
-    private long lastHeardNanos;
-    /** When the client was last heard, kept once its connection ended (the idle expiry reuses lastHeardNanos). */
+    /** When the client was last heard, kept once its connection ended (the idle expiry reuses the heard time). */
     private long lastSeenNanos = NEVER_SEEN;
     private static final long NEVER_SEEN = Long.MIN_VALUE;
     /** Its last connection ended without DISCONNECT: shown as lost rather than disconnected. */
     private boolean lost;
-    private ScheduledFuture<?> supervision;
     /** Whether the link of its last CONNECT proved the client id: then only the same proof may take it over. */
     private boolean proved;
     /** What the client may publish and subscribe to, from its device's ACL at its last CONNECT. */
     private ClientGrants grants = ClientGrants.ALL;
 
     private final WillDialogue will;
+    private final Supervision supervision;
 
     private final TopicRegistry registry;
     private final Deliveries deliveries;
     private final InboundPublishes inbound;
     private final Subscriptions subscriptions;
+    private final SessionPersistence persistence;
+    private final Sleep sleep;
 
-    private boolean saveScheduled;
-    /** Awake, and the upstream is still fetching what its broker kept for this sensor: no PINGRESP yet. */
-    private boolean upstreamWaking;
 
     Session(String clientId, ScheduledExecutorService loop, GatewayContext ctx) {
         this.clientId = clientId;
@@ -89,9 +81,13 @@ final class Session {
         this.ctx = ctx;
         this.registry = new TopicRegistry(ctx.options.maxTopicsPerClient(), ctx.budgets.registrations());
         this.will = new WillDialogue(this, clientId, ctx);
+        this.supervision = new Supervision(this, clientId, ctx);
         this.deliveries = new Deliveries(this, clientId, ctx, registry);
         this.inbound = new InboundPublishes(this, clientId, ctx);
         this.subscriptions = new Subscriptions(this, clientId, ctx, registry, deliveries);
+        this.sleep = new Sleep(this, clientId, ctx, supervision, deliveries);
+        this.persistence = new SessionPersistence(this, clientId, ctx, registry, supervision, will, subscriptions,
+                inbound, deliveries);
     }
 
     /** Runs a task on the session's loop; a failure is counted and logged, never lost silently. */
@@ -139,8 +135,7 @@ final class Session {
             clearState();
         }
         cleanSession = connect.cleanSession();
-        keepAliveSeconds = connect.duration();
-        lastHeardNanos = ctx.loops.nanoTime();
+        supervision.connected(connect.duration());
         if (connect.will()) {
             state = SessionState.CONNECTING;
             will.start();
@@ -180,18 +175,20 @@ final class Session {
             return;
         }
         state = SessionState.ACTIVE;
-        if (keepAliveSeconds == 0) {
-            ctx.idleSessions.idle(this, lastHeardNanos); // nothing supervises it: it may give way, and expires idle
+        if (supervision.keepAliveSeconds() == 0) {
+            // Nothing supervises it: it may give way, and expires idle.
+            ctx.idleSessions.idle(this, supervision.lastHeardNanos());
         }
         save();
         send(new ConnAck(ReturnCode.ACCEPTED));
-        armSupervision();
+        supervision.arm();
         pump();
     }
 
     // ---------------------------------------------------------------- messages from the client
 
-    void onMessage(LinkAddress from, MqttSnMessage message) {
+    /** {@code receivedNanos}: when its datagram reached the gateway ({@link Scheduling#nanoTime()}). */
+    void onMessage(LinkAddress from, MqttSnMessage message, long receivedNanos) {
         if (state == SessionState.REMOVED) {
             return;
         }
@@ -201,9 +198,9 @@ final class Session {
             ctx.metrics.increment(Counter.NO_SESSION_DISCONNECT_SENT);
             return;
         }
-        lastHeardNanos = ctx.loops.nanoTime();
-        if (keepAliveSeconds == 0) {
-            ctx.idleSessions.heard(this, lastHeardNanos);
+        long heard = supervision.heard();
+        if (supervision.keepAliveSeconds() == 0) {
+            ctx.idleSessions.heard(this, heard);
         }
         switch (message.type()) {
             case WILLTOPIC -> will.onWillTopic((WillTopic) message);
@@ -212,7 +209,7 @@ final class Session {
             case REGACK -> deliveries.onRegAck((RegAck) message);
             case PUBLISH -> {
                 if (connected()) {
-                    inbound.onPublish((Publish) message);
+                    inbound.onPublish((Publish) message, receivedNanos);
                 }
             }
             case PUBACK -> deliveries.onPubAck((PubAck) message);
@@ -233,7 +230,7 @@ final class Session {
         }
     }
 
-    private boolean connected() {
+    boolean connected() {
         return state == SessionState.ACTIVE || state == SessionState.AWAKE || state == SessionState.ASLEEP;
     }
 
@@ -266,36 +263,19 @@ final class Session {
         send(new PingResp());
     }
 
-    /** PINGREQ carrying the client id: a sleeping client collects what was kept for it. */
+    /** PINGREQ carrying the client id: a sleeping client collects what was kept for it ({@link Sleep}). */
     void onWake(Link fromLink, LinkAddress from) {
-        if (state == SessionState.REMOVED) {
-            return;
-        }
-        if (state != SessionState.ASLEEP && state != SessionState.AWAKE && state != SessionState.ACTIVE) {
-            ctx.send(fromLink, from, new Disconnect());
-            ctx.metrics.increment(Counter.NO_SESSION_DISCONNECT_SENT);
-            return;
-        }
-        if (!LinkProof.mayWake(address, clientId, from)) {
-            ctx.metrics.increment(Counter.WAKES_REFUSED);
-            LOG.log(Level.DEBUG, "client {0}: PINGREQ from {1} refused: not its address, and that link proved nothing",
-                    clientId, from);
-            ctx.send(fromLink, from, new Disconnect());
-            return;
-        }
-        if (!from.equals(address)) {
-            ctx.sessionsByAddress.remove(address, this);
-            bindAddress(fromLink, from);
-        }
-        lastHeardNanos = ctx.loops.nanoTime();
-        if (state == SessionState.ACTIVE) {
-            send(new PingResp());
-            return;
-        }
-        state = SessionState.AWAKE;
-        armSupervision();
-        awaitUpstreamWake();
-        pump();
+        sleep.onWake(fromLink, from);
+    }
+
+    /** The client is at another address now (a wake from elsewhere that may take it there). */
+    void moveTo(Link fromLink, LinkAddress from) {
+        ctx.sessionsByAddress.remove(address, this);
+        bindAddress(fromLink, from);
+    }
+
+    void becomes(SessionState next) {
+        state = next;
     }
 
     private void onDisconnect(Disconnect disconnect) {
@@ -304,13 +284,7 @@ final class Session {
             endConnection(false);
             return;
         }
-        sleepSeconds = disconnect.sleepDuration();
-        state = SessionState.ASLEEP;
-        ctx.upstream.sensorAsleep(origin());
-        ctx.idleSessions.busy(this);
-        deliveries.requeueInFlight();
-        save();
-        armSupervision();
+        sleep.fallAsleep(disconnect.sleepDuration());
     }
 
     // ---------------------------------------------------------------- messages to the client
@@ -338,43 +312,9 @@ final class Session {
 
     // ---------------------------------------------------------------- durability
 
-    /**
-     * Writes the session to the store once the current burst of work on the loop is done, so that a CONNECT with
-     * its REGISTERs and SUBSCRIBEs costs one write, not one per step. Connecting sessions are not saved: a
-     * CONNECT not yet accepted is not a session a restart should bring back.
-     */
+    /** Writes the session to the store once the current burst of work on the loop is done. */
     void save() {
-        if (saveScheduled) {
-            return;
-        }
-        saveScheduled = true;
-        post(() -> {
-            saveScheduled = false;
-            SessionRecord record = record();
-            if (record != null) {
-                ctx.store.saveSession(record);
-            }
-        });
-    }
-
-    private SessionRecord record() {
-        SessionRecord.Status status;
-        switch (state) {
-            case ACTIVE -> status = SessionRecord.Status.ACTIVE;
-            case ASLEEP, AWAKE -> status = SessionRecord.Status.ASLEEP;
-            case DISCONNECTED -> status = SessionRecord.Status.DISCONNECTED;
-            default -> {
-                return null;
-            }
-        }
-        byte[] form = address == null ? null : PersistentAddress.of(link, address);
-        Map<Integer, String> topics = new HashMap<>(registry.snapshot());
-        deliveries.unconfirmedTopics().forEach(name -> topics.remove(registry.existingId(name)));
-        Map<String, Integer> filters = subscriptions.filters();
-        return new SessionRecord(clientId, cleanSession, status, keepAliveSeconds, sleepSeconds,
-                form == null ? null : link.name(), form,
-                will.stored(),
-                topics, filters, inbound.awaitingPubRel());
+        persistence.save();
     }
 
     /**
@@ -388,14 +328,7 @@ final class Session {
         // No link keeps its proof across a restart: a device with a credential keeps needing one.
         proved = (from != null && LinkProof.proves(from, clientId)) || ctx.access.hasCredential(clientId);
         cleanSession = record.cleanSession();
-        keepAliveSeconds = record.keepAliveSeconds();
-        sleepSeconds = record.sleepSeconds();
-        will.restore(record.will());
-        record.topics().forEach(registry::restore);
-        ctx.budgets.keptMessages().takeAnyway(pending.size());
-        subscriptions.restore(record.subscriptions());
-        inbound.restore(record.awaitingPubRel());
-        deliveries.restore(pending);
+        persistence.restore(record, pending);
         if (from != null && record.status() != SessionRecord.Status.DISCONNECTED) {
             link = fromLink;
             address = from;
@@ -406,11 +339,11 @@ final class Session {
             if (state == SessionState.ASLEEP) {
                 ctx.upstream.sensorAsleep(origin());
             }
-            lastHeardNanos = ctx.loops.nanoTime();
-            if (keepAliveSeconds == 0 && state == SessionState.ACTIVE) {
-                ctx.idleSessions.idle(this, lastHeardNanos);
+            long heard = supervision.heard();
+            if (supervision.keepAliveSeconds() == 0 && state == SessionState.ACTIVE) {
+                ctx.idleSessions.idle(this, heard);
             }
-            armSupervision();
+            supervision.arm();
             // What waits for it leaves in resumeDeliveries, once the links are started: sent now it would be lost.
         } else if (!cleanSession) {
             state = SessionState.DISCONNECTED;
@@ -433,49 +366,15 @@ final class Session {
 
     // ---------------------------------------------------------------- supervision, loss, removal
 
-    private void armSupervision() {
-        cancel(supervision);
-        long timeoutNanos = supervisionTimeoutNanos();
-        if (timeoutNanos <= 0) {
-            supervision = null;
-            return;
-        }
-        long remaining = lastHeardNanos + timeoutNanos - ctx.loops.nanoTime();
-        supervision = loop.schedule(() -> post(this::checkSupervision), Math.max(remaining, 0), TimeUnit.NANOSECONDS);
-    }
-
-    /** Keep-alive or sleep duration × the factor; for a session nothing supervises, limits.idle-expiry (0 = never). */
-    private long supervisionTimeoutNanos() {
-        int seconds = (state == SessionState.ASLEEP || state == SessionState.AWAKE) ? sleepSeconds : keepAliveSeconds;
-        if (state == SessionState.DISCONNECTED || seconds == 0) {
-            return ctx.options.budgets().idleExpiry().toNanos();
-        }
-        return (long) (TimeUnit.SECONDS.toNanos(seconds) * ctx.options.keepAliveFactor());
-    }
-
-    private void checkSupervision() {
-        if (state != SessionState.DISCONNECTED && !connected()) {
-            return;
-        }
-        if (ctx.loops.nanoTime() - lastHeardNanos < supervisionTimeoutNanos()) {
-            armSupervision();
-        } else if (state == SessionState.DISCONNECTED) {
-            LOG.log(Level.INFO, "client {0}: persistent session forgotten, its client away for {1} (limits.idle-expiry)",
-                    clientId, ctx.options.budgets().idleExpiry());
-            ctx.metrics.increment(Counter.SESSIONS_EXPIRED);
-            remove();
-        } else if (state == SessionState.ACTIVE) {
-            lose(keepAliveSeconds == 0 ? "silent for limits.idle-expiry without a keep-alive" : "keep-alive expired");
-        } else {
-            lose(sleepSeconds == 0 ? "asleep for limits.idle-expiry without a sleep duration" : "sleep duration expired");
-        }
+    /** A disconnected persistent session whose client stayed away past limits.idle-expiry ({@link Supervision}). */
+    void expire() {
+        remove();
     }
 
     /** Disconnected and persistent: nothing supervises it but the idle expiry, and it may give way to a new client. */
     private void becomeIdle() {
-        lastHeardNanos = ctx.loops.nanoTime();
-        ctx.idleSessions.idle(this, lastHeardNanos);
-        armSupervision();
+        ctx.idleSessions.idle(this, supervision.heard());
+        supervision.arm();
     }
 
     /** The client vanished without DISCONNECT: its will goes to the broker. */
@@ -495,7 +394,7 @@ final class Session {
         stopTimers();
         deliveries.requeueInFlight();
         unbindAddress();
-        lastSeenNanos = lastHeardNanos;
+        lastSeenNanos = supervision.lastHeardNanos();
         if (cleanSession) {
             remove();
         } else {
@@ -563,7 +462,7 @@ final class Session {
      */
     void giveWay() {
         boolean unsupervised = state == SessionState.DISCONNECTED
-                || (state == SessionState.ACTIVE && keepAliveSeconds == 0);
+                || (state == SessionState.ACTIVE && supervision.keepAliveSeconds() == 0);
         if (!unsupervised) {
             return;
         }
@@ -598,18 +497,28 @@ final class Session {
     }
 
     private void stopTimers() {
-        cancel(supervision);
+        supervision.stop();
         will.stop();
-        supervision = null;
-    }
-
-    private static void cancel(ScheduledFuture<?> timer) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
     }
 
     // ---------------------------------------------------------------- helpers
+
+    SessionState state() {
+        return state;
+    }
+
+    /** Where its client is reached; null while it has no address. */
+    LinkAddress address() {
+        return address;
+    }
+
+    Link link() {
+        return link;
+    }
+
+    boolean cleanSession() {
+        return cleanSession;
+    }
 
     /** In the will dialogue of a CONNECT. */
     boolean isConnecting() {
@@ -625,12 +534,7 @@ final class Session {
             return;
         }
         deliveries.sendWhatTheWindowAllows();
-        if (state == SessionState.AWAKE && !upstreamWaking && deliveries.idle()) {
-            send(new PingResp());
-            state = SessionState.ASLEEP;
-            ctx.upstream.sensorAsleep(origin());
-            armSupervision();
-        }
+        sleep.backToSleepIfDone();
     }
 
     /** Connected and not asleep: messages to it may leave now. */
@@ -665,24 +569,7 @@ final class Session {
 
     /** This sensor's connection as the upstream is told of it: clean session, keep-alive and will. */
     private SensorConnection sensorConnection() {
-        return new SensorConnection(origin(), cleanSession, keepAliveSeconds, will.toUpstream(origin()));
-    }
-
-    /**
-     * A sleeping sensor woke: where the upstream fetches what its broker kept for the sensor (transparent mode), the
-     * wake's PINGRESP waits until that has been routed here. Through the router's queue, so that every message the
-     * upstream handed over before completing is posted to this loop first.
-     */
-    private void awaitUpstreamWake() {
-        CompletableFuture<Void> fetched = ctx.upstream.sensorAwake(origin());
-        if (fetched.isDone()) {
-            return;
-        }
-        upstreamWaking = true;
-        fetched.whenComplete((ok, failure) -> ctx.router.afterRouted(() -> post(() -> {
-            upstreamWaking = false;
-            pump();
-        })));
+        return new SensorConnection(origin(), cleanSession, supervision.keepAliveSeconds(), will.toUpstream(origin()));
     }
 
     /** The topic name a PUBLISH refers to, or null where the id is unknown. */
@@ -699,7 +586,7 @@ final class Session {
         if (status == null) {
             return null;
         }
-        long seen = state == SessionState.DISCONNECTED ? lastSeenNanos : lastHeardNanos;
+        long seen = state == SessionState.DISCONNECTED ? lastSeenNanos : supervision.lastHeardNanos();
         java.time.Duration since = seen == NEVER_SEEN ? null
                 : java.time.Duration.ofNanos(Math.max(0, ctx.loops.nanoTime() - seen));
         return new SessionView(clientId, status, linkKind(), address == null ? null : address.toString(), since,

@@ -10,10 +10,12 @@ import io.sngw.core.security.AccessPolicy;
 import io.sngw.core.store.NoStore;
 import io.sngw.core.store.Store;
 import io.sngw.core.upstream.ClientRef;
+import io.sngw.core.upstream.FreshQos0Upstream;
 import io.sngw.core.upstream.SensorConnection;
 import io.sngw.core.upstream.Upstream;
 import io.sngw.core.upstream.UpstreamListener;
 import io.sngw.core.upstream.UpstreamMessage;
+import io.sngw.core.upstream.UpstreamUnavailableException;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -45,7 +48,18 @@ final class CoreHarness implements AutoCloseable {
     }
 
     CoreHarness(GatewayOptions options, Store store) {
-        gateway = new Gateway(options, broker, store, AccessPolicy.open(), time);
+        this(options, store, null);
+    }
+
+    /**
+     * {@code qos0MaxAge} not null: {@link FreshQos0Upstream} stands between the core and the broker, as in the app, and
+     * the broker drops a QoS 0 publish stale by the virtual time it is handed over, as the real bridge does at its
+     * write.
+     */
+    CoreHarness(GatewayOptions options, Store store, Duration qos0MaxAge) {
+        broker.clock = time::nanoTime;
+        Upstream upstream = qos0MaxAge == null ? broker : new FreshQos0Upstream(broker, qos0MaxAge);
+        gateway = new Gateway(options, upstream, store, AccessPolicy.open(), time);
         gateway.attach(link);
         time.runningPostsAtOnce(() -> gateway.restore(store.load()));
         gateway.start();
@@ -109,8 +123,17 @@ final class CoreHarness implements AutoCloseable {
 
         /** A datagram as it is, malformed or not. */
         void sendBytes(byte[] datagram) {
-            gateway.onReceive(link, address, datagram);
+            arrives(datagram);
             time.settle();
+        }
+
+        /** The link hands the gateway this message; what that posts to the session's loop has not run yet. */
+        void arrives(MqttSnMessage message) {
+            arrives(MqttSnCodec.encode(message));
+        }
+
+        private void arrives(byte[] datagram) {
+            gateway.onReceive(link, address, datagram);
         }
 
         /** The next message the gateway sent this sensor, or null when there is none. */
@@ -193,6 +216,9 @@ final class CoreHarness implements AutoCloseable {
         boolean willsAtBroker;
         /** What {@link #sensorAwake} answers: complete, unless the test fetches kept messages in its own time. */
         CompletableFuture<Void> wake = CompletableFuture.completedFuture(null);
+        /** QoS 0 publishes past their deadline when handed over: dropped, as the bridge drops them, never published. */
+        final List<UpstreamMessage> droppedStale = new ArrayList<>();
+        LongSupplier clock = System::nanoTime;
 
         @Override
         public boolean sensorConnected(SensorConnection connection) {
@@ -224,6 +250,10 @@ final class CoreHarness implements AutoCloseable {
 
         @Override
         public CompletableFuture<Void> publish(UpstreamMessage message) {
+            if (message.qos() == 0 && message.staleBy(clock.getAsLong())) {
+                droppedStale.add(message);
+                return CompletableFuture.failedFuture(new UpstreamUnavailableException("stale"));
+            }
             published.add(message);
             if (holdAcks) {
                 CompletableFuture<Void> ack = new CompletableFuture<>();

@@ -24,6 +24,8 @@ final class MemoryStore implements Store {
     private final Map<String, SessionRecord> sessions = new LinkedHashMap<>();
     private final Map<String, Set<Integer>> awaitingPubRel = new LinkedHashMap<>();
     private final Map<String, TreeMap<Long, PendingMessage>> pending = new LinkedHashMap<>();
+    /** Awaiting-PUBREL rows written and deleted, one by one (what wears an SD card per QoS 2 message). */
+    int pubRelRowWrites;
 
     @Override
     public synchronized StoredState load() {
@@ -51,11 +53,13 @@ final class MemoryStore implements Store {
 
     @Override
     public synchronized void saveAwaitingPubRel(String clientId, int msgId) {
+        pubRelRowWrites++;
         awaitingPubRel.computeIfAbsent(clientId, c -> new HashSet<>()).add(msgId);
     }
 
     @Override
     public synchronized void deleteAwaitingPubRel(String clientId, int msgId) {
+        pubRelRowWrites++;
         awaitingPubRel.getOrDefault(clientId, new HashSet<>()).remove(msgId);
     }
 

@@ -103,6 +103,14 @@ final class VirtualTime implements Scheduling {
         settle();
     }
 
+    /**
+     * Moves the clock forward by {@code by} with nothing run meanwhile, neither what is ready nor timers: the loop was
+     * busy elsewhere (a queue in front of it), as a loaded machine's is.
+     */
+    void stall(Duration by) {
+        now += by.toNanos();
+    }
+
     /** The timers still pending, for tests that check none is left behind. */
     int pendingTimers() {
         timers.removeIf(Timer::isCancelled);

@@ -24,6 +24,8 @@ public final class BridgeCounters {
     public static final String QOS0_DROPPED_SATURATED = "qos0.dropped.saturated";
 
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    /** The gateway's share of each publish's latency, arrival to socket ({@code share.qos0.p99.us}, …). */
+    final WriteLatency writeLatency = new WriteLatency();
 
     void increment(String name) {
         counts.computeIfAbsent(name, k -> new LongAdder()).increment();
@@ -41,6 +43,7 @@ public final class BridgeCounters {
     public Map<String, Long> snapshot() {
         Map<String, Long> copy = new TreeMap<>();
         counts.forEach((k, v) -> copy.put(k, v.sum()));
+        copy.putAll(writeLatency.snapshot());
         return copy;
     }
 

@@ -122,7 +122,7 @@ final class BrokerConnection extends ChannelInboundHandlerAdapter {
         if (!sendQuota.hasHeld() || closeReason != null) {
             return;
         }
-        PublishBatch batch = new PublishBatch(channel.alloc(), session.qos0Permits());
+        PublishBatch batch = new PublishBatch(channel.alloc(), session.qos0Permits(), session.counters().writeLatency);
         SendQuota.Held h;
         while ((h = sendQuota.next()) != null) {
             batch.add(h.message(), h.packetId(), null, mqtt5, 0);

@@ -211,7 +211,7 @@ final class BrokerSession {
                 batch = null;
             }
             if (batch == null) {
-                batch = new PublishBatch(c.channel.alloc(), qos0Permits);
+                batch = new PublishBatch(c.channel.alloc(), qos0Permits, counters.writeLatency);
             }
             batch.add(message, packetId, e.future(), c.mqtt5, expirySeconds);
         }

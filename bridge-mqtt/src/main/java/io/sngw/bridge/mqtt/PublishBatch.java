@@ -1,6 +1,7 @@
 package io.sngw.bridge.mqtt;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,10 +19,16 @@ final class PublishBatch {
     private final ByteBuf buffer;
     private final Qos0Permits qos0Permits;
     private final List<CompletableFuture<Void>> qos0 = new ArrayList<>();
+    private final WriteLatency latency;
+    /** QoS and arrival time of each message whose arrival is known, measured when the buffer reaches the socket. */
+    private int[] qosOf = new int[0];
+    private long[] receivedAt = new long[0];
+    private int timed;
 
-    PublishBatch(ByteBufAllocator alloc, Qos0Permits qos0Permits) {
+    PublishBatch(ByteBufAllocator alloc, Qos0Permits qos0Permits, WriteLatency latency) {
         this.buffer = alloc.buffer(INITIAL_BYTES);
         this.qos0Permits = qos0Permits;
+        this.latency = latency;
     }
 
     boolean isFull() {
@@ -45,10 +52,27 @@ final class PublishBatch {
         if (message.qos() == 0) {
             qos0.add(future);
         }
+        if (message.receivedAtNanos() != 0) {
+            if (timed == receivedAt.length) {
+                int n = Math.max(16, timed * 2);
+                receivedAt = Arrays.copyOf(receivedAt, n);
+                qosOf = Arrays.copyOf(qosOf, n);
+            }
+            receivedAt[timed] = message.receivedAtNanos();
+            qosOf[timed++] = message.qos();
+        }
     }
 
     void write(BrokerConnection connection) {
         ChannelFuture written = connection.write(buffer);
+        if (timed > 0) {
+            written.addListener(f -> {
+                long now = System.nanoTime();
+                for (int i = 0; i < timed; i++) {
+                    latency.record(qosOf[i], now - receivedAt[i]);
+                }
+            });
+        }
         if (qos0.isEmpty()) {
             return;
         }

@@ -20,6 +20,8 @@ final class TcpRelay implements AutoCloseable {
     private final int target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean blackHole;
+    /** While set, what the client sends is not read: the target has stopped reading, and TCP's buffers fill up. */
+    private boolean upstreamPaused;
 
     TcpRelay(int target) {
         this.target = target;
@@ -42,6 +44,22 @@ final class TcpRelay implements AutoCloseable {
         blackHole = true;
     }
 
+    /** From now on what the client sends stays unread (in the sockets' buffers) until {@link #resumeUpstream}. */
+    synchronized void pauseUpstream() {
+        upstreamPaused = true;
+    }
+
+    synchronized void resumeUpstream() {
+        upstreamPaused = false;
+        notifyAll();
+    }
+
+    private synchronized void awaitUpstream() throws InterruptedException {
+        while (upstreamPaused) {
+            wait();
+        }
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
@@ -50,25 +68,32 @@ final class TcpRelay implements AutoCloseable {
                 out.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target));
                 sockets.add(in);
                 sockets.add(out);
-                pump(in, out);
-                pump(out, in);
+                pump(in, out, true);
+                pump(out, in, false);
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean upstream) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[8192];
             try (InputStream input = from.getInputStream(); OutputStream output = to.getOutputStream()) {
-                for (int n; (n = input.read(buffer)) > 0; ) {
+                while (true) {
+                    if (upstream) {
+                        awaitUpstream();
+                    }
+                    int n = input.read(buffer);
+                    if (n <= 0) {
+                        break;
+                    }
                     if (!blackHole) {
                         output.write(buffer, 0, n);
                         output.flush();
                     }
                 }
-            } catch (IOException ignored) {
+            } catch (IOException | InterruptedException ignored) {
                 // closed
             }
         }, "tcp-relay-pump");

@@ -23,6 +23,10 @@ import java.util.TreeMap;
  * @param sessionLoops       single-threaded executors that own the sessions (0 = one per core)
  * @param broadcastGwInfo    answer SEARCHGW by broadcast on the link as well, so that other clients learn of us too
  * @param budgets            bounds on the state of all clients together, and the idle expiry of unsupervised sessions
+ * @param pubRelWriteDelay   how long a QoS 2 message id answered with PUBREC waits for the sensor's PUBREL before it is
+ *                           written to the store (the same first-witness rule as the outbound queue's write delay: a
+ *                           PUBREL within it makes the row unnecessary); zero writes it, and sends PUBREC, only once
+ *                           committed
  */
 public record GatewayOptions(
         int gatewayId,
@@ -39,7 +43,8 @@ public record GatewayOptions(
         double keepAliveFactor,
         int sessionLoops,
         boolean broadcastGwInfo,
-        Budgets budgets) {
+        Budgets budgets,
+        Duration pubRelWriteDelay) {
 
     public GatewayOptions {
         require(gatewayId >= 0 && gatewayId <= 255, "gatewayId must be 0..255: " + gatewayId);
@@ -61,11 +66,21 @@ public record GatewayOptions(
         require(keepAliveFactor >= 1.0, "keepAliveFactor must be >= 1.0: " + keepAliveFactor);
         require(sessionLoops >= 0, "sessionLoops must be >= 0: " + sessionLoops);
         require(budgets != null, "budgets must be given");
+        require(pubRelWriteDelay != null && !pubRelWriteDelay.isNegative(), "pubRelWriteDelay must be >= 0");
     }
+
+    /** As the outbound queue's default write delay (store.write-delay), which sets it in the app. */
+    public static final Duration DEFAULT_PUBREL_WRITE_DELAY = Duration.ofMillis(20);
 
     public static GatewayOptions defaults() {
         return new GatewayOptions(1, Map.of(), Duration.ZERO, 100_000, 1024, 10, 1000, 100, 1000,
-                Duration.ofSeconds(10), 3, 1.5, 0, false, Budgets.defaults());
+                Duration.ofSeconds(10), 3, 1.5, 0, false, Budgets.defaults(), DEFAULT_PUBREL_WRITE_DELAY);
+    }
+
+    public GatewayOptions withPubRelWriteDelay(Duration delay) {
+        return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
+                maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
+                keepAliveFactor, sessionLoops, broadcastGwInfo, budgets, delay);
     }
 
     /** The predefined topics sorted by id, for logs. */
@@ -76,50 +91,50 @@ public record GatewayOptions(
     public GatewayOptions withGatewayId(int id) {
         return new GatewayOptions(id, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, sessionLoops, broadcastGwInfo, budgets);
+                keepAliveFactor, sessionLoops, broadcastGwInfo, budgets, pubRelWriteDelay);
     }
 
     public GatewayOptions withPredefinedTopics(Map<Integer, String> topics) {
         return new GatewayOptions(gatewayId, topics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, sessionLoops, broadcastGwInfo, budgets);
+                keepAliveFactor, sessionLoops, broadcastGwInfo, budgets, pubRelWriteDelay);
     }
 
     public GatewayOptions withAdvertiseInterval(Duration interval) {
         return new GatewayOptions(gatewayId, predefinedTopics, interval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, sessionLoops, broadcastGwInfo, budgets);
+                keepAliveFactor, sessionLoops, broadcastGwInfo, budgets, pubRelWriteDelay);
     }
 
     public GatewayOptions withLimits(int clients, int payload, int inflight, int topicsPerClient, int subscriptionsPerClient,
                                      int bufferedPerClient) {
         return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, clients, payload, inflight,
                 topicsPerClient, subscriptionsPerClient, bufferedPerClient, retryInterval, maxRetries, keepAliveFactor,
-                sessionLoops, broadcastGwInfo, budgets);
+                sessionLoops, broadcastGwInfo, budgets, pubRelWriteDelay);
     }
 
     public GatewayOptions withRetry(Duration interval, int retries) {
         return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, interval, retries, keepAliveFactor,
-                sessionLoops, broadcastGwInfo, budgets);
+                sessionLoops, broadcastGwInfo, budgets, pubRelWriteDelay);
     }
 
     public GatewayOptions withSessionLoops(int loops) {
         return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, loops, broadcastGwInfo, budgets);
+                keepAliveFactor, loops, broadcastGwInfo, budgets, pubRelWriteDelay);
     }
 
     public GatewayOptions withBroadcastGwInfo(boolean broadcast) {
         return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, sessionLoops, broadcast, budgets);
+                keepAliveFactor, sessionLoops, broadcast, budgets, pubRelWriteDelay);
     }
 
     public GatewayOptions withBudgets(Budgets newBudgets) {
         return new GatewayOptions(gatewayId, predefinedTopics, advertiseInterval, maxClients, maxPayload, maxInflight,
                 maxTopicsPerClient, maxSubscriptionsPerClient, maxBufferedPerClient, retryInterval, maxRetries,
-                keepAliveFactor, sessionLoops, broadcastGwInfo, newBudgets);
+                keepAliveFactor, sessionLoops, broadcastGwInfo, newBudgets, pubRelWriteDelay);
     }
 
     private static void require(boolean ok, String message) {

@@ -19,6 +19,8 @@ final class OutboundCounters {
     final LongAdder witnessedByStore = new LongAdder();
     final LongAdder writesRequested = new LongAdder();
     final LongAdder writesAvoided = new LongAdder();
+    /** Messages that waited longer than the write delay for a place in the broker's window, and were not written. */
+    final LongAdder writesDeferred = new LongAdder();
 
     Map<String, Long> snapshot() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -31,6 +33,7 @@ final class OutboundCounters {
         out.put("outbound.expired", expired.sum());
         out.put("outbound.writes.requested", writesRequested.sum());
         out.put("outbound.writes.avoided", writesAvoided.sum());
+        out.put("outbound.writes.deferred", writesDeferred.sum());
         out.put("outbound.qos0.dropped.offline", qos0Dropped.sum());
         return out;
     }

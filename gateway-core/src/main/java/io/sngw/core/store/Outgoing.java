@@ -31,16 +31,23 @@ final class Outgoing {
     boolean held;
     /** Handed to the broker at least once. */
     boolean sent;
+    /** When the disk becomes its witness unless the broker acknowledges it first ({@link OutboundWrites}). */
+    long writeDueNanos;
+    /** Its write delay starts when it is sent ({@link OutboundWrites#sent}). */
+    boolean writeAfterSend;
     final long acceptedNanos;
+    /** When its datagram reached the gateway ({@code UpstreamMessage.receivedAtNanos}); 0 when read back. */
+    final long receivedNanos;
 
-    Outgoing(OutboundMessage message, CompletableFuture<Void> witness, long acceptedNanos) {
+    Outgoing(OutboundMessage message, CompletableFuture<Void> witness, long acceptedNanos, long receivedNanos) {
         this.message = message;
         this.witness = witness;
         this.acceptedNanos = acceptedNanos;
+        this.receivedNanos = receivedNanos;
     }
 
     static Outgoing readBack(OutboundMessage message) {
-        Outgoing o = new Outgoing(message, null, 0);
+        Outgoing o = new Outgoing(message, null, 0, 0);
         o.write = ON_DISK;
         return o;
     }

@@ -249,14 +249,14 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         ClientRef client = message.client();
         Outgoing o = new Outgoing(new OutboundMessage(++lastSeq, client == null ? "" : client.clientId(),
                 message.topic(), message.payload(), message.qos(), message.retain(), System.currentTimeMillis(),
-                client == null ? null : client.linkKind()), witness, acceptedNanos);
+                client == null ? null : client.linkKind()), witness, acceptedNanos, message.receivedAtNanos());
         if (!connected || options.writeDelay().isZero()) {
             writes.now(o); // no broker to wait for, or every message written at once (store.ack: after-store)
         } else if (lagNanos > maxLagNanos) {
             o.held = true; // the sensor waits for the broker: its window paces it to what the broker takes
             counters.held.increment();
         } else {
-            writes.unlessAcknowledgedSoon(o);
+            writes.unlessAcknowledgedSoonAfterSending(o);
         }
         if (spilled) {
             writes.now(o); // only the disk holds what follows the batch in memory
@@ -370,9 +370,11 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
 
     private void send(Outgoing o) {
         o.sent = true;
+        writes.sent(o);
         inFlight.put(o.seq(), o);
         OutboundMessage m = o.message;
-        broker.publish(new UpstreamMessage(m.topic(), m.payload(), m.qos(), m.retain(), m.client()))
+        UpstreamMessage message = new UpstreamMessage(m.topic(), m.payload(), m.qos(), m.retain(), m.client());
+        broker.publish(o.receivedNanos == 0 ? message : message.receivedAt(o.receivedNanos))
                 .whenComplete((ok, failure) -> owner.execute(() -> answered(o, failure)));
     }
 

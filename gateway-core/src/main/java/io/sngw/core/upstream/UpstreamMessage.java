@@ -13,9 +13,12 @@ import java.util.Arrays;
  * @param staleAtNanos    for a QoS 0 message to the broker: the {@link System#nanoTime()} after which it is worth less
  *                        than the link capacity it would take, so the bridge drops it (counted) instead of writing it;
  *                        0 = never stale
+ * @param receivedAtNanos the {@link System#nanoTime()} at which the datagram that carried it reached the gateway (the
+ *                        transport handing it to the core, before any queue), from which a QoS 0 message's age is
+ *                        counted; 0 when unknown (not from a sensor)
  */
 public record UpstreamMessage(String topic, byte[] payload, int qos, boolean retain, ClientRef client,
-                              long heldSinceMillis, long staleAtNanos) {
+                              long heldSinceMillis, long staleAtNanos, long receivedAtNanos) {
     public UpstreamMessage {
         if (topic == null || topic.isEmpty()) {
             throw new IllegalArgumentException("topic must not be empty");
@@ -27,26 +30,38 @@ public record UpstreamMessage(String topic, byte[] payload, int qos, boolean ret
     }
 
     public UpstreamMessage(String topic, byte[] payload, int qos, boolean retain) {
-        this(topic, payload, qos, retain, null, 0, 0);
+        this(topic, payload, qos, retain, null, 0, 0, 0);
     }
 
     public UpstreamMessage(String topic, byte[] payload, int qos, boolean retain, ClientRef client) {
-        this(topic, payload, qos, retain, client, 0, 0);
+        this(topic, payload, qos, retain, client, 0, 0, 0);
+    }
+
+    public UpstreamMessage(String topic, byte[] payload, int qos, boolean retain, ClientRef client,
+                           long heldSinceMillis, long staleAtNanos) {
+        this(topic, payload, qos, retain, client, heldSinceMillis, staleAtNanos, 0);
     }
 
     public UpstreamMessage(String topic, byte[] payload, int qos, boolean retain, ClientRef client,
                            long heldSinceMillis) {
-        this(topic, payload, qos, retain, client, heldSinceMillis, 0);
+        this(topic, payload, qos, retain, client, heldSinceMillis, 0, 0);
     }
 
     /** The same message, set aside at {@code millis} (wall clock) while the broker is unreachable. */
     public UpstreamMessage heldSince(long millis) {
-        return new UpstreamMessage(topic, payload, qos, retain, client, millis, staleAtNanos);
+        return new UpstreamMessage(topic, payload, qos, retain, client, millis, staleAtNanos, receivedAtNanos);
     }
 
     /** The same message, stale after {@code nanoTime}. */
     public UpstreamMessage staleAt(long nanoTime) {
-        return new UpstreamMessage(topic, payload, qos, retain, client, heldSinceMillis, nanoTime == 0 ? 1 : nanoTime);
+        return new UpstreamMessage(topic, payload, qos, retain, client, heldSinceMillis, nanoTime == 0 ? 1 : nanoTime,
+                receivedAtNanos);
+    }
+
+    /** The same message, its datagram received at {@code nanoTime} ({@link System#nanoTime()}). */
+    public UpstreamMessage receivedAt(long nanoTime) {
+        return new UpstreamMessage(topic, payload, qos, retain, client, heldSinceMillis, staleAtNanos,
+                nanoTime == 0 ? 1 : nanoTime);
     }
 
     /** Whether it has a deadline and {@code now} (a {@link System#nanoTime()}) is past it. */
@@ -56,17 +71,20 @@ public record UpstreamMessage(String topic, byte[] payload, int qos, boolean ret
 
     /** The same message under another topic name (a topic template applied or undone). */
     public UpstreamMessage withTopic(String newTopic) {
-        return new UpstreamMessage(newTopic, payload, qos, retain, client, heldSinceMillis, staleAtNanos);
+        return new UpstreamMessage(newTopic, payload, qos, retain, client, heldSinceMillis, staleAtNanos,
+                receivedAtNanos);
     }
 
     /** The same message, for or from {@code newClient}. */
     public UpstreamMessage withClient(ClientRef newClient) {
-        return new UpstreamMessage(topic, payload, qos, retain, newClient, heldSinceMillis, staleAtNanos);
+        return new UpstreamMessage(topic, payload, qos, retain, newClient, heldSinceMillis, staleAtNanos,
+                receivedAtNanos);
     }
 
     /** The same message at another QoS and retain flag (what a platform takes); who sent it and its ages kept. */
     public UpstreamMessage withQosAndRetain(int newQos, boolean newRetain) {
-        return new UpstreamMessage(topic, payload, newQos, newRetain, client, heldSinceMillis, staleAtNanos);
+        return new UpstreamMessage(topic, payload, newQos, newRetain, client, heldSinceMillis, staleAtNanos,
+                receivedAtNanos);
     }
 
     /**

@@ -114,6 +114,18 @@ class FreshQos0UpstreamTest {
     }
 
     @Test
+    void aQos0MessageAgesFromWhenItsDatagramArrivedNotFromWhenTheCoreHandsItOver() {
+        RecordingUpstream bridge = new RecordingUpstream();
+        long arrived = System.nanoTime() - Duration.ofMillis(150).toNanos();
+        new FreshQos0Upstream(bridge, Duration.ofMillis(100)).publish(
+                new UpstreamMessage("t", new byte[] {1}, 0, false, SENSOR).receivedAt(arrived));
+
+        UpstreamMessage m = bridge.published.get(0);
+        assertEquals(arrived + Duration.ofMillis(100).toNanos(), m.staleAtNanos());
+        assertTrue(m.staleBy(System.nanoTime()), "150 ms after arrival it is past a 100 ms bound");
+    }
+
+    @Test
     void aQos1MessageGoesThroughWithoutADeadline() {
         RecordingUpstream bridge = new RecordingUpstream();
         new FreshQos0Upstream(bridge, Duration.ofMillis(100)).publish(new UpstreamMessage("t", new byte[] {1}, 1, false));

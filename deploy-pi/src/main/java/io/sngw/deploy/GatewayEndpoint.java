@@ -84,10 +84,14 @@ final class GatewayEndpoint {
         return send(base, path, HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
-    /** POST {@code json} to {@code base + path}. */
-    static Answer post(String base, String path, String json) {
-        return send(base, path, HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type",
-                "application/json").POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+    /** POST {@code json} to {@code base + path}, with {@code headers} (name, value, ...). */
+    static Answer post(String base, String path, String json, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type",
+                "application/json").POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(base, path, request);
     }
 
     private static Answer send(String base, String path, HttpRequest.Builder request) {

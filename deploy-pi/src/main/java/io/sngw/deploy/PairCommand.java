@@ -4,6 +4,7 @@ import io.sngw.core.linksec.InstallCode;
 import io.sngw.core.linksec.PairingWindow;
 import io.sngw.core.linksec.RadioFrame;
 import io.sngw.deploy.http.Json;
+import io.sngw.deploy.http.PairToken;
 import io.sngw.store.sqlite.SqliteStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,7 +63,9 @@ final class PairCommand extends StoreCommand {
         GatewayConfig cfg = Main.loadConfig(config, new java.io.PrintWriter(java.io.Writer.nullWriter()));
         Optional<StoreLocation> location = cfg == null ? Optional.empty() : StoreLocation.of(cfg.store());
         String base = cfg == null ? null : GatewayEndpoint.baseUrl(cfg);
-        if (location.isEmpty() || base == null) {
+        // The gateway's token, readable by who may read its store: without it the store's own path says what is wrong.
+        Optional<String> token = location.flatMap(l -> PairToken.read(l.dir()));
+        if (base == null || token.isEmpty()) {
             return null;
         }
         Map<String, Object> request = new LinkedHashMap<>();
@@ -71,10 +74,13 @@ final class PairCommand extends StoreCommand {
         request.put("clientId", clientId);
         request.put("radioId", radioId);
         request.put("storeDir", location.get().dir().toAbsolutePath().toString());
-        GatewayEndpoint.Answer answer = GatewayEndpoint.post(base, "/api/pair", Json.write(request));
+        GatewayEndpoint.Answer answer = GatewayEndpoint.post(base, "/api/pair", Json.write(request),
+                PairToken.HEADER, token.get());
         java.io.PrintWriter out = spec.commandLine().getOut();
-        if (answer.status() == 0 || answer.status() == 409 || answer.status() == 404 || answer.status() == 503) {
-            return null; // not running (or still starting), another configuration's gateway, one before /api/pair
+        if (answer.status() == 0 || answer.status() == 403 || answer.status() == 409 || answer.status() == 404
+                || answer.status() == 503) {
+            // not running (or still starting), a stale token, another configuration's gateway, one before /api/pair
+            return null;
         }
         if (answer.problem() != null) {
             spec.commandLine().getErr().println("sngw: " + answer.problem());

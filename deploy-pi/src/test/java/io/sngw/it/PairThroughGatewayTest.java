@@ -2,6 +2,7 @@ package io.sngw.it;
 
 import io.sngw.core.linksec.PairingWindow;
 import io.sngw.deploy.CliRun;
+import io.sngw.deploy.http.PairToken;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code sngw pair} opens its window through the running gateway's endpoint ({@code POST /api/pair}) when that
- * gateway answers, and through the store otherwise; the endpoint takes it only from this machine, as JSON, and not
- * from a web page.
+ * gateway answers, and through the store otherwise; the endpoint takes it only from this machine, as JSON, not from a
+ * web page, and only with the token the gateway wrote into its store directory (who may pair through the store).
  */
 class PairThroughGatewayTest {
     private static final String INSTALL_CODE = "00112233445566778899aabbccddeeff";
@@ -101,9 +103,10 @@ class PairThroughGatewayTest {
                 .header("Content-Type", "application/json").header("Origin", "http://evil.example")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
         HttpResponse<String> asAForm = gateway.request(HttpRequest.newBuilder(URI.create(gateway.url + "/api/pair"))
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(json)));
+                .header("Content-Type", "text/plain").header(PairToken.HEADER, token())
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
         HttpResponse<String> badSeconds = gateway.request(HttpRequest.newBuilder(URI.create(gateway.url + "/api/pair"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header(PairToken.HEADER, token())
                 .POST(HttpRequest.BodyPublishers.ofString("{\"seconds\": 0}")));
 
         assertEquals(403, fromAPage.statusCode());
@@ -111,5 +114,34 @@ class PairThroughGatewayTest {
         assertEquals(400, badSeconds.statusCode());
         assertTrue(badSeconds.body().contains("seconds: expected an integer 1..3600"), badSeconds.body());
         assertEquals(List.of(), gateway.app.pairingWindows().openNow());
+    }
+
+    @Test
+    void withoutTheTokenFromTheStoreNoWindowOpens() {
+        gateway = new StatusGateway(dataDir);
+        String json = "{\"seconds\": 60, \"installCode\": \"" + INSTALL_CODE + "\"}";
+
+        HttpResponse<String> none = gateway.request(HttpRequest.newBuilder(URI.create(gateway.url + "/api/pair"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+        HttpResponse<String> wrong = gateway.request(HttpRequest.newBuilder(URI.create(gateway.url + "/api/pair"))
+                .header("Content-Type", "application/json").header(PairToken.HEADER, "00".repeat(32))
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+
+        assertEquals(403, none.statusCode());
+        assertEquals(403, wrong.statusCode());
+        assertTrue(none.body().contains(dataDir.resolve("pair.token").toString()), none.body());
+        assertEquals(List.of(), gateway.app.pairingWindows().openNow());
+    }
+
+    @Test
+    void theTokenIsReadableByTheGatewaysUserOnly() throws Exception {
+        gateway = new StatusGateway(dataDir);
+
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dataDir.resolve("pair.token"))));
+    }
+
+    private String token() {
+        return PairToken.read(dataDir).orElseThrow();
     }
 }

@@ -41,6 +41,8 @@ public final class StatusServer implements AutoCloseable {
     private final HealthCheck health;
     private final Clock clock;
     private final Instant startedAt;
+    /** What a pairing request must carry; null without a store to write it into (pairing then only by button). */
+    private PairToken pairToken;
 
     private StatusServer(HttpServer server, ExecutorService thread, GatewayState state, Duration upstreamDownAfter,
                          Clock clock) {
@@ -66,6 +68,14 @@ public final class StatusServer implements AutoCloseable {
             return t;
         });
         StatusServer s = new StatusServer(server, thread, state, upstreamDownAfter, Clock.systemUTC());
+        if (state.storeDir() != null) {
+            try {
+                s.pairToken = PairToken.create(state.storeDir());
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "POST /api/pair is off: cannot write " + state.storeDir().resolve(PairToken.FILE)
+                        + " (" + e.getMessage() + "); sngw pair goes through the store");
+            }
+        }
         server.setExecutor(thread);
         server.createContext("/", s::handle);
         server.start();
@@ -128,9 +138,10 @@ public final class StatusServer implements AutoCloseable {
     /**
      * {@code POST /api/pair}, the one request that changes something: only from this machine (the loopback address),
      * only as JSON and never from a web page (a browser sends Origin with a cross-site POST, and cannot send
-     * {@code application/json} to another site without a CORS preflight this server never grants). Any local user
-     * may open a window, as anyone at the Pi may press its pairing button; a window pairs only radios that know its
-     * install code unless {@code pairing.allow-without-install-code} says otherwise.
+     * {@code application/json} to another site without a CORS preflight this server never grants), and only with the
+     * {@link PairToken} from the store directory, so that only who may read the gateway's store may open a window
+     * (as before, through the store itself). A window pairs only radios that know its install code unless
+     * {@code pairing.allow-without-install-code} says otherwise.
      */
     private void pair(HttpExchange exchange) throws IOException {
         if (!exchange.getRequestMethod().equals("POST")) {
@@ -142,6 +153,12 @@ public final class StatusServer implements AutoCloseable {
                 || exchange.getRequestHeaders().containsKey("Origin")) {
             send(exchange, 403, "application/json", Json.write(Map.of("error",
                     "pairing windows open only from this machine, not from a browser")));
+            return;
+        }
+        if (pairToken == null || !pairToken.matches(exchange.getRequestHeaders().getFirst(PairToken.HEADER))) {
+            send(exchange, 403, "application/json", Json.write(Map.of("error", "a pairing request carries the token in "
+                    + (state.storeDir() == null ? "the store directory (this gateway has none)"
+                    : state.storeDir().resolve(PairToken.FILE)) + ": only who may read the gateway's store may pair")));
             return;
         }
         String type = exchange.getRequestHeaders().getFirst("Content-Type");

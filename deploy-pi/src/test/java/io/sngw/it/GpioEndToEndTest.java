@@ -131,6 +131,8 @@ class GpioEndToEndTest {
             MockDigitalInput button = gpio.context().io(Gpio.PAIRING_BUTTON);
             button.mockState(DigitalState.HIGH); // up: the pull-up
             GatewayUnderTest.await("the status LED steady on", () -> gpio.statusPattern() == BlinkPattern.ON);
+            // The mock's input starts low (pressed, active low): a press counts once a release was sampled.
+            GatewayUnderTest.await("the button seen released", gpio::pairingButtonWatched);
             assertTrue(app.pairingWindows().openNow().isEmpty());
 
             button.mockState(DigitalState.LOW); // held down

@@ -203,6 +203,11 @@ public final class Gpio implements AutoCloseable {
         return driver == null ? BlinkPattern.OFF : driver.statusPattern();
     }
 
+    /** Whether the pairing button is watched: configured, and seen released since start (see {@link HoldButton}). */
+    public synchronized boolean pairingButtonWatched() {
+        return driver != null && driver.buttonWatched();
+    }
+
     /** The Pi4J context holding the pins (ids {@link #STATUS_LED} ...); null for {@link #NONE}. */
     public Context context() {
         return context;

@@ -19,6 +19,11 @@ final class HoldButton {
         this.holdMillis = holdMillis;
     }
 
+    /** Whether a release has been seen since watching started: only then can a press act. */
+    boolean armed() {
+        return armed;
+    }
+
     /** Takes one sample; true exactly once per press, at the sample where it has been held for the hold time. */
     boolean sample(boolean pressed, long now) {
         if (!armed) {

@@ -101,6 +101,14 @@ final class PanelDriver implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the pairing button is watched: found released at least once since start (a button pressed from the
+     * start — stuck, or wired for the other polarity — opens nothing until then).
+     */
+    synchronized boolean buttonWatched() {
+        return button != null && hold.armed();
+    }
+
     /** The status LED's pattern for the last sampled state. */
     synchronized BlinkPattern statusPattern() {
         return state.statusPattern();

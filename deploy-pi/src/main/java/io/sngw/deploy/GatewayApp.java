@@ -1,6 +1,7 @@
 package io.sngw.deploy;
 
 import io.sngw.bridge.mqtt.BridgeOptions;
+import io.sngw.broker.embedded.EmbeddedBroker;
 import io.sngw.bridge.mqtt.BridgeCounters;
 import io.sngw.bridge.mqtt.PlatformLimits;
 import io.sngw.bridge.mqtt.TlsOptions;

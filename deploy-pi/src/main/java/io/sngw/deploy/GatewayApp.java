@@ -9,6 +9,7 @@ import io.sngw.bridge.mqtt.MqttBridge;
 import io.sngw.bridge.mqtt.ProtocolOptions;
 import io.sngw.bridge.mqtt.TransparentBridge;
 import io.sngw.core.Gateway;
+import io.sngw.core.GatewayMetrics;
 import io.sngw.core.linksec.LinkSecurity;
 import io.sngw.core.linksec.PairingWindows;
 import io.sngw.core.linksec.RadioKeyring;
@@ -87,6 +88,7 @@ public final class GatewayApp implements AutoCloseable {
     private InetSocketAddress dtlsAddress;
     private String upstreamUrl;
     private RadioSecurity radio;
+    private DeviceRegistry registry;
 
     /** A gateway without a device registry: DTLS, if enabled, can only use certificate suites. */
     public GatewayApp(GatewayConfig config) {
@@ -139,7 +141,7 @@ public final class GatewayApp implements AutoCloseable {
                 outbound = new StoreAndForwardUpstream(upstream, store, config.store().outboundOptions(), stored.outbound());
                 upstream = outbound;
             }
-            DeviceRegistry registry = devices != null ? devices : store instanceof SqliteStore sqlite ? sqlite : null;
+            registry = devices != null ? devices : store instanceof SqliteStore sqlite ? sqlite : null;
             GatewayConfig.DtlsSettings ds = config.dtls();
             if (ds.enabled() && ds.pskSuites() && registry == null) {
                 throw new IllegalStateException("dtls.psk-suites is on, but this gateway has no device registry to "
@@ -379,6 +381,36 @@ public final class GatewayApp implements AutoCloseable {
     /** The radio keyring; null before start. */
     public synchronized RadioKeyring radioKeys() {
         return radio == null ? null : radio.keyring();
+    }
+
+    /** The store: SQLite, or {@code NoStore} with store.dir none; null before start. For tests of what is kept. */
+    public synchronized Store store() {
+        return store;
+    }
+
+    /** Where devices are found: the registry given to the constructor, else the SQLite store's; null without one. */
+    public synchronized DeviceRegistry devices() {
+        return registry;
+    }
+
+    /** The durable outbound queue in front of the broker (a store, store.ack after-store); null otherwise. */
+    public synchronized StoreAndForwardUpstream outbound() {
+        return outbound;
+    }
+
+    /** The plain UDP listener (its flood steering and kernel drops, for tests); null when off or before start. */
+    public synchronized UdpTransport udpTransport() {
+        return udp;
+    }
+
+    /** The core's counters; null before start. */
+    public synchronized GatewayMetrics coreMetrics() {
+        return gateway == null ? null : gateway.metrics();
+    }
+
+    /** Sessions the core holds now, connected, asleep or lost; 0 before start. */
+    public synchronized int sessionsHeld() {
+        return gateway == null ? 0 : gateway.sessionCount();
     }
 
     /** The broker the bridge connects to, e.g. tcp://127.0.0.1:1883 for the embedded one; null before start. */

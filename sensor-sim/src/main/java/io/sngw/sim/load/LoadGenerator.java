@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -31,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  * CONNECT, REGISTER and QoS 1/2 PUBLISHes as real ones do, and a publish fails only once its retries are spent: the
  * loss is then what a real sensor sees, e.g. beside a flood that makes the kernel drop some of its datagrams.
  *
- * <p>Nothing is paced: QoS 0 sensors send as fast as their socket takes it. What the gateway cannot take (its UDP
+ * <p>Nothing is paced unless a rate is offered ({@link #offering}): QoS 0 sensors send as fast as their socket takes it. What the gateway cannot take (its UDP
  * receive buffer overflowing) is lost, and that loss is reported as it is measured at the broker. QoS 1/2 sensors
  * (and the Paho reference) each have a thread of their own; QoS 0 and -1 sensors, which wait for nothing, take
  * turns on a few shared threads, one message each per round, each still on its own socket.
@@ -56,16 +57,22 @@ public final class LoadGenerator {
     private volatile boolean stop;
     private volatile long measureDeadlineNanos;
 
-    /** QoS 0/-1: messages a second offered by all sensors together; 0 = as fast as the sockets take them. */
+    /** Messages a second offered by all sensors together; 0 = as fast as the sockets (or windows) take them. */
     private double offeredPerSecond;
+    /** MQTT-SN sensors sleep this long between their messages ({@link #sleeping}); zero: always awake. */
+    private Duration sleep = Duration.ZERO;
+    /** The sensors of the run in progress and their broker-side counter, for {@link #progress()}. */
+    private final List<Sensor> running = new CopyOnWriteArrayList<>();
+    private volatile BrokerCounter liveCounter;
 
     public LoadGenerator(LoadOptions options) {
         this.options = options;
     }
 
     /**
-     * Paces QoS 0/-1 sensors to {@code perSecond} messages a second, all together (a fixed offered load, e.g. more
-     * than the broker takes, to see what a gateway drops); 0 = unpaced. Windowed (QoS 1/2) sensors are not paced.
+     * Paces the sensors to {@code perSecond} messages a second, all together (a fixed offered load, e.g. more than the
+     * broker takes, to see what a gateway drops); 0 = unpaced. QoS 1/2 sensors each keep their share of the rate, and
+     * send more slowly still when their window is full.
      */
     public LoadGenerator offering(double perSecond) {
         if (perSecond < 0 || Double.isNaN(perSecond)) {
@@ -73,6 +80,36 @@ public final class LoadGenerator {
         }
         this.offeredPerSecond = perSecond;
         return this;
+    }
+
+    /**
+     * Makes the MQTT-SN sensors battery sensors: between two messages each sleeps, announcing {@code between}
+     * (DISCONNECT with a duration), and wakes with a CONNECT that keeps its session to publish the next. With QoS 1/2
+     * the publish is then answered before the sensor sleeps again, and its ack latency counts from the wake-up.
+     * Zero: always awake. Not for QoS -1 or the Paho reference.
+     */
+    public LoadGenerator sleeping(Duration between) {
+        if (between.isNegative() || between.toSeconds() > 0xFFFF) {
+            throw new IllegalArgumentException("sleep must be 0..65535 s: " + between);
+        }
+        this.sleep = between;
+        return this;
+    }
+
+    /** What the run in progress has done so far; {@link Progress#NONE} before it has sensors. */
+    public Progress progress() {
+        long sent = 0, acked = 0, lost = 0;
+        for (Sensor s : running) {
+            synchronized (s) {
+                for (int phase = 0; phase < 2; phase++) {
+                    sent += s.sent[phase];
+                    acked += s.accepted[phase];
+                    lost += s.refused[phase] + s.failed[phase];
+                }
+            }
+        }
+        BrokerCounter counter = liveCounter;
+        return new Progress(sent, acked, lost, counter == null ? 0 : counter.delivered());
     }
 
     /**
@@ -90,14 +127,17 @@ public final class LoadGenerator {
         } catch (Exception e) {
             throw new IllegalStateException("cannot subscribe at the broker " + options.brokerUrl() + ": " + e, e);
         }
+        liveCounter = counter;
         List<Sensor> sensors = new ArrayList<>();
         try {
             for (int i = 0; i < options.sensors(); i++) {
                 // MQTT-SN client ids: 1..23 characters.
                 String clientId = "lg" + runTag + "-" + i;
                 SensorLink link = options.reference() ? new SensorLink.Paho(options, i, clientId)
-                        : new SensorLink.MqttSn(options, i, clientId);
-                sensors.add(new Sensor(i, link));
+                        : new SensorLink.MqttSn(options, i, clientId, sleep);
+                Sensor sensor = new Sensor(i, link);
+                sensors.add(sensor);
+                running.add(sensor);
             }
             return drive(sensors, counter);
         } finally {
@@ -392,7 +432,13 @@ public final class LoadGenerator {
         private void runPhase(byte phase, long deadline, long count) throws InterruptedException {
             boolean windowed = link.windowed();
             long windowWait = options.answerTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+            // This sensor's share of an offered rate, its first message staggered so that the sensors take turns.
+            double nanosPerSend = offeredPerSecond > 0 ? 1e9 * options.sensors() / offeredPerSecond : 0;
+            long start = System.nanoTime() + (long) (nanosPerSend * index / options.sensors());
             for (long n = 0; !stop && (count == 0 || n < count) && System.nanoTime() - deadline < 0; n++) {
+                if (nanosPerSend > 0 && !awaitTurn(start + (long) (n * nanosPerSend), deadline)) {
+                    return;
+                }
                 if (windowed && !window.tryAcquire(windowWait, TimeUnit.NANOSECONDS)) {
                     error("sensor " + index + ": the window stayed full past the ack timeout");
                     return;
@@ -401,6 +447,18 @@ public final class LoadGenerator {
                     return;
                 }
             }
+        }
+
+        /** Parks until {@code due}; false when the run stops or its deadline comes first. */
+        private boolean awaitTurn(long due, long deadline) {
+            for (long now = System.nanoTime(); now - due < 0; now = System.nanoTime()) {
+                if (stop || now - deadline >= 0) {
+                    return false;
+                }
+                // in slices, so that the end of the run is not missed by a sensor with seconds between messages
+                LockSupport.parkNanos(Math.min(due - now, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+            return !stop;
         }
 
         /** Sends this sensor's next message (holding a window permit when windowed); false when the sensor stops. */

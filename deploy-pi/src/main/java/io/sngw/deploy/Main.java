@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 
 /**
  * The command line: {@code sngw run [--config FILE]}, {@code sngw check-config FILE}, {@code sngw version}, and
- * {@code sngw devices add|list|remove|disable|enable} ({@link DevicesCommand}).
+ * {@code sngw devices add|list|remove|disable|enable} ({@link DevicesCommand}), {@code sngw simulate}
+ * ({@link SimulateCommand}).
  *
  * <p>Exit codes: 0 done; 1 the gateway could not start, or check-config found a problem; 2 a bad configuration at
  * {@code run}, or bad command-line usage.
@@ -21,7 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "sngw", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "MQTT-SN gateway: bridges sensors speaking MQTT-SN over UDP to an MQTT broker.",
         subcommands = {Main.Run.class, Main.CheckConfig.class, DevicesCommand.class, PairCommand.class, Main.PrintVersion.class,
-                CommandLine.HelpCommand.class})
+                SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** A configuration that cannot be used: distinct from 1 so that systemd units and scripts can tell. */

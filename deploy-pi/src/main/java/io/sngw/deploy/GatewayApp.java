@@ -48,7 +48,9 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The whole gateway wired from a {@link GatewayConfig}: the embedded broker (when {@code upstream.url} is
+ * The whole gateway wired from a {@link GatewayConfig}, and the only place it is wired: {@code sngw run}, the
+ * integration tests (their fixture builds a configuration with ephemeral ports and asks this class) and the load
+ * generator's test all run this assembly: the embedded broker (when {@code upstream.url} is
  * {@code embedded}), the durable store, the MQTT bridge (behind the store-and-forward queue with
  * {@code store.ack: after-store}), the core and the links (plain UDP and/or DTLS, and any serial ports).
  *

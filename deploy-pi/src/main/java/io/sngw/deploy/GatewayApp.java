@@ -1,6 +1,7 @@
 package io.sngw.deploy;
 
 import io.sngw.bridge.mqtt.BridgeOptions;
+import io.sngw.broker.embedded.EmbeddedBroker;
 import io.sngw.bridge.mqtt.BridgeCounters;
 import io.sngw.bridge.mqtt.PlatformLimits;
 import io.sngw.bridge.mqtt.TlsOptions;
@@ -9,6 +10,7 @@ import io.sngw.bridge.mqtt.ProtocolOptions;
 import io.sngw.bridge.mqtt.TransparentBridge;
 import io.sngw.core.Gateway;
 import io.sngw.core.SessionView;
+import io.sngw.core.GatewayMetrics;
 import io.sngw.core.linksec.LinkSecurity;
 import io.sngw.core.linksec.PairingWindows;
 import io.sngw.core.linksec.RadioKeyring;
@@ -55,7 +57,9 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The whole gateway wired from a {@link GatewayConfig}: the embedded broker (when {@code upstream.url} is
+ * The whole gateway wired from a {@link GatewayConfig}, and the only place it is wired: {@code sngw run}, the
+ * integration tests (their fixture builds a configuration with ephemeral ports and asks this class) and the load
+ * generator's test all run this assembly: the embedded broker (when {@code upstream.url} is
  * {@code embedded}), the durable store, the MQTT bridge (behind the store-and-forward queue with
  * {@code store.ack: after-store}), the core and the links (plain UDP and/or DTLS, and any serial ports).
  *
@@ -100,6 +104,7 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
     private Path storeDir;
     /** The operator's endpoint; null when http.enabled is false or its address could not be bound. */
     private StatusServer http;
+    private DeviceRegistry registry;
 
     /** A gateway without a device registry: DTLS, if enabled, can only use certificate suites. */
     public GatewayApp(GatewayConfig config) {
@@ -154,7 +159,7 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
                 outbound = new StoreAndForwardUpstream(upstream, store, config.store().outboundOptions(), stored.outbound());
                 upstream = outbound;
             }
-            DeviceRegistry registry = devices != null ? devices : store instanceof SqliteStore sqlite ? sqlite : null;
+            registry = devices != null ? devices : store instanceof SqliteStore sqlite ? sqlite : null;
             GatewayConfig.DtlsSettings ds = config.dtls();
             if (ds.enabled() && ds.pskSuites() && registry == null) {
                 throw new IllegalStateException("dtls.psk-suites is on, but this gateway has no device registry to "
@@ -496,6 +501,36 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
     /** The radio keyring; null before start. */
     public synchronized RadioKeyring radioKeys() {
         return radio == null ? null : radio.keyring();
+    }
+
+    /** The store: SQLite, or {@code NoStore} with store.dir none; null before start. For tests of what is kept. */
+    public synchronized Store store() {
+        return store;
+    }
+
+    /** Where devices are found: the registry given to the constructor, else the SQLite store's; null without one. */
+    public synchronized DeviceRegistry devices() {
+        return registry;
+    }
+
+    /** The durable outbound queue in front of the broker (a store, store.ack after-store); null otherwise. */
+    public synchronized StoreAndForwardUpstream outbound() {
+        return outbound;
+    }
+
+    /** The plain UDP listener (its flood steering and kernel drops, for tests); null when off or before start. */
+    public synchronized UdpTransport udpTransport() {
+        return udp;
+    }
+
+    /** The core's counters; null before start. */
+    public synchronized GatewayMetrics coreMetrics() {
+        return gateway == null ? null : gateway.metrics();
+    }
+
+    /** Sessions the core holds now, connected, asleep or lost; 0 before start. */
+    public synchronized int sessionsHeld() {
+        return gateway == null ? 0 : gateway.sessionCount();
     }
 
     /** The broker the bridge connects to, e.g. tcp://127.0.0.1:1883 for the embedded one; null before start. */

@@ -477,6 +477,20 @@ public record GatewayConfig(
     }
 
     /**
+     * The same configuration with the core's part taken from {@code core}, the inverse of {@link #toGatewayOptions()}:
+     * for test fixtures that tune the core (T_retry, limits, the gateway id) and then ask {@link GatewayApp} for the
+     * gateway, as deployed.
+     */
+    public GatewayConfig withCoreOptions(GatewayOptions core) {
+        return new GatewayConfig(new GatewaySettings(core.gatewayId(), core.sessionLoops()), udp, dtls, upstream,
+                core.predefinedTopics(), new AdvertiseSettings(core.advertiseInterval(), core.broadcastGwInfo()),
+                new LimitsSettings(core.maxClients(), core.maxPayload(), core.maxInflight(), core.maxTopicsPerClient(),
+                        core.maxSubscriptionsPerClient(), core.maxBufferedPerClient(), core.budgets()),
+                new RetrySettings(core.retryInterval(), core.maxRetries()), core.keepAliveFactor(), logging, store,
+                security, serial, gpio, http);
+    }
+
+    /**
      * {@code upstream.clean-session}, or by default a persistent bridge session where the store is durable: the broker
      * then keeps what it publishes while the gateway is down, and a gateway that forgets everything on restart has
      * nothing to gain from it.

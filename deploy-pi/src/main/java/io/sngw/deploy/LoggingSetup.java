@@ -1,5 +1,7 @@
 package io.sngw.deploy;
 
+import io.sngw.broker.embedded.EmbeddedBroker;
+
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;

@@ -13,8 +13,9 @@ import java.util.concurrent.Callable;
 
 /**
  * The command line: {@code sngw run [--config FILE]}, {@code sngw check-config FILE}, {@code sngw version},
- * {@code sngw status} and {@code sngw clients} (the running gateway's endpoint: {@link StatusCommands}), and
- * {@code sngw devices add|list|remove|disable|enable} ({@link DevicesCommand}).
+ * {@code sngw status} and {@code sngw clients} (the running gateway's endpoint: {@link StatusCommands}),
+ * {@code sngw devices add|list|remove|disable|enable} ({@link DevicesCommand}), {@code sngw pair} ({@link PairCommand})
+ * and {@code sngw simulate} ({@link SimulateCommand}).
  *
  * <p>Exit codes: 0 done; 1 the gateway could not start, or check-config found a problem; 2 a bad configuration at
  * {@code run}, or bad command-line usage.
@@ -22,7 +23,7 @@ import java.util.concurrent.Callable;
 @Command(name = "sngw", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "MQTT-SN gateway: bridges sensors speaking MQTT-SN over UDP to an MQTT broker.",
         subcommands = {Main.Run.class, Main.CheckConfig.class, StatusCommands.Status.class, StatusCommands.Clients.class,
-                DevicesCommand.class, PairCommand.class, Main.PrintVersion.class,
+                DevicesCommand.class, PairCommand.class, SimulateCommand.class, Main.PrintVersion.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -43,7 +43,8 @@ class GatewayAppTest {
                 // default 100 ms for the first: these tests are about the path, not about dropping stale readings.
                 .withUpstream(d.upstream().withEmbedded("127.0.0.1", 0).withQos0MaxAge(Duration.ofSeconds(30)))
                 .withPredefinedTopics(Map.of(1, "sensors/temp"))
-                .withStore(d.store().withDir(dataDir.toString()));
+                .withStore(d.store().withDir(dataDir.toString()))
+                .withHttp(d.http().withPort(0));
     }
 
     /** One MQTT-SN exchange over plain UDP: CONNECT → CONNACK, then a QoS 0 PUBLISH to predefined topic 1. */

@@ -12,11 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /** The device registry port backed by a map: enough to wire DTLS in tests until the durable registry exists. */
-final class MapDeviceRegistry implements DeviceRegistry {
+public final class MapDeviceRegistry implements DeviceRegistry {
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
 
     /** Adds a device with a PSK and no ACL patterns. */
-    MapDeviceRegistry with(String clientId, byte[] psk, boolean enabled) {
+    public MapDeviceRegistry with(String clientId, byte[] psk, boolean enabled) {
         put(new Device(clientId, psk, null, List.of(), List.of(), enabled, Instant.now(), null));
         return this;
     }

@@ -8,7 +8,6 @@ import io.sngw.core.security.Device;
 import io.sngw.sim.client.ClientOptions;
 import io.sngw.sim.client.DtlsCredentials;
 import io.sngw.sim.client.MqttSnClient;
-import io.sngw.transport.udp.dtls.DtlsOptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +37,7 @@ class DtlsAuthenticationTest extends EndToEndTest {
 
     @Override
     protected GatewayUnderTest startGateway() {
-        return GatewayUnderTest.startWithDtlsAndAuth(broker.url(), dir, DtlsOptions.loopbackEphemeral());
+        return GatewayUnderTest.startWithDtlsAndAuth(broker.url(), dir);
     }
 
     @BeforeEach
@@ -98,7 +97,7 @@ class DtlsAuthenticationTest extends EndToEndTest {
                     Instant.now(), null));
 
             GatewayUnderTest.await("the session made with the old key to be closed",
-                    () -> gateway.dtls().stats().peersKeyRevoked() == 1);
+                    () -> gateway.dtlsStats().peersKeyRevoked() == 1);
         }
         assertThrows(RuntimeException.class, () -> {
             try (MqttSnClient stale = client("alice", ALICE_KEY)) {

@@ -11,9 +11,7 @@ import io.sngw.sim.client.MqttSnClient;
 import io.sngw.sim.client.ReceivedMessage;
 import io.sngw.testing.OpenSslDtlsClient;
 import io.sngw.testing.ProbeMessage;
-import io.sngw.transport.udp.dtls.DtlsOptions;
 import io.sngw.transport.udp.dtls.DtlsStats;
-import io.sngw.transport.udp.dtls.PskLookup;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,14 +36,10 @@ class DtlsEndToEndTest extends EndToEndTest {
             "dtls-sensor", HexFormat.of().parseHex("6b6579206f662064746c732d73656e73"),
             "dtls-sleeper", HexFormat.of().parseHex("6b6579206f662064746c732d736c6565"),
             "openssl-sensor", HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f"));
-    private static final PskLookup KEY_LOOKUP = identity -> {
-        byte[] key = KEYS.get(identity);
-        return key == null ? null : key.clone();
-    };
 
     @Override
     protected GatewayUnderTest startGateway() {
-        return GatewayUnderTest.startWithDtls(broker.url(), DtlsOptions.loopbackEphemeral(), KEY_LOOKUP);
+        return GatewayUnderTest.startWithDtls(broker.url(), KEYS);
     }
 
     @BeforeEach
@@ -88,8 +82,8 @@ class DtlsEndToEndTest extends EndToEndTest {
         }
         // The sensor's PUBACK for the downward message may still be in flight when the client returns.
         GatewayUnderTest.await("CONNECT, REGISTER, PUBLISH, SUBSCRIBE and PUBACK through DTLS",
-                () -> gateway.dtls().stats().messagesIn() >= 5);
-        DtlsStats s = gateway.dtls().stats();
+                () -> gateway.dtlsStats().messagesIn() >= 5);
+        DtlsStats s = gateway.dtlsStats();
         assertEquals(1, s.handshakesCompleted(), s.toString());
         assertEquals(0, gateway.metrics().snapshot().entrySet().stream()
                 .filter(e -> e.getKey().startsWith("malformed.")).mapToLong(Map.Entry::getValue).sum(),
@@ -128,6 +122,6 @@ class DtlsEndToEndTest extends EndToEndTest {
             assertEquals(1, buffered.size(), buffered.toString());
             assertEquals("while you slept", buffered.get(0).payloadAsString());
         }
-        assertEquals(1, gateway.dtls().stats().handshakesCompleted(), "one handshake: the session outlived the sleep");
+        assertEquals(1, gateway.dtlsStats().handshakesCompleted(), "one handshake: the session outlived the sleep");
     }
 }

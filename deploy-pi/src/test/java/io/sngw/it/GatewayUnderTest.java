@@ -1,24 +1,19 @@
 package io.sngw.it;
 
-import io.sngw.bridge.mqtt.BridgeOptions;
-import io.sngw.bridge.mqtt.MqttBridge;
-import io.sngw.core.Gateway;
 import io.sngw.core.GatewayMetrics;
 import io.sngw.core.config.GatewayOptions;
-import io.sngw.core.security.AccessPolicy;
 import io.sngw.core.security.DeviceRegistry;
-import io.sngw.core.store.NoStore;
 import io.sngw.core.store.OutboundOptions;
 import io.sngw.core.store.Store;
 import io.sngw.core.store.StoreAndForwardUpstream;
 import io.sngw.deploy.GatewayApp;
-import io.sngw.store.sqlite.SqliteStore;
-import io.sngw.transport.udp.UdpOptions;
+import io.sngw.deploy.GatewayConfig;
+import io.sngw.deploy.MapDeviceRegistry;
 import io.sngw.transport.udp.UdpTransport;
-import io.sngw.transport.udp.dtls.DtlsOptions;
-import io.sngw.transport.udp.dtls.DtlsTransport;
-import io.sngw.transport.udp.dtls.PskLookup;
+import io.sngw.transport.udp.dtls.DtlsStats;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,10 +21,11 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * The real gateway, wired as deploy-pi wires it: UDP transport → core → MQTT bridge, on an ephemeral loopback
- * port, against a real broker.
+ * The real gateway, assembled by {@link GatewayApp} as deployed (UDP and DTLS transports → core → store-and-forward →
+ * MQTT bridge) from a {@link GatewayConfig} for tests: loopback on ephemeral ports, a test broker's url, the store in
+ * a test's directory (or none), T_retry 300 ms. Public for the load generator's test.
  */
-final class GatewayUnderTest implements AutoCloseable {
+public final class GatewayUnderTest implements AutoCloseable {
     static final Map<Integer, String> PREDEFINED = Map.of(1, "sensors/temp", 5, "predef/five");
 
     /** Test timing: T_retry 300 ms and N_retry 2, so that retry and give-up tests take about a second. */
@@ -40,48 +36,60 @@ final class GatewayUnderTest implements AutoCloseable {
                 .withSessionLoops(2);
     }
 
-    private final MqttBridge bridge;
-    private final Store store;
-    private final StoreAndForwardUpstream outbound;
-    private final Gateway gateway;
+    private final GatewayApp app;
     private final UdpTransport udp;
-    private final DtlsTransport dtls;
 
-    /** With {@code storeDir}: a SQLite store there and store-and-forward (ack after-store), as deployed. */
-    private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast, Path storeDir,
-                             OutboundOptions outboundOptions, boolean requireAuth, DtlsOptions dtlsOptions,
-                             PskLookup pskLookup) {
-        bridge = new MqttBridge(BridgeOptions.fromUrl(brokerUrl, "sngw-test-" + System.nanoTime()));
-        if (storeDir == null) {
-            store = NoStore.INSTANCE;
-            outbound = null;
-            gateway = new Gateway(options, bridge);
-        } else {
-            SqliteStore sqlite = SqliteStore.open(storeDir);
-            store = sqlite;
-            outbound = new StoreAndForwardUpstream(bridge, store, outboundOptions, store.load().outbound());
-            gateway = new Gateway(options, outbound, store, new AccessPolicy(sqlite, requireAuth));
-        }
-        udp = new UdpTransport(new UdpOptions("127.0.0.1", 0, broadcast, 1 << 20, 1 << 20), gateway);
-        // Without a lookup of its own, the DTLS listener takes its PSKs from the store's registry, as deployed.
-        PskLookup psks = pskLookup != null || !(store instanceof DeviceRegistry registry) ? pskLookup
-                : PskLookup.of(registry);
-        dtls = dtlsOptions == null ? null : new DtlsTransport(dtlsOptions, psks, gateway);
-        if (store instanceof DeviceRegistry registry) {
-            GatewayApp.followDeviceChanges(registry, gateway, dtls);
-        }
-        gateway.attach(udp);
-        gateway.start();
-        udp.start();
-        if (dtls != null) {
-            gateway.attach(dtls);
-            dtls.start();
-        }
-        await("the bridge to connect to " + brokerUrl, bridge::isConnected);
+    private GatewayUnderTest(GatewayApp app) {
+        this.app = app;
+        this.udp = app.udpTransport();
     }
 
-    private GatewayUnderTest(String brokerUrl, GatewayOptions options, String broadcast) {
-        this(brokerUrl, options, broadcast, null, null, false, null, null);
+    /**
+     * The configuration of a gateway under test.
+     *
+     * @param storeDir        a SQLite store there and store-and-forward (ack after-store), as deployed; null: none
+     * @param outboundOptions the durable queue's bounds (with a store)
+     * @param dtls            a DTLS listener too, PSK suites from the device registry
+     */
+    static GatewayConfig config(String brokerUrl, GatewayOptions options, String broadcast, Path storeDir,
+                                OutboundOptions outboundOptions, boolean requireAuth, boolean dtls) {
+        GatewayConfig d = GatewayConfig.defaults();
+        GatewayConfig.UpstreamSettings u = d.upstream();
+        // A client id of its own (tests share a broker), no retained status line among what tests count, a clean
+        // session, and QoS 0 not stamped stale after 100 ms on a loaded test machine.
+        GatewayConfig.UpstreamSettings upstream = new GatewayConfig.UpstreamSettings(brokerUrl,
+                "sngw-test-" + System.nanoTime(), null, null, u.keepAlive(), u.connectTimeout(), u.reconnectMin(),
+                u.reconnectMax(), u.maxInflight(), u.embeddedBind(), 0, true, null, u.tls(), null, u.protocol(),
+                Duration.ofMinutes(1));
+        OutboundOptions q = outboundOptions != null ? outboundOptions : OutboundOptions.defaults();
+        GatewayConfig.StoreSettings store = new GatewayConfig.StoreSettings(
+                storeDir == null ? GatewayConfig.NO_STORE : storeDir.toString(), true, false, q.maxMessages(),
+                q.maxBytes(), q.maxAge(), q.window(), q.maxQos0Offline(), q.writeDelay(), q.maxLag());
+        return d.withCoreOptions(options)
+                .withUdp(new GatewayConfig.UdpSettings("127.0.0.1", 0, broadcast))
+                .withDtls(d.dtls().withEnabled(dtls).withBind("127.0.0.1", 0))
+                .withUpstream(upstream)
+                .withStore(store)
+                .withSecurity(new GatewayConfig.SecuritySettings(requireAuth))
+                .withHttp(d.http().withPort(0)); // the operator's endpoint too, as deployed, on a port of its own
+    }
+
+    /** Starts {@code config} and waits for the bridge to connect; {@code devices} as for {@link GatewayApp}. */
+    static GatewayUnderTest start(GatewayConfig config, DeviceRegistry devices) {
+        GatewayApp app = new GatewayApp(config, devices);
+        try {
+            app.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        await("the bridge to connect to " + config.upstream().url(), app::brokerConnected);
+        return new GatewayUnderTest(app);
+    }
+
+    private static GatewayUnderTest start(String brokerUrl, GatewayOptions options, String broadcast, Path storeDir,
+                                          OutboundOptions outboundOptions, boolean requireAuth, boolean dtls,
+                                          DeviceRegistry devices) {
+        return start(config(brokerUrl, options, broadcast, storeDir, outboundOptions, requireAuth, dtls), devices);
     }
 
     static GatewayUnderTest startDurable(String brokerUrl, Path storeDir) {
@@ -89,66 +97,67 @@ final class GatewayUnderTest implements AutoCloseable {
     }
 
     static GatewayUnderTest startDurable(String brokerUrl, Path storeDir, OutboundOptions outbound) {
-        return new GatewayUnderTest(brokerUrl, options(), null, storeDir, outbound, false, null, null);
+        return start(brokerUrl, options(), null, storeDir, outbound, false, false, null);
     }
 
     /** Durable, and admitting only the devices in the store's registry ({@link #devices()}), with their ACLs. */
     static GatewayUnderTest startWithAuth(String brokerUrl, Path storeDir) {
-        return new GatewayUnderTest(brokerUrl, options(), null, storeDir, OutboundOptions.defaults(), true, null, null);
+        return start(brokerUrl, options(), null, storeDir, null, true, false, null);
     }
 
-    /** With a DTLS listener too (on an ephemeral loopback port), its PSKs from {@code pskLookup}. */
-    static GatewayUnderTest startWithDtls(String brokerUrl, DtlsOptions dtlsOptions, PskLookup pskLookup) {
-        return new GatewayUnderTest(brokerUrl, options(), null, null, null, false, dtlsOptions, pskLookup);
+    /** With a DTLS listener too (on an ephemeral loopback port), no store, these PSKs by identity (= client id). */
+    static GatewayUnderTest startWithDtls(String brokerUrl, Map<String, byte[]> psks) {
+        MapDeviceRegistry devices = new MapDeviceRegistry();
+        psks.forEach((identity, key) -> devices.with(identity, key, true));
+        return start(brokerUrl, options(), null, null, null, false, true, devices);
     }
 
     /**
      * DTLS and authentication as deployed: the store's registry admits devices and gives the DTLS listener its PSKs
      * (enabled devices only).
      */
-    static GatewayUnderTest startWithDtlsAndAuth(String brokerUrl, Path storeDir, DtlsOptions dtlsOptions) {
-        return new GatewayUnderTest(brokerUrl, options(), null, storeDir, OutboundOptions.defaults(), true,
-                dtlsOptions, null);
+    static GatewayUnderTest startWithDtlsAndAuth(String brokerUrl, Path storeDir) {
+        return start(brokerUrl, options(), null, storeDir, null, true, true, null);
     }
 
-    /** The DTLS listener; null unless started with DTLS. */
-    DtlsTransport dtls() {
-        return dtls;
+    static GatewayUnderTest start(String brokerUrl) {
+        return start(brokerUrl, options());
+    }
+
+    public static GatewayUnderTest start(String brokerUrl, GatewayOptions options) {
+        return start(brokerUrl, options, null);
+    }
+
+    static GatewayUnderTest start(String brokerUrl, GatewayOptions options, String broadcast) {
+        return start(brokerUrl, options, broadcast, null, null, false, false, null);
+    }
+
+    /** The DTLS listener's counters; null unless started with DTLS. */
+    DtlsStats dtlsStats() {
+        return app.dtlsStats();
     }
 
     InetSocketAddress dtlsAddress() {
-        return dtls.localAddress();
+        return app.dtlsAddress();
     }
 
-    /** The durable store, or {@link NoStore}. */
+    /** The durable store, or {@code NoStore}. */
     Store store() {
-        return store;
+        return app.store();
     }
 
-    /** The device registry; only with a store. */
+    /** The device registry; only with a store (or DTLS keys). */
     DeviceRegistry devices() {
-        return (DeviceRegistry) store;
+        return app.devices();
     }
 
     /** The store-and-forward queue; null without a store. */
     StoreAndForwardUpstream outbound() {
-        return outbound;
+        return app.outbound();
     }
 
-    static GatewayUnderTest start(String brokerUrl) {
-        return new GatewayUnderTest(brokerUrl, options(), null);
-    }
-
-    static GatewayUnderTest start(String brokerUrl, GatewayOptions options) {
-        return new GatewayUnderTest(brokerUrl, options, null);
-    }
-
-    static GatewayUnderTest start(String brokerUrl, GatewayOptions options, String broadcast) {
-        return new GatewayUnderTest(brokerUrl, options, broadcast);
-    }
-
-    InetSocketAddress address() {
-        return udp.localAddress();
+    public InetSocketAddress address() {
+        return app.udpAddress();
     }
 
     Sensor sensor() {
@@ -170,16 +179,16 @@ final class GatewayUnderTest implements AutoCloseable {
     }
 
     GatewayMetrics metrics() {
-        return gateway.metrics();
+        return app.coreMetrics();
     }
 
     /** Sessions the gateway holds, connected or not. */
     int sessionCount() {
-        return gateway.sessionCount();
+        return app.sessionsHeld();
     }
 
     boolean brokerConnected() {
-        return bridge.isConnected();
+        return app.brokerConnected();
     }
 
     static void await(String what, BooleanSupplier condition) {
@@ -199,11 +208,6 @@ final class GatewayUnderTest implements AutoCloseable {
 
     @Override
     public void close() {
-        if (dtls != null) {
-            dtls.close();
-        }
-        udp.close();
-        gateway.close();
-        store.close();
+        app.close();
     }
 }

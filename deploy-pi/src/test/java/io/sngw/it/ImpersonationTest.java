@@ -14,8 +14,6 @@ import io.sngw.sim.client.ClientOptions;
 import io.sngw.sim.client.DtlsCredentials;
 import io.sngw.sim.client.MqttSnClient;
 import io.sngw.sim.client.ReceivedMessage;
-import io.sngw.transport.udp.dtls.DtlsOptions;
-import io.sngw.transport.udp.dtls.PskLookup;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -44,7 +43,7 @@ class ImpersonationTest extends EndToEndTest {
 
     @Override
     protected GatewayUnderTest startGateway() {
-        return GatewayUnderTest.startWithDtlsAndAuth(broker.url(), dir, DtlsOptions.loopbackEphemeral());
+        return GatewayUnderTest.startWithDtlsAndAuth(broker.url(), dir);
     }
 
     @BeforeEach
@@ -129,8 +128,7 @@ class ImpersonationTest extends EndToEndTest {
      */
     @Test
     void aSessionProvedOverDtlsIsNotTakenOverFromPlainUdpEvenWithoutRequireAuth() {
-        PskLookup keys = identity -> identity.equals("valve") ? VALVE_KEY.clone() : null;
-        try (GatewayUnderTest open = GatewayUnderTest.startWithDtls(broker.url(), DtlsOptions.loopbackEphemeral(), keys);
+        try (GatewayUnderTest open = GatewayUnderTest.startWithDtls(broker.url(), Map.of("valve", VALVE_KEY));
              MqttSnClient valve = dtlsClient(open, "valve", VALVE_KEY); Sensor attacker = open.sensor()) {
             assertEquals(new ConnAck(ReturnCode.ACCEPTED), valve.connect("valve", 60, false));
 

@@ -94,7 +94,7 @@ public final class Flood {
             System.err.println("flood: the gateway must be on a loopback address: " + gateway);
             System.exit(2);
         }
-        Duration duration = LoadGenerator.parseDuration(args[2]);
+        Duration duration = LoadGeneratorCommand.parseDuration(args[2]);
         long sent = run(gateway, Integer.parseInt(args[1]), duration, "flooder");
         System.out.printf("flood: %d datagrams in %s (%.0f/s)%n", sent, duration, sent / (duration.toMillis() / 1000.0));
     }

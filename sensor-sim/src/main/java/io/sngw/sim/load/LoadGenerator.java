@@ -1,19 +1,17 @@
 package io.sngw.sim.load;
 
-import io.sngw.sim.client.RetryPolicy;
 import org.HdrHistogram.Histogram;
 
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -31,12 +29,13 @@ import java.util.concurrent.locks.LockSupport;
  * CONNECT, REGISTER and QoS 1/2 PUBLISHes as real ones do, and a publish fails only once its retries are spent: the
  * loss is then what a real sensor sees, e.g. beside a flood that makes the kernel drop some of its datagrams.
  *
- * <p>Nothing is paced: QoS 0 sensors send as fast as their socket takes it. What the gateway cannot take (its UDP
+ * <p>Nothing is paced unless a rate is offered ({@link #offering}): QoS 0 sensors send as fast as their socket takes it. What the gateway cannot take (its UDP
  * receive buffer overflowing) is lost, and that loss is reported as it is measured at the broker. QoS 1/2 sensors
  * (and the Paho reference) each have a thread of their own; QoS 0 and -1 sensors, which wait for nothing, take
  * turns on a few shared threads, one message each per round, each still on its own socket.
  *
- * <p>Plain-Java use: {@code LoadResult r = new LoadGenerator(options).run();}. Command line: see {@link #usage()}.
+ * <p>Plain-Java use: {@code LoadResult r = new LoadGenerator(options).run();}. Command line: see
+ * {@link LoadGeneratorCommand#usage()}.
  */
 public final class LoadGenerator {
     private static final System.Logger LOG = System.getLogger(LoadGenerator.class.getName());
@@ -48,24 +47,28 @@ public final class LoadGenerator {
      * second sender only took CPU from the gateway (100 sensors: ~22k delivered/s with two, ~25-33k with one).
      */
     static final int UNWINDOWED_SENDERS = 1;
-    /** {@code --retries} when only {@code --retry} is given: the spec's N_retry is 3 to 5. */
-    static final int DEFAULT_RETRIES = 5;
 
     private final LoadOptions options;
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean stop;
     private volatile long measureDeadlineNanos;
 
-    /** QoS 0/-1: messages a second offered by all sensors together; 0 = as fast as the sockets take them. */
+    /** Messages a second offered by all sensors together; 0 = as fast as the sockets (or windows) take them. */
     private double offeredPerSecond;
+    /** MQTT-SN sensors sleep this long between their messages ({@link #sleeping}); zero: always awake. */
+    private Duration sleep = Duration.ZERO;
+    /** The sensors of the run in progress and their broker-side counter, for {@link #progress()}. */
+    private final List<Sensor> running = new CopyOnWriteArrayList<>();
+    private volatile BrokerCounter liveCounter;
 
     public LoadGenerator(LoadOptions options) {
         this.options = options;
     }
 
     /**
-     * Paces QoS 0/-1 sensors to {@code perSecond} messages a second, all together (a fixed offered load, e.g. more
-     * than the broker takes, to see what a gateway drops); 0 = unpaced. Windowed (QoS 1/2) sensors are not paced.
+     * Paces the sensors to {@code perSecond} messages a second, all together (a fixed offered load, e.g. more than the
+     * broker takes, to see what a gateway drops); 0 = unpaced. QoS 1/2 sensors each keep their share of the rate, and
+     * send more slowly still when their window is full.
      */
     public LoadGenerator offering(double perSecond) {
         if (perSecond < 0 || Double.isNaN(perSecond)) {
@@ -73,6 +76,36 @@ public final class LoadGenerator {
         }
         this.offeredPerSecond = perSecond;
         return this;
+    }
+
+    /**
+     * Makes the MQTT-SN sensors battery sensors: between two messages each sleeps, announcing {@code between}
+     * (DISCONNECT with a duration), and wakes with a CONNECT that keeps its session to publish the next. With QoS 1/2
+     * the publish is then answered before the sensor sleeps again, and its ack latency counts from the wake-up.
+     * Zero: always awake. Not for QoS -1 or the Paho reference.
+     */
+    public LoadGenerator sleeping(Duration between) {
+        if (between.isNegative() || between.toSeconds() > 0xFFFF) {
+            throw new IllegalArgumentException("sleep must be 0..65535 s: " + between);
+        }
+        this.sleep = between;
+        return this;
+    }
+
+    /** What the run in progress has done so far; {@link Progress#NONE} before it has sensors. */
+    public Progress progress() {
+        long sent = 0, acked = 0, lost = 0;
+        for (Sensor s : running) {
+            synchronized (s) {
+                for (int phase = 0; phase < 2; phase++) {
+                    sent += s.sent[phase];
+                    acked += s.accepted[phase];
+                    lost += s.refused[phase] + s.failed[phase];
+                }
+            }
+        }
+        BrokerCounter counter = liveCounter;
+        return new Progress(sent, acked, lost, counter == null ? 0 : counter.delivered());
     }
 
     /**
@@ -90,14 +123,17 @@ public final class LoadGenerator {
         } catch (Exception e) {
             throw new IllegalStateException("cannot subscribe at the broker " + options.brokerUrl() + ": " + e, e);
         }
+        liveCounter = counter;
         List<Sensor> sensors = new ArrayList<>();
         try {
             for (int i = 0; i < options.sensors(); i++) {
                 // MQTT-SN client ids: 1..23 characters.
                 String clientId = "lg" + runTag + "-" + i;
                 SensorLink link = options.reference() ? new SensorLink.Paho(options, i, clientId)
-                        : new SensorLink.MqttSn(options, i, clientId);
-                sensors.add(new Sensor(i, link));
+                        : new SensorLink.MqttSn(options, i, clientId, sleep);
+                Sensor sensor = new Sensor(i, link);
+                sensors.add(sensor);
+                running.add(sensor);
             }
             return drive(sensors, counter);
         } finally {
@@ -392,7 +428,13 @@ public final class LoadGenerator {
         private void runPhase(byte phase, long deadline, long count) throws InterruptedException {
             boolean windowed = link.windowed();
             long windowWait = options.answerTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+            // This sensor's share of an offered rate, its first message staggered so that the sensors take turns.
+            double nanosPerSend = offeredPerSecond > 0 ? 1e9 * options.sensors() / offeredPerSecond : 0;
+            long start = System.nanoTime() + (long) (nanosPerSend * index / options.sensors());
             for (long n = 0; !stop && (count == 0 || n < count) && System.nanoTime() - deadline < 0; n++) {
+                if (nanosPerSend > 0 && !awaitTurn(start + (long) (n * nanosPerSend), deadline)) {
+                    return;
+                }
                 if (windowed && !window.tryAcquire(windowWait, TimeUnit.NANOSECONDS)) {
                     error("sensor " + index + ": the window stayed full past the ack timeout");
                     return;
@@ -401,6 +443,18 @@ public final class LoadGenerator {
                     return;
                 }
             }
+        }
+
+        /** Parks until {@code due}; false when the run stops or its deadline comes first. */
+        private boolean awaitTurn(long due, long deadline) {
+            for (long now = System.nanoTime(); now - due < 0; now = System.nanoTime()) {
+                if (stop || now - deadline >= 0) {
+                    return false;
+                }
+                // in slices, so that the end of the run is not missed by a sensor with seconds between messages
+                LockSupport.parkNanos(Math.min(due - now, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+            return !stop;
         }
 
         /** Sends this sensor's next message (holding a window permit when windowed); false when the sensor stops. */
@@ -473,137 +527,8 @@ public final class LoadGenerator {
         return c.getClass().getSimpleName() + ": " + c.getMessage();
     }
 
-    // --------------------------------------------------------------------------------------------- command line
-
-    static String usage() {
-        return """
-                usage: LoadGenerator [options]
-                  --gateway HOST:PORT     the gateway's UDP address, loopback only (127.0.0.1:1884)
-                  --broker URL            the broker the gateway bridges to, counted there (tcp://127.0.0.1:1883)
-                  --sensors N             simulated sensors, one UDP socket each (1)
-                  --qos Q                 -1, 0, 1 or 2 (1)
-                  --window W              QoS 1/2 publishes outstanding per sensor (1)
-                  --messages M            measured messages per sensor; 0 = until --duration (1000)
-                  --duration D            measured phase length, or its cap with --messages (10s)
-                  --warmup D              warm-up before it, not in the figures; 0 = none (2s)
-                  --payload B             payload bytes, at least %d (32)
-                  --prefix P              topic prefix: sensor i publishes to P/i (sngw-load/<random>)
-                  --ack-timeout D         QoS 1/2: wait for an ack, no resends (5s)
-                  --retry D               resend CONNECT, REGISTER and QoS 1/2 PUBLISHes unanswered after D, as a
-                                          real sensor does (T_retry); off by default
-                  --retries N             with --retry: resends at most (N_retry, 5)
-                  --drain-timeout D       wait for the broker to receive the rest after sending ends (10s)
-                  --predefined-base ID    QoS -1: sensor i uses predefined topic id ID+i (mapped to P/i at the gateway)
-                  --rate N                QoS 0/-1: offer N messages a second, all sensors together (0 = unpaced)
-                  --reference             Paho clients publish straight to the broker (no gateway): the reference
-                  --label L               scenario name in the --row output
-                  --row                   print one tab-separated row on stdout (the report goes to stderr)
-                  --header                print the header of --row and exit
-                durations: 500ms, 10s, 2m; a bare number is seconds
-                """.formatted(Payload.HEADER_BYTES);
-    }
-
+    /** The command line: see {@link LoadGeneratorCommand#usage()}. */
     public static void main(String[] args) {
-        LoadOptions d = LoadOptions.defaults();
-        var gateway = d.gateway();
-        String broker = d.brokerUrl();
-        int sensors = d.sensors(), qos = d.qos(), window = d.window(), payload = d.payloadSize();
-        int predefinedBase = d.predefinedBase();
-        long messages = d.messagesPerSensor();
-        Duration duration = d.duration(), warmup = d.warmup(), ackTimeout = d.ackTimeout();
-        Duration drainTimeout = d.drainTimeout();
-        String prefix = d.topicPrefix();
-        boolean reference = false;
-        Duration retryInterval = null;
-        int retries = DEFAULT_RETRIES;
-        String label = null;
-        double rate = 0;
-        boolean row = false;
-        LoadOptions options;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--help", "-h" -> {
-                        System.out.print(usage());
-                        return;
-                    }
-                    case "--header" -> {
-                        System.out.println(LoadResult.header());
-                        return;
-                    }
-                    case "--row" -> row = true;
-                    case "--reference" -> reference = true;
-                    default -> {
-                        if (i + 1 >= args.length) {
-                            throw new IllegalArgumentException(a + " needs a value (or is unknown); see --help");
-                        }
-                        String v = args[++i];
-                        switch (a) {
-                            case "--gateway" -> gateway = LoadOptions.parseHostPort(v);
-                            case "--broker" -> broker = v;
-                            case "--sensors" -> sensors = Integer.parseInt(v);
-                            case "--qos" -> qos = Integer.parseInt(v);
-                            case "--window" -> window = Integer.parseInt(v);
-                            case "--messages" -> messages = Long.parseLong(v);
-                            case "--duration" -> duration = parseDuration(v);
-                            case "--warmup" -> warmup = parseDuration(v);
-                            case "--payload" -> payload = Integer.parseInt(v);
-                            case "--prefix" -> prefix = v;
-                            case "--ack-timeout" -> ackTimeout = parseDuration(v);
-                            case "--drain-timeout" -> drainTimeout = parseDuration(v);
-                            case "--predefined-base" -> predefinedBase = Integer.parseInt(v);
-                            case "--label" -> label = v;
-                            case "--retry" -> retryInterval = parseDuration(v);
-                            case "--retries" -> retries = Integer.parseInt(v);
-                            case "--rate" -> rate = Double.parseDouble(v);
-                            default -> throw new IllegalArgumentException("unknown option " + a + "; see --help");
-                        }
-                    }
-                }
-            }
-            options = new LoadOptions(gateway, broker, sensors, qos, window, messages, duration, warmup, payload,
-                    prefix, ackTimeout, drainTimeout, predefinedBase, reference,
-                    retryInterval == null ? RetryPolicy.none() : new RetryPolicy(retryInterval, retries));
-        } catch (IllegalArgumentException e) {
-            System.err.println("load generator: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        PrintStream report = row ? System.err : System.out;
-        report.println("load generator: " + options.describe() + ", gateway " + options.gateway() + ", broker "
-                + options.brokerUrl() + ", topics " + options.topicPrefix() + "/#");
-        LoadResult result;
-        try {
-            result = new LoadGenerator(options).offering(rate).run();
-        } catch (IllegalStateException e) {
-            System.err.println("load generator: " + e.getMessage());
-            System.exit(1);
-            return;
-        } catch (InterruptedException e) {
-            System.exit(130);
-            return;
-        }
-        report.print(result.report());
-        if (row) {
-            System.out.println(result.row(label != null ? label : options.describe()));
-        }
-        System.exit(0); // Paho and client threads are daemons or closed; exit regardless of stragglers
-    }
-
-    static Duration parseDuration(String v) {
-        String s = v.strip().toLowerCase(Locale.ROOT);
-        try {
-            if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            } else if (s.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
-            } else if (s.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
-            }
-            return Duration.ofSeconds(Long.parseLong(s));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a duration (500ms, 10s, 2m): " + v);
-        }
+        LoadGeneratorCommand.main(args);
     }
 }

@@ -45,9 +45,22 @@ interface SensorLink extends AutoCloseable {
         private final int qos;
         private final TopicRef topic;
         private final boolean connected;
+        private final String clientId;
+        /** Announced in each DISCONNECT between messages; 0: always awake. */
+        private final int sleepSeconds;
 
         MqttSn(LoadOptions options, int index, String clientId) {
+            this(options, index, clientId, Duration.ZERO);
+        }
+
+        /** @param sleep between messages the sensor sleeps, announcing this (whole seconds, at least 1); zero: never */
+        MqttSn(LoadOptions options, int index, String clientId, Duration sleep) {
             this.qos = options.qos();
+            this.clientId = clientId;
+            this.sleepSeconds = sleep.isZero() ? 0 : (int) Math.max(1, sleep.toSeconds());
+            if (sleepSeconds > 0 && qos == -1) {
+                throw new IllegalArgumentException("a QoS -1 sensor never connects, so it cannot sleep");
+            }
             // The client's own window is wider than ours: the generator bounds what is outstanding (and times the
             // acknowledgement from the moment the PUBLISH goes out), the client must never block on top of it.
             // With retries (--retry) CONNECT, REGISTER and QoS 1/2 PUBLISHes are resent as a real sensor resends them.
@@ -72,6 +85,9 @@ interface SensorLink extends AutoCloseable {
                                 + " refused: " + regAck.returnCode());
                     }
                     topic = new TopicRef.Registered(regAck.topicId());
+                    if (sleepSeconds > 0) {
+                        c.sleep(sleepSeconds); // asleep until its first message is due
+                    }
                 }
             } catch (RuntimeException e) {
                 c.close();
@@ -82,6 +98,9 @@ interface SensorLink extends AutoCloseable {
 
         @Override
         public CompletableFuture<Boolean> publish(byte[] payload) {
+            if (sleepSeconds > 0) {
+                return publishAwake(payload);
+            }
             switch (qos) {
                 case -1 -> {
                     client.publishWithoutConnection(topic, payload);
@@ -96,6 +115,27 @@ interface SensorLink extends AutoCloseable {
                             .thenApply(ack -> ack.returnCode() == ReturnCode.ACCEPTED);
                 }
             }
+        }
+
+        /**
+         * A battery sensor's cycle: wake with CONNECT (clean session off: the gateway kept the session and its topic
+         * id), publish and wait for the answer, sleep again (DISCONNECT with the duration).
+         */
+        private CompletableFuture<Boolean> publishAwake(byte[] payload) {
+            ConnAck connAck = client.connect(clientId, KEEP_ALIVE_SECONDS, false);
+            if (connAck.returnCode() != ReturnCode.ACCEPTED) {
+                throw new IllegalStateException("wake-up CONNECT refused: " + connAck.returnCode());
+            }
+            CompletableFuture<Boolean> answer = null;
+            if (qos == 0) {
+                client.publishQos0(topic, false, payload);
+            } else {
+                answer = client.publishAsync(topic, qos, payload)
+                        .thenApply(ack -> ack.returnCode() == ReturnCode.ACCEPTED);
+                answer.handle((ok, failure) -> null).join();
+            }
+            client.sleep(sleepSeconds);
+            return answer;
         }
 
         @Override

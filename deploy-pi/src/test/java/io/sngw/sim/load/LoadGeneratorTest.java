@@ -1,15 +1,11 @@
 package io.sngw.sim.load;
 
-import io.sngw.bridge.mqtt.BridgeOptions;
-import io.sngw.bridge.mqtt.MqttBridge;
-import io.sngw.core.Gateway;
 import io.sngw.core.config.GatewayOptions;
+import io.sngw.it.GatewayUnderTest;
 import io.sngw.sim.client.RetryPolicy;
 import io.sngw.testing.BrokerProbe;
 import io.sngw.testing.MosquittoBroker;
 import io.sngw.testing.ProbeMessage;
-import io.sngw.transport.udp.UdpOptions;
-import io.sngw.transport.udp.UdpTransport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,38 +19,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The load generator in a tiny mode against the real gateway (UDP transport → core → MQTT bridge, wired in this
- * JVM) and a private Mosquitto. Only correctness is asserted: counts, loss, duplicates. Never timing.
+ * The load generator in a tiny mode against the real gateway (assembled by GatewayApp in this JVM, as deployed) and a
+ * private Mosquitto. Only correctness is asserted: counts, loss, duplicates. Never timing.
  */
 class LoadGeneratorTest {
     private static MosquittoBroker broker;
-    private static Gateway gateway;
-    private static UdpTransport udp;
-    private static MqttBridge bridge;
+    private static GatewayUnderTest gateway;
 
     @BeforeAll
-    static void startGateway() throws InterruptedException {
+    static void startGateway() {
         broker = MosquittoBroker.start();
-        bridge = new MqttBridge(BridgeOptions.fromUrl(broker.url(), "sngw-load-test-" + System.nanoTime()));
-        gateway = new Gateway(GatewayOptions.defaults().withSessionLoops(2), bridge);
-        udp = new UdpTransport(new UdpOptions("127.0.0.1", 0, null, 1 << 20, 1 << 20), gateway);
-        gateway.attach(udp);
-        gateway.start();
-        udp.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!bridge.isConnected()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the bridge did not connect to " + broker.url());
-            }
-            Thread.sleep(20);
-        }
+        gateway = GatewayUnderTest.start(broker.url(), GatewayOptions.defaults().withSessionLoops(2));
     }
 
     @AfterAll
     static void stopGateway() {
-        if (udp != null) {
-            udp.close();
-        }
         if (gateway != null) {
             gateway.close();
         }
@@ -65,7 +44,7 @@ class LoadGeneratorTest {
 
     private static LoadOptions tiny() {
         return LoadOptions.defaults()
-                .withGateway(udp.localAddress())
+                .withGateway(gateway.address())
                 .withBrokerUrl(broker.url())
                 .withSensors(3)
                 .withMessagesPerSensor(50)

@@ -1,4 +1,4 @@
-package io.sngw.deploy;
+package io.sngw.broker.embedded;
 
 import io.sngw.core.Plural;
 
@@ -74,7 +74,7 @@ final class EmbeddedBrokerLogFilter implements Filter {
             long leftOut = queueFullLeftOut.getAndSet(0);
             if (leftOut > 0) {
                 record.setMessage(message + " (and " + Plural.of(leftOut, "more such warning")
-                        + " in the last " + Durations.format(java.time.Duration.ofNanos(periodNanos))
+                        + " in the last " + TimeUnit.NANOSECONDS.toSeconds(periodNanos) + "s"
                         + ", left out: the embedded broker is overloaded)");
             }
         }

@@ -1,4 +1,4 @@
-package io.sngw.deploy;
+package io.sngw.broker.embedded;
 
 import io.sngw.testing.BrokerProbe;
 import org.junit.jupiter.api.AfterEach;
@@ -83,13 +83,13 @@ class EmbeddedBrokerLateAckTest {
         Class<?> server = Class.forName("io.moquette.broker.Server");
         assertNotEquals(server.getProtectionDomain().getCodeSource().getLocation(),
                 session.getProtectionDomain().getCodeSource().getLocation(),
-                "io.moquette.broker.Session must come from deploy-pi, not from the Moquette jar");
+                "io.moquette.broker.Session must come from broker-embedded, not from the Moquette jar");
         Properties pom = new Properties();
         try (InputStream in = server.getResourceAsStream("/META-INF/maven/io.moquette/moquette-broker/pom.properties")) {
             pom.load(in);
         }
         assertEquals("0.17", pom.getProperty("version"),
-                "deploy-pi's io.moquette.broker.Session is a patched copy of Moquette 0.17's: redo the patch for the "
+                "broker-embedded's io.moquette.broker.Session is a patched copy of Moquette 0.17's: redo the patch for the "
                         + "new version (or drop it if the new version has the fix), then update this assertion");
     }
 

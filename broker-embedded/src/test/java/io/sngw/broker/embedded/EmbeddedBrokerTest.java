@@ -1,4 +1,4 @@
-package io.sngw.deploy;
+package io.sngw.broker.embedded;
 
 import io.sngw.testing.BrokerProbe;
 import io.sngw.testing.ProbeMessage;

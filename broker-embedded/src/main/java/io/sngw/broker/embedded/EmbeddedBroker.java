@@ -1,4 +1,4 @@
-package io.sngw.deploy;
+package io.sngw.broker.embedded;
 
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;

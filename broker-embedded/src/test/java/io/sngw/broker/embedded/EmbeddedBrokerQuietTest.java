@@ -1,4 +1,4 @@
-package io.sngw.deploy;
+package io.sngw.broker.embedded;
 
 import io.sngw.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;

@@ -117,11 +117,13 @@ class EmbeddedBrokerLateAckTest {
      * With the loop dead the CONNECT is never answered.
      */
     private void assertStillServes(String clientId) throws IOException {
+        // A CONNACK is the first sign of life; the subscription and the delivery below are the proof. (Waiting for the
+        // broker to close the connection after a DISCONNECT here, as a client need not, once went unanswered for 15 s
+        // in CI while the loop went on serving: a client closes its own end after DISCONNECT, so this one does too.)
         try (Wire again = Wire.connect(broker.port(), clientId)) {
             again.sendTogether(Wire.DISCONNECT);
-            again.awaitClosedByBroker();
         } catch (SocketTimeoutException e) {
-            fail("no CONNACK (or no close after DISCONNECT) within " + WAIT.toSeconds() + " s for client id " + clientId
+            fail("no CONNACK within " + WAIT.toSeconds() + " s for client id " + clientId
                     + ": the Moquette session event loop serving it has died (Moquette logs why, at WARNING)", e);
         }
         String topic = "alive/" + clientId;

@@ -119,7 +119,8 @@ class EmbeddedBrokerLateAckTest {
     private void assertStillServes(String clientId) throws IOException {
         // A CONNACK is the first sign of life; the subscription and the delivery below are the proof. (Waiting for the
         // broker to close the connection after a DISCONNECT here, as a client need not, once went unanswered for 15 s
-        // in CI right after the CONNACK, cause not found: a client closes its own end after DISCONNECT, so this one does too.)
+        // in CI right after the CONNACK, cause not found: a client closes its own end after DISCONNECT, so this one
+        // does too.)
         try (Wire again = Wire.connect(broker.port(), clientId)) {
             again.sendTogether(Wire.DISCONNECT);
         } catch (SocketTimeoutException e) {

@@ -16,7 +16,7 @@
 
 /*
  * sngw: this file is Moquette 0.17's io.moquette.broker.Session (from moquette-broker-0.17-sources.jar), changed
- * only in cleanUp(). Being in deploy-pi's own classes it comes before the Moquette jar on the class path and in
+ * only in cleanUp() and in bounding the session queue (MAX_QUEUED_MESSAGES, see below). Being in deploy-pi's own classes it comes before the Moquette jar on the class path and in
  * sngw.jar, and so replaces the original. Why: cleanUp() released every in-flight message but left it in
  * inflightWindow (and qos2Receiving), so an acknowledgement that arrives after the client's DISCONNECT (a PUBACK
  * or PUBREC behind the DISCONNECT, which Paho sends when its quiesce time runs out, or a PUBREL) found the message
@@ -66,6 +66,14 @@ class Session {
     // By specification session expiry value of 0xEFFFFFFF (UINT_MAX) (seconds) means
     // session that doesn't expire, it's ~68 years.
     static final int INFINITE_EXPIRY = Integer.MAX_VALUE;
+
+    /**
+     * sngw: QoS 1/2 messages held for one subscriber beyond its in-flight window; newer ones are dropped, as
+     * Mosquitto's max_queued_messages (same default) does. Moquette's in-memory queue had no bound: a subscriber
+     * slower than the sensors' flood (bench/pi-memory's QoS 1 load) queued ~600 bytes of heap per message until the
+     * gateway's 40 MB heap ran out and the JVM ended (OutOfMemoryError), taking the gateway down with the broker.
+     */
+    static final int MAX_QUEUED_MESSAGES = 1000;
 
     static class InFlightPacket implements Delayed {
 
@@ -125,6 +133,9 @@ class Session {
     private final DelayQueue<InFlightPacket> inflightTimeouts = new DelayQueue<>();
     private final Map<Integer, MqttPublishMessage> qos2Receiving = new HashMap<>();
     private final AtomicInteger inflightSlots = new AtomicInteger(INFLIGHT_WINDOW_SIZE); // this should be configurable
+    // sngw: how many messages sessionQueue holds (it cannot say), and how many were dropped since it was last full.
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger droppedWhileFull = new AtomicInteger();
     private final ISessionsRepository.SessionData data;
 
     Session(ISessionsRepository.SessionData data, boolean clean, Will will, SessionMessageQueue<SessionRegistry.EnqueuedMessage> sessionQueue) {
@@ -324,11 +335,7 @@ class Session {
 
             // TODO drainQueueToConnection();?
         } else {
-            final SessionRegistry.PublishedMessage msg = new SessionRegistry.PublishedMessage(topic, qos, payload, retained);
-            // Adding to a queue, retain.
-            msg.retain();
-            sessionQueue.enqueue(msg);
-            LOG.debug("Enqueue to peer session");
+            enqueueBounded(topic, qos, payload, retained);
         }
     }
 
@@ -354,11 +361,25 @@ class Session {
 
             drainQueueToConnection();
         } else {
-            final SessionRegistry.PublishedMessage msg = new SessionRegistry.PublishedMessage(topic, qos, payload, retained);
-            // Adding to a queue, retain.
-            msg.retain();
-            sessionQueue.enqueue(msg);
+            enqueueBounded(topic, qos, payload, retained);
         }
+    }
+
+    /** sngw: queues the message unless MAX_QUEUED_MESSAGES are queued; then drops it, logging once per full spell. */
+    private void enqueueBounded(Topic topic, MqttQoS qos, ByteBuf payload, boolean retained) {
+        if (queued.get() >= MAX_QUEUED_MESSAGES) {
+            if (droppedWhileFull.getAndIncrement() == 0) {
+                LOG.warn("Subscriber {} is slower than its publishers: {} messages queued for it, dropping newer ones "
+                        + "until it catches up", getClientID(), MAX_QUEUED_MESSAGES);
+            }
+            return;
+        }
+        final SessionRegistry.PublishedMessage msg = new SessionRegistry.PublishedMessage(topic, qos, payload, retained);
+        // Adding to a queue, retain.
+        msg.retain();
+        sessionQueue.enqueue(msg);
+        queued.incrementAndGet();
+        LOG.debug("Enqueue to peer session");
     }
 
     private boolean canSkipQueue(MQTTConnection localMqttConnectionRef) {
@@ -448,6 +469,9 @@ class Session {
                 // Our message was already fetched by another Thread.
                 return;
             }
+            if (queued.decrementAndGet() < MAX_QUEUED_MESSAGES / 2) {
+                droppedWhileFull.set(0);
+            }
             inflightSlots.decrementAndGet();
             int sendPacketId = mqttConnection.nextPacketId();
 
@@ -506,6 +530,7 @@ class Session {
         // in case of in memory session queues all contained messages
         // has to be released.
         sessionQueue.closeAndPurge();
+        queued.set(0);
         // sngw: forget what is released here, so that a late PUBACK, PUBREC, PUBCOMP or PUBREL finds nothing to
         // release again (it gets the "not matching packetId" warning instead), and the resender nothing to resend.
         inflightTimeouts.clear();

@@ -1,0 +1,188 @@
+package io.sngw.core.store;
+
+import io.sngw.core.upstream.ClientRef;
+import io.sngw.core.upstream.Upstream;
+import io.sngw.core.upstream.UpstreamListener;
+import io.sngw.core.upstream.UpstreamMessage;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The broker's acknowledgement acknowledges the sensor by itself: it does not wait for the outbound queue's own
+ * thread, whose bookkeeping follows. (In lockstep that thread's wake-up was a whole hand-off per round trip.)
+ */
+class BrokerWitnessTest {
+    private static final ClientRef SENSOR = new ClientRef("s-1", "udp");
+
+    /** A connected broker whose acknowledgements the test gives. */
+    private static final class HeldAcksBroker implements Upstream {
+        final List<CompletableFuture<Void>> acks = new CopyOnWriteArrayList<>();
+        volatile UpstreamListener listener;
+
+        @Override
+        public void start(UpstreamListener l) {
+            listener = l;
+        }
+
+        @Override
+        public CompletableFuture<Void> publish(UpstreamMessage message) {
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            acks.add(ack);
+            return ack;
+        }
+
+        @Override
+        public CompletableFuture<Integer> subscribe(String filter, int qos) {
+            return CompletableFuture.completedFuture(qos);
+        }
+
+        @Override
+        public void restoreSubscription(String filter, int qos) {
+        }
+
+        @Override
+        public CompletableFuture<Void> unsubscribe(String filter) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public boolean isConnected() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Only the outbound queue's part; an append waits until the test lets it go, holding the queue's thread. */
+    private static final class BlockingStore implements Store {
+        final CountDownLatch appending = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile boolean written;
+
+        @Override
+        public CompletableFuture<Void> appendOutbound(OutboundMessage message, BooleanSupplier stillNeeded) {
+            appending.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            written = stillNeeded.getAsBoolean();
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Void> appendOutbound(OutboundMessage message) {
+            return appendOutbound(message, () -> true);
+        }
+
+        @Override
+        public StoredState load() {
+            return StoredState.empty();
+        }
+
+        @Override
+        public void saveSession(SessionRecord session) {
+        }
+
+        @Override
+        public void deleteSession(String clientId) {
+        }
+
+        @Override
+        public void saveAwaitingPubRel(String clientId, int msgId) {
+        }
+
+        @Override
+        public void deleteAwaitingPubRel(String clientId, int msgId) {
+        }
+
+        @Override
+        public void savePending(PendingMessage message) {
+        }
+
+        @Override
+        public void deletePending(String clientId, long seq) {
+        }
+
+        @Override
+        public void saveDeliveryState(String clientId, long seq, int msgId, boolean released) {
+        }
+
+        @Override
+        public void deleteOutbound(List<Long> seqs) {
+        }
+
+        @Override
+        public List<OutboundMessage> readOutbound(long afterSeq, int max) {
+            return List.of();
+        }
+
+        @Override
+        public CompletableFuture<Void> flush() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void theBrokersAckAcknowledgesTheSensorWhileTheQueuesThreadIsBusy() throws Exception {
+        HeldAcksBroker broker = new HeldAcksBroker();
+        BlockingStore store = new BlockingStore();
+        StoreAndForwardUpstream outbound = new StoreAndForwardUpstream(broker, store, OutboundOptions.defaults(),
+                new StoredState.OutboundSummary(0, 0, 0, 0));
+        try {
+            outbound.start(new UpstreamListener() {
+                @Override
+                public void onMessage(UpstreamMessage message, Runnable taken) {
+                }
+
+                @Override
+                public void onConnectionChanged(boolean up) {
+                }
+            });
+            broker.listener.onConnectionChanged(true);
+            CompletableFuture<Void> sensorAck = outbound.publish(
+                    new UpstreamMessage("t", "m1".getBytes(StandardCharsets.UTF_8), 1, false, SENSOR));
+            awaitTrue(() -> broker.acks.size() == 1);
+
+            outbound.sync(); // the queue's thread writes the message in flight: the store holds it there
+            assertTrue(store.appending.await(10, TimeUnit.SECONDS), "the queue's thread reached the store");
+            broker.acks.get(0).complete(null);
+
+            sensorAck.get(10, TimeUnit.SECONDS); // the old queue answered only once its thread was free again
+            assertEquals(1L, outbound.counters().get("outbound.acknowledged.by.broker"));
+            assertEquals(1L, outbound.queued(), "the queue's bookkeeping still waits for its thread");
+            store.release.countDown();
+            awaitTrue(() -> outbound.queued() == 0);
+            assertFalse(outbound.counters().get("outbound.acknowledged.by.store") > 0, "the broker was first");
+        } finally {
+            store.release.countDown();
+            outbound.close();
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not met within 10 s");
+            Thread.sleep(5);
+        }
+    }
+}

@@ -6,6 +6,7 @@ import io.sngw.core.upstream.UpstreamListener;
 import io.sngw.core.upstream.UpstreamMessage;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,119 +26,46 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BrokerWitnessTest {
     private static final ClientRef SENSOR = new ClientRef("s-1", "udp");
 
-    /** A connected broker whose acknowledgements the test gives. */
-    private static final class HeldAcksBroker implements Upstream {
+    /** A connected broker whose acknowledgements the test gives (what the queue does not use answers nothing). */
+    private static final class HeldAcksBroker {
         final List<CompletableFuture<Void>> acks = new CopyOnWriteArrayList<>();
         volatile UpstreamListener listener;
 
-        @Override
-        public void start(UpstreamListener l) {
-            listener = l;
-        }
-
-        @Override
-        public CompletableFuture<Void> publish(UpstreamMessage message) {
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            acks.add(ack);
-            return ack;
-        }
-
-        @Override
-        public CompletableFuture<Integer> subscribe(String filter, int qos) {
-            return CompletableFuture.completedFuture(qos);
-        }
-
-        @Override
-        public void restoreSubscription(String filter, int qos) {
-        }
-
-        @Override
-        public CompletableFuture<Void> unsubscribe(String filter) {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public boolean isConnected() {
-            return true;
-        }
-
-        @Override
-        public void close() {
+        Upstream asUpstream() {
+            return (Upstream) Proxy.newProxyInstance(Upstream.class.getClassLoader(), new Class<?>[] {Upstream.class},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "start" -> {
+                            listener = (UpstreamListener) args[0];
+                            yield null;
+                        }
+                        case "publish" -> {
+                            CompletableFuture<Void> ack = new CompletableFuture<>();
+                            acks.add(ack);
+                            yield ack;
+                        }
+                        case "isConnected" -> true;
+                        default -> null;
+                    });
         }
     }
 
-    /** Only the outbound queue's part; an append waits until the test lets it go, holding the queue's thread. */
-    private static final class BlockingStore implements Store {
+    /** No store but its outbound queue's append, which waits until the test lets it go, holding the queue's thread. */
+    private static final class BlockingStore {
         final CountDownLatch appending = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
-        volatile boolean written;
 
-        @Override
-        public CompletableFuture<Void> appendOutbound(OutboundMessage message, BooleanSupplier stillNeeded) {
+        Store asStore() {
+            return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
+                    (proxy, method, args) -> method.getName().equals("appendOutbound")
+                            ? append((BooleanSupplier) args[1])
+                            : method.invoke(NoStore.INSTANCE, args));
+        }
+
+        private CompletableFuture<Void> append(BooleanSupplier stillNeeded) throws InterruptedException {
             appending.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            written = stillNeeded.getAsBoolean();
+            release.await();
+            stillNeeded.getAsBoolean();
             return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletableFuture<Void> appendOutbound(OutboundMessage message) {
-            return appendOutbound(message, () -> true);
-        }
-
-        @Override
-        public StoredState load() {
-            return StoredState.empty();
-        }
-
-        @Override
-        public void saveSession(SessionRecord session) {
-        }
-
-        @Override
-        public void deleteSession(String clientId) {
-        }
-
-        @Override
-        public void saveAwaitingPubRel(String clientId, int msgId) {
-        }
-
-        @Override
-        public void deleteAwaitingPubRel(String clientId, int msgId) {
-        }
-
-        @Override
-        public void savePending(PendingMessage message) {
-        }
-
-        @Override
-        public void deletePending(String clientId, long seq) {
-        }
-
-        @Override
-        public void saveDeliveryState(String clientId, long seq, int msgId, boolean released) {
-        }
-
-        @Override
-        public void deleteOutbound(List<Long> seqs) {
-        }
-
-        @Override
-        public List<OutboundMessage> readOutbound(long afterSeq, int max) {
-            return List.of();
-        }
-
-        @Override
-        public CompletableFuture<Void> flush() {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public void close() {
         }
     }
 
@@ -145,7 +73,7 @@ class BrokerWitnessTest {
     void theBrokersAckAcknowledgesTheSensorWhileTheQueuesThreadIsBusy() throws Exception {
         HeldAcksBroker broker = new HeldAcksBroker();
         BlockingStore store = new BlockingStore();
-        StoreAndForwardUpstream outbound = new StoreAndForwardUpstream(broker, store, OutboundOptions.defaults(),
+        StoreAndForwardUpstream outbound = new StoreAndForwardUpstream(broker.asUpstream(), store.asStore(), OutboundOptions.defaults(),
                 new StoredState.OutboundSummary(0, 0, 0, 0));
         try {
             outbound.start(new UpstreamListener() {

@@ -375,7 +375,25 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         OutboundMessage m = o.message;
         UpstreamMessage message = new UpstreamMessage(m.topic(), m.payload(), m.qos(), m.retain(), m.client());
         broker.publish(o.receivedNanos == 0 ? message : message.receivedAt(o.receivedNanos))
-                .whenComplete((ok, failure) -> owner.execute(() -> answered(o, failure)));
+                .whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        witnessedByBroker(o);
+                    }
+                    owner.execute(() -> answered(o, failure));
+                });
+    }
+
+    /**
+     * The broker has the message: the sensor is acknowledged now, on the broker connection's thread, not after a hop
+     * through the queue's own. That hop (a wake-up of this thread, then one of the session's) was a whole thread
+     * hand-off in every lockstep round trip; the bookkeeping ({@link #answered}) follows on the owner. Safe because
+     * the witness is thread-safe and the broker holds the message whatever the queue does next; a disk write the
+     * owner or the writer has not started yet is skipped or, once on disk, deleted by {@link #answered} as before.
+     */
+    private void witnessedByBroker(Outgoing o) {
+        if (o.witness != null && o.witness.complete(null)) {
+            counters.witnessedByBroker.increment();
+        }
     }
 
     private void answered(Outgoing o, Throwable failure) {
@@ -384,9 +402,6 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
             counters.forwarded.increment();
             if (!removeFromQueue(o)) {
                 counters.writesAvoided.increment();
-            }
-            if (o.witness != null && o.witness.complete(null)) { // after the bookkeeping: a PUBACK sees it done
-                counters.witnessedByBroker.increment();
             }
         } else {
             resend.put(o.seq(), o);

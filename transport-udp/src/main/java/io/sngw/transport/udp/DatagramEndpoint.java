@@ -73,7 +73,11 @@ public final class DatagramEndpoint {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
             throw new UdpBindException(bindAddress, bindTo.getPort(), bound.cause());
         }
-        return new DatagramEndpoint(group, bound.channel());
+        Channel channel = bound.channel();
+        if (channel.config().getRecvByteBufAllocator() instanceof KeptReadBuffer kept) {
+            channel.closeFuture().addListener(closed -> kept.release()); // on the loop, after its last read
+        }
+        return new DatagramEndpoint(group, channel);
     }
 
     /** An IPv6 bind ("::") gets a dual-stack socket; an IPv4 bind an IPv4 socket, so that broadcast works plainly. */

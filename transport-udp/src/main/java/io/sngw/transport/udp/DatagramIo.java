@@ -96,9 +96,10 @@ public enum DatagramIo {
             bootstrap.channelFactory((ChannelFactory<DatagramChannel>) () -> new EpollDatagramChannel(family))
                     // A slot per datagram, each as large as a datagram can be, so that none is cut short.
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DatagramEndpoint.MAX_DATAGRAM_BYTES)
-                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new KeptReadBuffer(
                             DATAGRAMS_PER_READ * DatagramEndpoint.MAX_DATAGRAM_BYTES).maxMessagesPerRead(READS_PER_WAKEUP))
-                    // Pooled: a read buffer of a megabyte must not be a fresh (zeroed) allocation per system call.
+                    // Pooled, and kept (KeptReadBuffer): a read buffer of a megabyte must not be a fresh (zeroed)
+                    // allocation per system call.
                     .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .option(EpollChannelOption.UDP_GRO, true);
             if (reusePort) {

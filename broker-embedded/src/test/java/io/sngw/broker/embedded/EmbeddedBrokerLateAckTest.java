@@ -67,9 +67,12 @@ class EmbeddedBrokerLateAckTest {
     @Test
     void aPubrelAfterThePublishersDisconnectLeavesTheBrokerServing() throws IOException {
         String id = "late-pubrel";
-        try (Wire pub = Wire.connect(broker.port(), id)) {
-            pub.publishQos2("late/pubrel", 7, "x");
-            assertEquals(7, pub.expectAck(Wire.PUBREC));
+        try (Wire pub = settled(() -> {
+            Wire w = Wire.connect(broker.port(), id);
+            w.publishQos2("late/pubrel", 7, "x");
+            assertEquals(7, w.expectAck(Wire.PUBREC));
+            return w;
+        })) {
             pub.sendTogether(Wire.DISCONNECT, Wire.ack(Wire.PUBREL, 7));
             pub.awaitClosedByBroker();
         }
@@ -96,14 +99,40 @@ class EmbeddedBrokerLateAckTest {
     /** A subscriber receives one PUBLISH at {@code qos} and answers it with {@code ackType} only after DISCONNECT. */
     private void subscriberAcknowledgesAfterItsDisconnect(String clientId, int qos, int ackType) throws IOException {
         String topic = "late/" + clientId;
-        try (Wire sub = Wire.connect(broker.port(), clientId)) {
-            sub.subscribe(topic, qos);
+        try (Wire sub = settled(() -> {
+            Wire w = Wire.connect(broker.port(), clientId);
+            w.subscribe(topic, qos);
+            return w;
+        })) {
             publishFromProbe(topic, qos);
             int packetId = sub.expectPublish(qos);
             sub.sendTogether(Wire.DISCONNECT, Wire.ack(ackType, packetId));
             sub.awaitClosedByBroker();
         }
         assertStillServes(clientId);
+    }
+
+    /** Opens a connection and brings it to where the late packet is sent. */
+    private interface Setup {
+        Wire open() throws IOException;
+    }
+
+    /**
+     * The set-up, tried again (up to three times) when Moquette closes the connection during it: once in CI, Moquette
+     * 0.17 closed a connection whose SUBSCRIBE followed its CONNACK at once ("SUBSCRIBE received on already closed
+     * connection" in its log; the cause inside Moquette not traced). That is not what these tests are about; the late
+     * packet after DISCONNECT is.
+     */
+    private static Wire settled(Setup setup) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return setup.open();
+            } catch (EOFException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void publishFromProbe(String topic, int qos) {

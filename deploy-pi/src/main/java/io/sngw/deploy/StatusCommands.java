@@ -153,7 +153,7 @@ final class StatusCommands {
         String text(Object answer, Instant now) {
             List<?> clients = (List<?>) answer;
             if (clients.isEmpty()) {
-                return "no sensor has connected since the gateway started (and none was restored)\n";
+                return "no sensor session is held now (a sensor with a clean session is forgotten when it disconnects)\n";
             }
             List<List<String>> rows = new ArrayList<>();
             rows.add(List.of("CLIENT ID", "STATE", "LINK", "ADDRESS", "LAST SEEN", "SUBS", "PENDING"));

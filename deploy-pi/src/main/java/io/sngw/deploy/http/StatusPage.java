@@ -106,7 +106,7 @@ final class StatusPage {
                     .append(s.pending()).append("</td></tr>\n");
         }
         if (r.sessions().isEmpty()) {
-            h.append("<tr><td colspan=\"7\" class=\"empty\">no sensor has connected yet</td></tr>\n");
+            h.append("<tr><td colspan=\"7\" class=\"empty\">no sensor session is held now</td></tr>\n");
         } else if (r.total() > r.sessions().size()) {
             h.append("<tr><td colspan=\"7\" class=\"empty\">and ").append(r.total() - r.sessions().size())
                     .append(" more (the page lists the first ").append(MAX_ROWS).append(" by client id): ")

@@ -2,8 +2,10 @@ package io.sngw.bridge.mqtt;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -266,6 +268,15 @@ public final class MqttBridge implements Upstream {
     @Override
     public boolean isConnected() {
         return session.isConnected();
+    }
+
+    /**
+     * The upstream loop: publishes are taken and their futures completed there. Only for a bridge on a loop of its
+     * own, which {@link #close()} ends; a transparent bridge's sessions share theirs.
+     */
+    @Override
+    public Optional<ScheduledExecutorService> publishLoop() {
+        return ownsGroup ? Optional.of(loop) : Optional.empty();
     }
 
     /**

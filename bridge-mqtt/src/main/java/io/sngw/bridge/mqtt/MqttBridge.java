@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sngw.core.upstream.ClientRef;
 import io.sngw.core.upstream.Upstream;
@@ -22,8 +21,8 @@ import io.sngw.core.upstream.UpstreamUnavailableException;
 
 /**
  * The upstream port over one MQTT 3.1.1 or MQTT 5 connection (aggregating mode): every sensor's traffic shares the
- * gateway's client id. Netty NIO transport and Netty's MQTT codec, over plain TCP or TLS ({@link TlsOptions}: the
- * JDK's TLS in Netty's SslHandler, mutual TLS with PEM files, ALPN, SNI). What the broker's platform cannot take is
+ * gateway's client id. Netty (native epoll where it loads, else NIO: {@link BrokerIo}) and Netty's MQTT codec, over
+ * plain TCP or TLS ({@link TlsOptions}: the JDK's TLS in Netty's SslHandler, mutual TLS with PEM files, ALPN, SNI). What the broker's platform cannot take is
  * adapted and counted ({@link PlatformLimits}, {@link #stats()}); the gateway's own retained online/offline status
  * goes to {@link BridgeOptions#statusTopic()} (offline as the connection's will). ({@link TransparentBridge} gives
  * each sensor a connection of its own, each one of these.)
@@ -140,7 +139,7 @@ public final class MqttBridge implements Upstream {
         this.qos0Permits = new Qos0Permits(counters);
         this.ownsGroup = group == null;
         this.group = group != null ? group : new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("sngw-upstream", true), NioIoHandler.newFactory());
+                new DefaultThreadFactory("sngw-upstream", true), BrokerIo.ioHandlerFactory());
         this.loop = this.group.next();
         this.session = new BrokerSession(options, protocol, counters, owner, loop, closing, qos0Permits);
         this.outbox = session.outbox();

@@ -70,6 +70,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
     /** Sent and failed (the connection dropped): they go first, in order, once the broker is back. */
     private final TreeMap<Long, Outgoing> resend = new TreeMap<>();
     private final OutboundWrites writes;
+    private final BrokerWindow window;
     private final QueueLag lag = new QueueLag();
     /** A send failed: nothing more goes out until every in-flight message has its answer, so order holds. */
     private boolean rewinding;
@@ -96,6 +97,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         this.store = store;
         this.options = options;
         this.writes = new OutboundWrites(store, owner, options.writeDelay().toNanos(), counters);
+        this.window = new BrokerWindow(options.window(), options.writeDelay().toNanos());
         this.maxLagNanos = options.maxLag().toNanos();
         this.count = backlog.count();
         this.bytes = backlog.bytes();
@@ -187,6 +189,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
     public Map<String, Long> counters() {
         Map<String, Long> out = counters.snapshot();
         out.put("outbound.queued", queued.get());
+        out.put("outbound.window", (long) window.size());
         return out;
     }
 
@@ -307,6 +310,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
             writeEverythingUnwitnessed();
             return;
         }
+        window.reset();
         if (count > 0) {
             LOG.log(Level.INFO, "outbound queue: forwarding a backlog of {0} ({1})", Plural.of(count, "message"),
                     Plural.of(bytes, "byte"));
@@ -324,7 +328,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
             return;
         }
         long oldest = options.maxAge().isZero() ? Long.MIN_VALUE : System.currentTimeMillis() - options.maxAge().toMillis();
-        while (inFlight.size() < options.window()) {
+        while (inFlight.size() < window.size()) {
             Outgoing next = next();
             if (next == null) {
                 break;
@@ -370,6 +374,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
 
     private void send(Outgoing o) {
         o.sent = true;
+        o.sentNanos = System.nanoTime();
         writes.sent(o);
         inFlight.put(o.seq(), o);
         OutboundMessage m = o.message;
@@ -399,6 +404,8 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
     private void answered(Outgoing o, Throwable failure) {
         inFlight.remove(o.seq());
         if (failure == null) {
+            long now = System.nanoTime();
+            window.acknowledged(now - o.sentNanos, spilled || !memory.isEmpty(), now);
             counters.forwarded.increment();
             if (!removeFromQueue(o)) {
                 counters.writesAvoided.increment();

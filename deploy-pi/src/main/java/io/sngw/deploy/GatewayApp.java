@@ -2,12 +2,6 @@ package io.sngw.deploy;
 
 import io.sngw.bridge.mqtt.BridgeOptions;
 import io.sngw.broker.embedded.EmbeddedBroker;
-import io.sngw.bridge.mqtt.BridgeCounters;
-import io.sngw.bridge.mqtt.PlatformLimits;
-import io.sngw.bridge.mqtt.TlsOptions;
-import io.sngw.bridge.mqtt.MqttBridge;
-import io.sngw.bridge.mqtt.ProtocolOptions;
-import io.sngw.bridge.mqtt.TransparentBridge;
 import io.sngw.core.Gateway;
 import io.sngw.core.SessionView;
 import io.sngw.core.GatewayMetrics;
@@ -45,7 +39,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +46,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -86,10 +78,7 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
     private EmbeddedBroker broker;
     private StoreLock storeLock;
     private Store store;
-    private Upstream bridge;
-    private BridgeCounters bridgeCounters;
-    /** upstream.platform.*: what a cloud preset's limits adapted, over the bridge's connections. */
-    private Supplier<Map<String, Long>> platformStats;
+    private BridgeAssembly.Bridge bridge;
     private StoreAndForwardUpstream outbound;
     private Gateway gateway;
     private UdpTransport udp;
@@ -143,18 +132,18 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
             if (up.embedded()) {
                 broker = new EmbeddedBroker(up.embeddedBind(), up.embeddedPort());
                 int port = broker.start();
-                bridgeOptions = bridgeOptions(up, broker.connectHost(), port);
+                bridgeOptions = BridgeAssembly.options(config, broker.connectHost(), port, false);
                 upstreamUrl = broker.url();
             } else {
                 BrokerUrl url = BrokerUrl.parse(up.url());
-                bridgeOptions = bridgeOptions(up, url.host(), url.port());
+                bridgeOptions = BridgeAssembly.options(config, url.host(), url.port(), url.tls());
                 upstreamUrl = url.toString();
             }
             store = openStore(config.store(), location);
             StoredState stored = store.load();
-            bridge = newBridge(bridgeOptions, config.upstream().protocol());
+            bridge = BridgeAssembly.of(config, bridgeOptions);
             // Inside the queue: QoS 0 kept while the broker was away is stamped when it is finally handed over.
-            Upstream upstream = new FreshQos0Upstream(bridge, config.upstream().qos0MaxAge());
+            Upstream upstream = new FreshQos0Upstream(bridge.upstream(), config.upstream().qos0MaxAge());
             if (store instanceof SqliteStore && config.store().ackAfterStore()) {
                 outbound = new StoreAndForwardUpstream(upstream, store, config.store().outboundOptions(), stored.outbound());
                 upstream = outbound;
@@ -216,7 +205,7 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
             LOG.log(Level.WARNING, "advertise.interval is " + Durations.format(config.advertise().interval())
                     + " but udp.broadcast is not set: no ADVERTISE will be sent");
         }
-        LOG.log(Level.INFO, startupLine());
+        LOG.log(Level.INFO, StartupLine.of(config, upstreamUrl, broker != null, udpAddress, dtlsAddress, serialLinks));
         return udpAddress;
     }
 
@@ -276,72 +265,6 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
                 .withMaxPeers(ds.maxPeers()).withIdleTimeout(ds.idleTimeout());
     }
 
-    /** Aggregating (one connection) or transparent (one per sensor), as {@code upstream.mode} says. */
-    private Upstream newBridge(BridgeOptions options, UpstreamProtocolSettings up) {
-        ProtocolOptions protocol = up.toOptions(config.gateway().id());
-        if (up.transparent()) {
-            TransparentBridge transparent = new TransparentBridge(options, protocol, up.transparentClientId(),
-                    up.maxConnections());
-            bridgeCounters = transparent.counters();
-            platformStats = transparent::stats;
-            return transparent;
-        }
-        MqttBridge aggregating = new MqttBridge(options, protocol);
-        bridgeCounters = aggregating.counters();
-        platformStats = aggregating::stats;
-        return aggregating;
-    }
-
-    private BridgeOptions bridgeOptions(GatewayConfig.UpstreamSettings up, String host, int port) {
-        return bridgeOptions(config, host, port, !up.embedded() && BrokerUrl.parse(up.url()).tls());
-    }
-
-    /**
-     * What the bridge is given for {@code config}'s upstream at {@code host:port}: TLS from {@code upstream.tls}
-     * when {@code tls}, the preset's platform limits, the status topic. Public for tests of what a preset resolves to.
-     */
-    public static BridgeOptions bridgeOptions(GatewayConfig config, String host, int port, boolean tls) {
-        GatewayConfig.UpstreamSettings up = config.upstream();
-        GatewayConfig.TlsSettings t = up.tls();
-        TlsOptions tlsOptions = tls ? new TlsOptions(t.caFile(), t.certFile(), t.keyFile(), t.verifyHostname(),
-                t.alpn()) : null;
-        PlatformLimits limits = up.preset() == null ? PlatformLimits.NONE : up.preset().limits(up.clientId());
-        return new BridgeOptions(host, port, tlsOptions, up.clientId(), up.username(), up.password(), up.keepAlive(),
-                up.connectTimeout(), up.reconnectMin(), up.reconnectMax(), up.maxInflight(),
-                config.upstreamCleanSession(), up.statusTopic(), limits);
-    }
-
-    /** {@link #bridgeOptions(GatewayConfig, String, int, boolean)} for the configured url (not the embedded broker). */
-    public static BridgeOptions bridgeOptions(GatewayConfig config) {
-        BrokerUrl url = BrokerUrl.parse(config.upstream().url());
-        return bridgeOptions(config, url.host(), url.port(), url.tls());
-    }
-
-    private String startupLine() {
-        String upstream = broker != null ? "embedded broker at " + upstreamUrl : upstreamUrl;
-        int topics = config.predefinedTopics().size();
-        List<String> links = new ArrayList<>();
-        if (udpAddress != null) {
-            links.add("udp " + hostPort(udpAddress));
-        }
-        if (dtlsAddress != null) {
-            links.add("dtls " + hostPort(dtlsAddress));
-        }
-        serialLinks.forEach(l -> links.add("serial " + l.options().port().device() + " ("
-                + l.options().framing().configName() + ", " + l.options().port().baud() + " baud)"));
-        String listeners = String.join(" and ", links);
-        UpstreamProtocolSettings up = config.upstream().protocol();
-        return "sngw " + Version.get() + " started: MQTT-SN on " + listeners + ", upstream " + upstream + " as "
-                + config.upstream().clientId() + " (MQTT " + up.protocol().configName()
-                + (up.transparent() ? ", transparent: a connection per sensor as " + up.transparentClientId() : "")
-                + (up.topicTemplate().isIdentity() ? "" : ", topics under " + up.topicTemplate()) + "), " + topics + " predefined topic" + (topics == 1 ? "" : "s");
-    }
-
-    private static String hostPort(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
-    }
-
     /** The operator's HTTP endpoint's address; null when it is off, not started or could not listen. */
     public synchronized InetSocketAddress httpAddress() {
         return http == null ? null : http.address();
@@ -381,10 +304,10 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
     public synchronized List<LinkView> links() {
         List<LinkView> out = new ArrayList<>();
         if (udpAddress != null) {
-            out.add(new LinkView("udp", hostPort(udpAddress), "listening"));
+            out.add(new LinkView("udp", StartupLine.hostPort(udpAddress), "listening"));
         }
         if (dtlsAddress != null) {
-            out.add(new LinkView("dtls", hostPort(dtlsAddress), "listening"));
+            out.add(new LinkView("dtls", StartupLine.hostPort(dtlsAddress), "listening"));
         }
         serialLinks.forEach(l -> out.add(new LinkView("serial", l.options().port().device(),
                 l.isOpen() ? "open" : "closed")));
@@ -433,7 +356,7 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
 
     /** Whether the bridge is connected to the broker now. */
     public synchronized boolean brokerConnected() {
-        return bridge != null && bridge.isConnected();
+        return bridge != null && bridge.upstream().isConnected();
     }
 
     /** The serial links, one per configured port, in configuration order; empty before start. */
@@ -442,46 +365,12 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
     }
 
     /**
-     * Every counter of the running gateway by key: the core's ({@code GatewayMetrics}), the bridge's
-     * ({@code upstream.platform.*}), then each serial port's
-     * under {@code serial.DEVICE.} (frames, bytes, framing errors by reason, drops, reopens). Empty before start.
+     * Every counter of the running gateway by key ({@link GatewayCounters}: the core's, the outbound queue's, the
+     * bridge's, the store's, each serial port's, the radio link security's, the UDP link's). Empty before start.
      */
     @Override
     public synchronized Map<String, Long> counters() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        if (gateway != null) {
-            out.putAll(gateway.metrics().snapshot());
-        }
-        if (outbound != null) {
-            out.putAll(outbound.counters());
-        }
-        if (platformStats != null) {
-            out.putAll(platformStats.get()); // upstream.platform.*: what a cloud preset's limits adapted
-        }
-        if (bridgeCounters != null) { // listed even while zero (the rest of the bridge's counters come below)
-            out.put("upstream." + BridgeCounters.QOS0_DROPPED_STALE, bridgeCounters.get(BridgeCounters.QOS0_DROPPED_STALE));
-            out.put("upstream." + BridgeCounters.QOS0_DROPPED_SATURATED,
-                    bridgeCounters.get(BridgeCounters.QOS0_DROPPED_SATURATED));
-        }
-        if (store instanceof SqliteStore sqlite) {
-            out.put("store.batches.committed", sqlite.batchesCommitted());
-            out.put("store.ops.written", sqlite.opsWritten());
-            out.put("store.outbound.rows.written", sqlite.outboundRowsWritten());
-            out.put("store.outbound.appends.skipped", sqlite.outboundAppendsSkipped());
-        }
-        serialLinks.forEach(l -> out.putAll(l.stats().snapshot("serial." + l.options().port().device() + ".")));
-        if (radio != null) {
-            out.putAll(radio.stats().snapshot());
-        }
-        if (udp != null) {
-            // Drops per reason on the UDP link: refused by the fair share before a copy, and by the kernel (full buffer).
-            out.put("udp.shed.before.copy", udp.stats().shed());
-            out.put("udp.kernel.drops", udp.kernelDrops().stream().mapToLong(Long::longValue).sum());
-        }
-        if (bridgeCounters != null) {
-            bridgeCounters.snapshot().forEach((name, value) -> out.put("upstream." + name, value));
-        }
-        return out;
+        return GatewayCounters.collect(gateway, outbound, bridge, store, serialLinks, radio, udp);
     }
 
     /**
@@ -588,7 +477,7 @@ public final class GatewayApp implements AutoCloseable, GatewayState {
                 steps.add(() -> g.close());
             }
             if (bridge != null) {
-                Upstream b = bridge;
+                Upstream b = bridge.upstream();
                 steps.add(() -> b.close());
             }
             if (radio != null) {

@@ -478,7 +478,7 @@ class ConfigLoaderTest {
     void tlsUrlIsTlsVerifiedAgainstTheSystemTrustStore() throws Exception {
         GatewayConfig c = ConfigLoader.parse("upstream: { url: \"ssl://broker:8883\" }");
         assertEquals(GatewayConfig.TlsSettings.DEFAULT, c.upstream().tls());
-        var options = GatewayApp.bridgeOptions(c);
+        var options = BridgeAssembly.options(c);
         assertEquals(io.sngw.bridge.mqtt.TlsOptions.systemTrust(), options.tls());
         assertEquals(8883, options.port());
     }

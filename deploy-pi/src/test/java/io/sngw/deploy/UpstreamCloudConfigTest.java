@@ -40,7 +40,7 @@ class UpstreamCloudConfigTest {
     }
 
     private static BridgeOptions resolved(String yaml) throws ConfigException {
-        return GatewayApp.bridgeOptions(ConfigLoader.parse(yaml));
+        return BridgeAssembly.options(ConfigLoader.parse(yaml));
     }
 
     private static String fails(String yaml) {

@@ -31,6 +31,8 @@ final class Outgoing {
     boolean held;
     /** Handed to the broker at least once. */
     boolean sent;
+    /** When it was last handed to the broker. */
+    long sentNanos;
     /** When the disk becomes its witness unless the broker acknowledges it first ({@link OutboundWrites}). */
     long writeDueNanos;
     /** Its write delay starts when it is sent ({@link OutboundWrites#sent}). */

@@ -83,6 +83,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
     /** Sent and failed (the connection dropped): they go first, in order, once the broker is back. */
     private final TreeMap<Long, Outgoing> resend = new TreeMap<>();
     private final OutboundWrites writes;
+    private final BrokerWindow window;
     private final QueueLag lag = new QueueLag();
     /** A send failed: nothing more goes out until every in-flight message has its answer, so order holds. */
     private boolean rewinding;
@@ -112,6 +113,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         this.ownerIsBrokerLoop = brokerLoop.isPresent();
         this.owner = brokerLoop.orElseGet(() -> SessionLoop.standalone("sngw-outbound"));
         this.writes = new OutboundWrites(store, owner, options.writeDelay().toNanos(), counters);
+        this.window = new BrokerWindow(options.window(), options.writeDelay().toNanos());
         this.maxLagNanos = options.maxLag().toNanos();
         this.count = backlog.count();
         this.bytes = backlog.bytes();
@@ -204,6 +206,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
     public Map<String, Long> counters() {
         Map<String, Long> out = counters.snapshot();
         out.put("outbound.queued", queued.get());
+        out.put("outbound.window", (long) window.size());
         return out;
     }
 
@@ -330,6 +333,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
             writeEverythingUnwitnessed();
             return;
         }
+        window.reset();
         if (count > 0) {
             LOG.log(Level.INFO, "outbound queue: forwarding a backlog of {0} ({1})", Plural.of(count, "message"),
                     Plural.of(bytes, "byte"));
@@ -359,7 +363,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
 
     private void sendWhatTheWindowTakes() {
         long oldest = options.maxAge().isZero() ? Long.MIN_VALUE : System.currentTimeMillis() - options.maxAge().toMillis();
-        while (inFlight.size() < options.window()) {
+        while (inFlight.size() < window.size()) {
             Outgoing next = next();
             if (next == null) {
                 break;
@@ -427,6 +431,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
 
     private void send(Outgoing o) {
         o.sent = true;
+        o.sentNanos = System.nanoTime();
         writes.sent(o);
         inFlight.put(o.seq(), o);
         OutboundMessage m = o.message;
@@ -460,6 +465,8 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
     private void answered(Outgoing o, Throwable failure) {
         inFlight.remove(o.seq());
         if (failure == null) {
+            long now = System.nanoTime();
+            window.acknowledged(now - o.sentNanos, spilled || !memory.isEmpty(), now);
             counters.forwarded.increment();
             if (!removeFromQueue(o)) {
                 counters.writesAvoided.increment();

@@ -15,7 +15,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.ssl.SslContext;
@@ -24,8 +23,8 @@ import io.netty.util.NetUtil;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /**
- * Opens the TCP channel to the broker (Netty NIO, on the upstream loop) and builds its pipeline, with TLS first when
- * the options ask for it.
+ * Opens the TCP channel to the broker (native epoll or NIO as {@link BrokerIo} picks, on the upstream loop) and builds
+ * its pipeline, with TLS first when the options ask for it.
  */
 final class BrokerChannels {
     private final BridgeOptions options;
@@ -46,7 +45,7 @@ final class BrokerChannels {
         SslContext ssl = tls == null ? null : tls.current();
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(NioSocketChannel.class)
+                .channel(BrokerIo.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)

@@ -2,15 +2,16 @@ package io.sngw.bridge.mqtt;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sngw.core.upstream.ClientRef;
 import io.sngw.core.upstream.Upstream;
@@ -20,8 +21,8 @@ import io.sngw.core.upstream.UpstreamUnavailableException;
 
 /**
  * The upstream port over one MQTT 3.1.1 or MQTT 5 connection (aggregating mode): every sensor's traffic shares the
- * gateway's client id. Netty NIO transport and Netty's MQTT codec, over plain TCP or TLS ({@link TlsOptions}: the
- * JDK's TLS in Netty's SslHandler, mutual TLS with PEM files, ALPN, SNI). What the broker's platform cannot take is
+ * gateway's client id. Netty (native epoll where it loads, else NIO: {@link BrokerIo}) and Netty's MQTT codec, over
+ * plain TCP or TLS ({@link TlsOptions}: the JDK's TLS in Netty's SslHandler, mutual TLS with PEM files, ALPN, SNI). What the broker's platform cannot take is
  * adapted and counted ({@link PlatformLimits}, {@link #stats()}); the gateway's own retained online/offline status
  * goes to {@link BridgeOptions#statusTopic()} (offline as the connection's will). ({@link TransparentBridge} gives
  * each sensor a connection of its own, each one of these.)
@@ -138,7 +139,7 @@ public final class MqttBridge implements Upstream {
         this.qos0Permits = new Qos0Permits(counters);
         this.ownsGroup = group == null;
         this.group = group != null ? group : new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("sngw-upstream", true), NioIoHandler.newFactory());
+                new DefaultThreadFactory("sngw-upstream", true), BrokerIo.ioHandlerFactory());
         this.loop = this.group.next();
         this.session = new BrokerSession(options, protocol, counters, owner, loop, closing, qos0Permits);
         this.outbox = session.outbox();
@@ -266,6 +267,15 @@ public final class MqttBridge implements Upstream {
     @Override
     public boolean isConnected() {
         return session.isConnected();
+    }
+
+    /**
+     * The upstream loop: publishes are taken and their futures completed there. Only for a bridge on a loop of its
+     * own, which {@link #close()} ends; a transparent bridge's sessions share theirs.
+     */
+    @Override
+    public Optional<ScheduledExecutorService> publishLoop() {
+        return ownsGroup ? Optional.of(loop) : Optional.empty();
     }
 
     /**

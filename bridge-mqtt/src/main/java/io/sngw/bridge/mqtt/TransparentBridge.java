@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sngw.core.upstream.ClientRef;
 import io.sngw.core.upstream.SensorConnection;
@@ -76,7 +75,7 @@ public final class TransparentBridge implements Upstream {
         this.maxConnections = maxConnections;
         this.counters = new BridgeCounters();
         this.sensorLoops = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sngw-upstream-sensors", true),
-                NioIoHandler.newFactory());
+                BrokerIo.ioHandlerFactory());
         this.platform = new PlatformAdapter(options.limits());
         this.gateway = new MqttBridge(options, protocol, counters, platform, null, null);
     }

@@ -87,6 +87,17 @@ public interface Store extends AutoCloseable {
     List<OutboundMessage> readOutbound(long afterSeq, int max);
 
     /**
+     * {@link #readOutbound} without blocking the caller (the outbound queue's owner may be an event loop): the rows as
+     * they are once every write issued before this call has been committed, so every message appended before it is
+     * there. The future completes on a thread of the store's; it fails when the read fails. The default reads on the
+     * thread that completes the flush; a store whose writer must not wait for reads overrides it.
+     */
+    default CompletableFuture<List<OutboundMessage>> readOutboundAfterWrites(long afterSeq, int max) {
+        // A failed flush reports an earlier void write's loss to whoever flushes for it; the read needs only the order.
+        return flush().handle((committed, failed) -> null).thenApply(v -> readOutbound(afterSeq, max));
+    }
+
+    /**
      * Completes when every write issued before this call has been committed; fails ({@link StoreException}) when a
      * write issued since the previous flush failed, which is how the caller of a void write learns of its loss.
      */

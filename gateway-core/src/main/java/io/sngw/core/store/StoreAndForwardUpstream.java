@@ -15,8 +15,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,10 +38,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * whose end-to-end latency grows for minutes.
  *
  * <p>The queue drains to the broker in sequence order, a window of messages at a time, whether the broker has been
- * away or not, so a backlog and new messages never overtake each other. All queue state is owned by one thread
- * ({@code sngw-outbound}, a lock-free loop); sessions, the bridge and the store's writer reach it through its queue,
- * and the only state shared with the writer is each message's write decision ({@link Outgoing}, compare-and-set).
- * Disk reads happen on the owner too, only to refill after a restart or when more is queued than memory keeps.
+ * away or not, so a backlog and new messages never overtake each other. All queue state is owned by one thread:
+ * the broker connection's own loop where the upstream has one ({@link Upstream#publishLoop()}), so that sending a
+ * message and hearing its answer cost no hand-off between threads (in a lockstep round trip each was a wake-up of a
+ * thread of the queue's own), else {@code sngw-outbound}, a lock-free loop of its own (one broker connection per
+ * sensor). Sessions and the store's writer reach it through its queue, and the only state shared with the writer is
+ * each message's write decision ({@link Outgoing}, compare-and-set). Nothing on the owner blocks: the store's writes
+ * return at once, and a refill from disk (after a restart, or when more is queued than memory keeps) is asked for and
+ * continues on the owner when the batch has been read, sending nothing from memory meanwhile.
  */
 public final class StoreAndForwardUpstream extends ForwardingUpstream {
     private static final System.Logger LOG = System.getLogger(StoreAndForwardUpstream.class.getName());
@@ -54,7 +60,10 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
     private final Store store;
     private final OutboundOptions options;
     private final long maxLagNanos;
-    private final ScheduledExecutorService owner = SessionLoop.standalone("sngw-outbound");
+    private final ScheduledExecutorService owner;
+    /** The owner is the broker's loop: it runs nothing more once the broker is closed. */
+    private final boolean ownerIsBrokerLoop;
+    private volatile Thread ownerThread;
 
     // Owned by the owner thread.
     private long lastSeq;
@@ -66,6 +75,10 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
     private final ArrayDeque<Outgoing> memory = new ArrayDeque<>();
     /** Some messages after the cursor are only on disk. */
     private boolean spilled;
+    /** A batch is being read back from disk: nothing is taken from memory until it is there. */
+    private boolean refilling;
+    /** Within {@link #pump}: an answer completed meanwhile on the owner's thread is posted, not handled inline. */
+    private boolean pumping;
     private final Map<Long, Outgoing> inFlight = new HashMap<>();
     /** Sent and failed (the connection dropped): they go first, in order, once the broker is back. */
     private final TreeMap<Long, Outgoing> resend = new TreeMap<>();
@@ -96,6 +109,9 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         this.broker = broker;
         this.store = store;
         this.options = options;
+        Optional<ScheduledExecutorService> brokerLoop = broker.publishLoop();
+        this.ownerIsBrokerLoop = brokerLoop.isPresent();
+        this.owner = brokerLoop.orElseGet(() -> SessionLoop.standalone("sngw-outbound"));
         this.writes = new OutboundWrites(store, owner, options.writeDelay().toNanos(), counters);
         this.window = new BrokerWindow(options.window(), options.writeDelay().toNanos());
         this.maxLagNanos = options.maxLag().toNanos();
@@ -105,6 +121,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         this.cursor = backlog.count() == 0 ? backlog.lastSeq() : backlog.firstSeq() - 1;
         this.spilled = backlog.count() > 0;
         queued.set(count);
+        owner.execute(() -> ownerThread = Thread.currentThread());
         if (count > 0) {
             LOG.log(Level.INFO, "outbound queue: {0} ({1}) from before the restart will be forwarded",
                     Plural.of(count, "message"), Plural.of(bytes, "byte"));
@@ -205,6 +222,12 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
     @Override
     public void close() {
         broker.close(); // fails what is in flight: those answers reach the owner before the steps below
+        if (ownerIsBrokerLoop) {
+            // The loop has ended with the broker: nothing else touches the queue's state any more.
+            writeEverythingUnwitnessed();
+            deleteAcknowledged();
+            return;
+        }
         owner.execute(() -> {
             writeEverythingUnwitnessed();
             deleteAcknowledged();
@@ -324,9 +347,21 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
     }
 
     private void pump() {
-        if (!connected || rewinding || pausedAfterFailure) {
+        if (!connected || rewinding || pausedAfterFailure || pumping) {
             return;
         }
+        pumping = true;
+        try {
+            sendWhatTheWindowTakes();
+        } finally {
+            pumping = false;
+        }
+        if (acknowledged.size() >= DELETE_BATCH || inFlight.isEmpty()) {
+            deleteAcknowledged();
+        }
+    }
+
+    private void sendWhatTheWindowTakes() {
         long oldest = options.maxAge().isZero() ? Long.MIN_VALUE : System.currentTimeMillis() - options.maxAge().toMillis();
         while (inFlight.size() < window.size()) {
             Outgoing next = next();
@@ -343,9 +378,6 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
             }
             send(next);
         }
-        if (acknowledged.size() >= DELETE_BATCH || inFlight.isEmpty()) {
-            deleteAcknowledged();
-        }
     }
 
     private Outgoing next() {
@@ -354,6 +386,7 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         }
         if (memory.isEmpty() && spilled) {
             refillFromDisk();
+            return null;
         }
         Outgoing next = memory.pollFirst();
         if (next != null) {
@@ -362,14 +395,38 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
         return next;
     }
 
+    /**
+     * Asks the store for the next batch after the cursor; {@link #refilled} continues on the owner. Messages appended
+     * meanwhile go to the disk only (the queue is still spilled), so they are read in a later batch, in order.
+     */
     private void refillFromDisk() {
-        // Everything appended so far must be readable: appends happen on this thread, so none slips in meanwhile.
-        store.flush().join();
-        List<OutboundMessage> batch = store.readOutbound(cursor, READ_BATCH);
+        if (refilling) {
+            return;
+        }
+        refilling = true;
+        long lastAppended = lastSeq;
+        store.readOutboundAfterWrites(cursor, READ_BATCH).whenComplete((batch, failure) -> {
+            try {
+                owner.execute(() -> refilled(batch, failure, lastAppended));
+            } catch (RejectedExecutionException closing) {
+                // the queue is closing: what is on disk stays there for the next start
+            }
+        });
+    }
+
+    private void refilled(List<OutboundMessage> batch, Throwable failure, long lastAppendedBeforeRead) {
+        refilling = false;
+        if (failure != null) {
+            LOG.log(Level.WARNING, "outbound queue: reading the backlog from disk failed, trying again in 1 s", failure);
+            owner.schedule(this::pump, 1, TimeUnit.SECONDS);
+            return;
+        }
         batch.forEach(m -> memory.addLast(Outgoing.readBack(m)));
-        if (batch.size() < READ_BATCH) {
+        // A short batch is the end of what is only on disk, unless messages were appended (to disk) during the read.
+        if (batch.size() < READ_BATCH && lastSeq == lastAppendedBeforeRead) {
             spilled = false;
         }
+        pump();
     }
 
     private void send(Outgoing o) {
@@ -384,7 +441,11 @@ public final class StoreAndForwardUpstream extends ForwardingUpstream {
                     if (failure == null) {
                         witnessedByBroker(o);
                     }
-                    owner.execute(() -> answered(o, failure));
+                    if (Thread.currentThread() == ownerThread && !pumping) {
+                        answered(o, failure); // on the broker's loop, which owns the queue: no hand-off
+                    } else {
+                        owner.execute(() -> answered(o, failure)); // or answered within send(): not re-entered
+                    }
                 });
     }
 

@@ -1,6 +1,8 @@
 package io.sngw.core.upstream;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** An upstream in front of another: everything is passed on unless a subclass says otherwise. */
 public abstract class ForwardingUpstream implements Upstream {
@@ -75,6 +77,11 @@ public abstract class ForwardingUpstream implements Upstream {
     @Override
     public boolean isConnected() {
         return upstream.isConnected();
+    }
+
+    @Override
+    public Optional<ScheduledExecutorService> publishLoop() {
+        return upstream.publishLoop();
     }
 
     @Override

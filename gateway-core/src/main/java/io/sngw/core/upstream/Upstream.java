@@ -1,6 +1,8 @@
 package io.sngw.core.upstream;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The upstream port: the core's view of the MQTT broker, implemented by bridge-mqtt. Every method returns at
@@ -36,6 +38,17 @@ public interface Upstream {
     CompletableFuture<Void> unsubscribe(String filter);
 
     boolean isConnected();
+
+    /**
+     * The one thread, if there is one, on which this upstream takes every publish and completes every publish future:
+     * state owned by that thread (the outbound queue's) publishes and sees the answers without a hand-off to another
+     * thread, which in a lockstep round trip is a wake-up each way. Nothing that blocks may run on it. It runs nothing
+     * more once {@link #close()} has returned. Empty (the default) where there is no single such thread, e.g. one
+     * broker connection per sensor.
+     */
+    default Optional<ScheduledExecutorService> publishLoop() {
+        return Optional.empty();
+    }
 
     // ---- per sensor: an upstream that keeps a connection per sensor (transparent mode) or names the sensor in
     // topics (topic templates) overrides these; the defaults are the aggregating behaviour. Called on the sensor's

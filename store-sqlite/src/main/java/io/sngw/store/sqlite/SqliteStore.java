@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -39,6 +40,9 @@ public final class SqliteStore implements Store, DeviceRegistry {
     private final DeviceWatch watch;
     private final DeviceChangeNotifier notifier;
     private final RadioKeys radio;
+    /** Runs {@link #readOutboundAfterWrites}, started on first use (a backlog to read back is rare). */
+    private ExecutorService outboundReader;
+    private boolean closed;
 
     private SqliteStore(Path file, StoreWriter writer, StoreReader reader, DeviceCache devices, DeviceWatch watch,
                         DeviceChangeNotifier notifier, RadioKeys radio) {
@@ -161,6 +165,27 @@ public final class SqliteStore implements Store, DeviceRegistry {
         return reader.readOutbound(afterSeq, max);
     }
 
+    /** The read runs on a thread of its own, not the writer's: group commits go on meanwhile. */
+    @Override
+    public CompletableFuture<List<OutboundMessage>> readOutboundAfterWrites(long afterSeq, int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1: " + max);
+        }
+        ExecutorService thread = outboundReader();
+        if (thread == null) {
+            return CompletableFuture.failedFuture(new StoreException("store is closed"));
+        }
+        return flush().handle((committed, failed) -> null) // an earlier write's loss is the flusher's to hear of
+                .thenApplyAsync(v -> reader.readOutbound(afterSeq, max), thread);
+    }
+
+    private synchronized ExecutorService outboundReader() {
+        if (outboundReader == null && !closed) {
+            outboundReader = StoreThread.start("sngw-store-reader");
+        }
+        return outboundReader;
+    }
+
     @Override
     public CompletableFuture<Void> flush() {
         return writer.submit(new WriteOp.Flush());
@@ -214,6 +239,12 @@ public final class SqliteStore implements Store, DeviceRegistry {
     /** Commits what is queued, checkpoints the WAL into the database file and closes it. Idempotent. */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+            if (outboundReader != null) {
+                StoreThread.stop(outboundReader, "reading the outbound queue");
+            }
+        }
         radio.close();
         if (watch != null) {
             watch.close();

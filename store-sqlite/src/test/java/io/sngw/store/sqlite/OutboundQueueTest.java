@@ -49,6 +49,30 @@ class OutboundQueueTest {
         }
     }
 
+    /** The outbound queue's owner may be an event loop: it asks without flushing or blocking, and gets every append. */
+    @Test
+    void anAsynchronousReadSeesEveryAppendIssuedBeforeItAndNotThoseDeletedBefore() {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            LongStream.rangeClosed(1, 5).forEach(seq -> store.appendOutbound(outbound(seq)));
+            store.deleteOutbound(List.of(2L));
+
+            CompletableFuture<List<OutboundMessage>> read = store.readOutboundAfterWrites(0, 3);
+
+            assertEquals(List.of(1L, 3L, 4L), seqs(read.join()));
+            assertEquals(List.of(5L), seqs(store.readOutboundAfterWrites(4, 3).join()));
+        }
+    }
+
+    @Test
+    void anAsynchronousReadAfterCloseFails() {
+        SqliteStore store = SqliteStore.open(dir);
+        store.close();
+
+        CompletionException failed = assertThrows(CompletionException.class,
+                () -> store.readOutboundAfterWrites(0, 3).join());
+        assertInstanceOf(StoreException.class, failed.getCause());
+    }
+
     @Test
     void deleteOutboundRemovesExactlyThoseSeqs() {
         try (SqliteStore store = SqliteStore.open(dir)) {

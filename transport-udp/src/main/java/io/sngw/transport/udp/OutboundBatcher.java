@@ -37,9 +37,12 @@ public final class OutboundBatcher {
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
+    /** Sends on the caller's thread while nothing waits in the queue; null: everything goes through the loop. */
+    private final DirectSend direct;
 
+    /** For the UDP listener: a datagram is sent on the caller's thread when none is waiting ({@link DirectSend}). */
     OutboundBatcher(Channel channel, UdpStats stats, int maxPending) {
-        this(channel, stats.datagramsOut, stats.bytesOut, stats.dropped, maxPending);
+        this(channel, stats.datagramsOut, stats.bytesOut, stats.dropped, maxPending, DirectSend.of(channel));
     }
 
     /**
@@ -48,6 +51,12 @@ public final class OutboundBatcher {
      */
     public OutboundBatcher(Channel channel, LongAdder datagramsOut, LongAdder bytesOut, LongAdder dropped,
                            int maxPending) {
+        this(channel, datagramsOut, bytesOut, dropped, maxPending, null);
+    }
+
+    private OutboundBatcher(Channel channel, LongAdder datagramsOut, LongAdder bytesOut, LongAdder dropped,
+                            int maxPending, DirectSend direct) {
+        this.direct = direct;
         this.channel = channel;
         this.datagramsOut = datagramsOut;
         this.bytesOut = bytesOut;
@@ -55,8 +64,17 @@ public final class OutboundBatcher {
         this.maxPending = maxPending;
     }
 
-    /** Queues one datagram; never blocks. Over the bound, the datagram is dropped (loss is normal on this link). */
+    /**
+     * Queues one datagram; never blocks. Over the bound, the datagram is dropped (loss is normal on this link). With
+     * direct sending, when nothing is queued or being written the datagram is sent at once on this thread: it cannot
+     * overtake one queued before it (a sensor's answers leave in the order its session sent them).
+     */
     public void enqueue(InetSocketAddress to, byte[] bytes) {
+        if (direct != null && pending.get() == 0 && direct.trySend(to, bytes)) {
+            datagramsOut.increment();
+            bytesOut.add(bytes.length);
+            return;
+        }
         if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();
             dropped.increment();
@@ -83,9 +101,10 @@ public final class OutboundBatcher {
         drainScheduled.set(false);
         boolean active = channel.isActive();
         int written = 0;
+        int taken = 0;
         DatagramPacket packet;
         while (written < MAX_PER_DRAIN && (packet = queue.poll()) != null) {
-            pending.decrementAndGet();
+            taken++;
             if (!active) {
                 packet.release();
                 dropped.increment();
@@ -101,8 +120,16 @@ public final class OutboundBatcher {
         if (written > 0) {
             channel.flush();
         }
+        pending.addAndGet(-taken); // only now: until they are flushed, a direct send would overtake them
         if (!queue.isEmpty()) {
             scheduleDrain();
+        }
+    }
+
+    /** Direct sending stops, waiting for a send under way: call before the channel closes. */
+    void stopDirectSends() {
+        if (direct != null) {
+            direct.close();
         }
     }
 

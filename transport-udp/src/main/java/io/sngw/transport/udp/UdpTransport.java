@@ -227,7 +227,13 @@ public final class UdpTransport implements Link, AutoCloseable {
                 return;
             }
             state = State.CLOSED;
+            OutboundBatcher[] out = outbound;
             outbound = null;
+            if (out != null) {
+                for (OutboundBatcher batcher : out) {
+                    batcher.stopDirectSends(); // before the sockets close: no send reaches a reused descriptor
+                }
+            }
             // Each close task queues behind any drain already scheduled, so queued datagrams go out first.
             endpoints.forEach(endpoint -> endpoint.close(name));
             LOG.log(System.Logger.Level.DEBUG, () -> name + " closed: " + stats);

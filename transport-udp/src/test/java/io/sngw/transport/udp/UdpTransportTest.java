@@ -316,6 +316,28 @@ class UdpTransportTest {
         }
     }
 
+    /**
+     * A session's answers leave in the order it sent them, whether each was sent at once on its thread (nothing
+     * queued: epoll) or queued behind others for the I/O thread.
+     */
+    @Test
+    void oneThreadsDatagramsToASensorArriveInTheOrderSent() throws Exception {
+        UdpTransport transport = start(UdpOptions.loopbackEphemeral(), new RecordingReceiver());
+        DatagramSocket sensor = socket(LOOPBACK);
+        UdpAddress to = new UdpAddress((InetSocketAddress) sensor.getLocalSocketAddress());
+        int count = 2_000;
+
+        for (int i = 0; i < count; i++) {
+            transport.send(to, Integer.toString(i).getBytes(StandardCharsets.US_ASCII));
+        }
+
+        for (int i = 0; i < count; i++) {
+            assertEquals(Integer.toString(i), new String(receive(sensor), StandardCharsets.US_ASCII));
+        }
+        assertEquals(count, transport.stats().datagramsOut());
+        assertEquals(0, transport.stats().dropped());
+    }
+
     @Test
     void broadcastGoesToTheConfiguredAddress() throws Exception {
         DatagramSocket listener = socket(InetAddress.getByName("127.0.0.1"));

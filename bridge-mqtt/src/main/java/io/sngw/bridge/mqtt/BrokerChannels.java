@@ -13,6 +13,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
@@ -27,6 +28,14 @@ import io.netty.handler.timeout.IdleStateHandler;
  * its pipeline, with TLS first when the options ask for it.
  */
 final class BrokerChannels {
+    /**
+     * What may wait in the gateway, written and not yet taken by the socket, before the bridge stops taking publishes:
+     * 16 KiB (Netty's default is 64). When the broker stops reading for a moment (Mosquitto flat out paused 300-400 ms
+     * at times), every message already written waits that long in the gateway, where the QoS 0 age bound can no longer
+     * drop it; with 64 KiB of batches that was over 1 % of the QoS 0 messages, p99 from arrival to the socket 320-350
+     * ms. With 16 KiB, 60-71 ms, at the same throughput (QoS 0 flat out and QoS 1 100 x 10, interleaved runs).
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(8 * 1024, 16 * 1024);
     private final BridgeOptions options;
     private final EventLoop loop;
     private final TlsContexts tls;
@@ -49,6 +58,7 @@ final class BrokerChannels {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -14,7 +14,8 @@ import io.sngw.core.upstream.UpstreamUnavailableException;
 /** Publishes encoded into one buffer; the QoS 0 ones complete when it is written. Upstream loop only. */
 final class PublishBatch {
     private static final int INITIAL_BYTES = 16 * 1024;
-    private static final int FULL_BYTES = 64 * 1024;
+    /** As much as the connection lets wait ({@link BrokerChannels#WATER_MARK}): a batch is written whole. */
+    private static final int FULL_BYTES = 16 * 1024;
 
     private final ByteBuf buffer;
     private final Qos0Permits qos0Permits;

@@ -15,7 +15,7 @@ import io.sngw.core.upstream.UpstreamUnavailableException;
 final class PublishBatch {
     private static final int INITIAL_BYTES = 16 * 1024;
     /** As much as the connection lets wait ({@link BrokerChannels#WATER_MARK}): a batch is written whole. */
-    private static final int FULL_BYTES = 16 * 1024;
+    private static final int FULL_BYTES = BrokerChannels.WATER_MARK.high();
 
     private final ByteBuf buffer;
     private final Qos0Permits qos0Permits;
